@@ -1,0 +1,37 @@
+"""Backend adapters.  ``load_adapter("torch")`` or ``load_adapter("package.module:Class")``."""
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from adapters.protocol import CAPABILITIES, Adapter
+from gradspec.errors import AdapterError
+
+#: Adapters shipped with gradspec, by the name ``--adapter`` takes.
+BUILTIN_ADAPTERS: dict[str, str] = {
+    "torch": "adapters.torch_adapter:TorchAdapter",
+}
+
+
+def load_adapter(spec: str) -> Adapter:
+    """Instantiate an adapter named in :data:`BUILTIN_ADAPTERS` or given as ``module:Class``."""
+    target = BUILTIN_ADAPTERS.get(spec, spec)
+    module_name, _, class_name = target.partition(":")
+    if not class_name:
+        known = ", ".join(sorted(BUILTIN_ADAPTERS))
+        raise AdapterError(f"unknown adapter {spec!r}: use one of {known} or 'package.module:Class'")
+    try:
+        module = importlib.import_module(module_name)
+    except ImportError as error:
+        raise AdapterError(f"cannot import adapter module {module_name!r}: {error}") from error
+    cls: Any = getattr(module, class_name, None)
+    if cls is None:
+        raise AdapterError(f"module {module_name!r} has no adapter class {class_name!r}")
+    adapter = cls()
+    unknown = set(adapter.capabilities) - set(CAPABILITIES)
+    if unknown:
+        raise AdapterError(f"adapter {spec!r} declares unknown capabilities: {', '.join(sorted(unknown))}")
+    return adapter
+
+
+__all__ = ["Adapter", "BUILTIN_ADAPTERS", "CAPABILITIES", "load_adapter"]

@@ -1,0 +1,363 @@
+"""Parse step-language text with :mod:`ast` and refuse anything outside the whitelist.
+
+Everything is decided here, before any spec runs: which statements and expressions exist,
+which names are bound, which attributes may be read or set, which methods may be called and
+with how many arguments.  A spec can therefore never import, reach a dunder, call ``eval``,
+recurse, or allocate without bound.
+"""
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+from typing import Iterable
+
+from gradspec.language.functions import Function, Vocabulary
+
+MAX_SOURCE_CHARS = 20_000
+MAX_STATEMENTS = 400
+MAX_DEPTH = 40
+MAX_EXPONENT = 64
+MAX_INT = 2**63
+
+_BINARY_OPS = (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.FloorDiv, ast.Mod, ast.Pow, ast.MatMult)
+_UNARY_OPS = (ast.USub, ast.UAdd, ast.Not)
+_COMPARE_OPS = (ast.Eq, ast.NotEq, ast.Lt, ast.LtE, ast.Gt, ast.GtE, ast.Is, ast.IsNot, ast.In, ast.NotIn)
+
+
+class LanguageError(Exception):
+    """Refused text: ``lineno`` is 1-based within the checked source."""
+
+    def __init__(self, lineno: int, message: str) -> None:
+        self.lineno = lineno
+        self.message = message
+        super().__init__(f"line {lineno}: {message}")
+
+
+@dataclass(frozen=True)
+class Program:
+    """A checked sequence of statements."""
+
+    source: str
+    statements: tuple[ast.stmt, ...]
+    bound: frozenset[str]
+
+    def statement_index(self, text: str) -> int:
+        """The index of the one top-level statement whose code is ``text``."""
+        try:
+            wanted = ast.unparse(ast.parse(text.strip(), mode="exec"))
+        except SyntaxError as error:
+            raise LanguageError(1, f"{text!r} is not a statement ({error.msg})") from None
+        found = [i for i, stmt in enumerate(self.statements) if ast.unparse(stmt) == wanted]
+        if not found:
+            raise LanguageError(1, f"{text!r} matches no top-level step")
+        if len(found) > 1:
+            lines = ", ".join(str(self.statements[i].lineno) for i in found)
+            raise LanguageError(1, f"{text!r} matches several steps (lines {lines})")
+        return found[0]
+
+
+@dataclass(frozen=True)
+class Expression:
+    """A checked expression."""
+
+    source: str
+    node: ast.expr
+
+
+def check_program(source: str, *, vocabulary: Vocabulary, bound: Iterable[str]) -> Program:
+    """Parse and check statements; ``bound`` are the names already defined (the inputs)."""
+    tree = _parse(source, "exec")
+    checker = _Checker(vocabulary, set(bound))
+    if len(tree.body) > MAX_STATEMENTS:
+        raise LanguageError(1, f"too many statements ({len(tree.body)} > {MAX_STATEMENTS})")
+    for statement in tree.body:
+        checker.statement(statement, 0)
+    return Program(source, tuple(tree.body), frozenset(checker.scopes[0]))
+
+
+def check_expression(source: str, *, vocabulary: Vocabulary, bound: Iterable[str]) -> Expression:
+    """Parse and check one expression over the ``bound`` names."""
+    tree = _parse(source, "eval")
+    _Checker(vocabulary, set(bound)).expression(tree.body, 0)
+    return Expression(source, tree.body)
+
+
+def _parse(source: str, mode: str) -> ast.AST:
+    if len(source) > MAX_SOURCE_CHARS:
+        raise LanguageError(1, f"text too long ({len(source)} > {MAX_SOURCE_CHARS} characters)")
+    text = source.strip() if mode == "eval" else source
+    try:
+        return ast.parse(text, mode=mode)
+    except SyntaxError as error:
+        raise LanguageError(error.lineno or 1, f"syntax error: {error.msg}") from None
+    except (ValueError, RecursionError, MemoryError) as error:
+        raise LanguageError(1, f"cannot parse: {type(error).__name__}") from None
+
+
+class _Checker:
+    def __init__(self, vocabulary: Vocabulary, bound: set[str]) -> None:
+        self.vocabulary = vocabulary
+        self.scopes: list[set[str]] = [bound]
+        self.function_depth = 0
+
+    # -- scopes ---------------------------------------------------------------------------
+    def _is_bound(self, name: str) -> bool:
+        return any(name in scope for scope in self.scopes) or name in self.vocabulary.names()
+
+    def _bind(self, target: ast.expr, depth: int) -> None:
+        if isinstance(target, ast.Name):
+            self._check_name(target)
+            if target.id in self.vocabulary.names():
+                raise LanguageError(target.lineno, f"cannot assign to the built-in name '{target.id}'")
+            self.scopes[-1].add(target.id)
+        elif isinstance(target, (ast.Tuple, ast.List)):
+            for element in target.elts:
+                if not isinstance(element, ast.Name):
+                    raise LanguageError(target.lineno, "only plain names can be unpacked into")
+                self._bind(element, depth)
+        elif isinstance(target, ast.Attribute):
+            self._check_attribute_name(target)
+            if target.attr not in self.vocabulary.settable:
+                settable = ", ".join(sorted(self.vocabulary.settable))
+                raise LanguageError(target.lineno, f"attribute '{target.attr}' cannot be assigned (settable: {settable})")
+            self.expression(target.value, depth + 1)
+        elif isinstance(target, ast.Subscript):
+            self.expression(target.value, depth + 1)
+            self._slice(target.slice, depth + 1)
+        else:
+            raise LanguageError(target.lineno, f"cannot assign to {type(target).__name__}")
+
+    @staticmethod
+    def _check_name(node: ast.Name) -> None:
+        if node.id.startswith("_"):
+            raise LanguageError(node.lineno, f"names starting with '_' are not allowed ('{node.id}')")
+
+    @staticmethod
+    def _check_attribute_name(node: ast.Attribute) -> None:
+        if node.attr.startswith("_"):
+            raise LanguageError(node.lineno, f"attribute '{node.attr}' is not allowed (no private or dunder attributes)")
+
+    # -- statements -----------------------------------------------------------------------
+    def statement(self, node: ast.stmt, depth: int) -> None:
+        if depth > MAX_DEPTH:
+            raise LanguageError(node.lineno, f"nested too deeply (more than {MAX_DEPTH} levels)")
+        if isinstance(node, ast.Expr):
+            self.expression(node.value, depth + 1)
+        elif isinstance(node, ast.Assign):
+            if len(node.targets) != 1:
+                raise LanguageError(node.lineno, "chained assignment (a = b = ...) is not allowed")
+            self.expression(node.value, depth + 1)
+            self._bind(node.targets[0], depth + 1)
+        elif isinstance(node, ast.With):
+            for item in node.items:
+                self.expression(item.context_expr, depth + 1)
+                if item.optional_vars is not None:
+                    self._bind(item.optional_vars, depth + 1)
+            self._block(node.body, depth)
+        elif isinstance(node, ast.For):
+            if node.orelse:
+                raise LanguageError(node.lineno, "for ... else is not allowed")
+            self.expression(node.iter, depth + 1)
+            self._bind(node.target, depth + 1)
+            self._block(node.body, depth)
+        elif isinstance(node, ast.FunctionDef):
+            self._function(node, depth)
+        elif isinstance(node, ast.Return):
+            if self.function_depth == 0:
+                raise LanguageError(node.lineno, "return outside a function")
+            if node.value is not None:
+                self.expression(node.value, depth + 1)
+        elif isinstance(node, ast.Pass):
+            pass
+        else:
+            raise LanguageError(node.lineno, f"{_describe(node)} is not allowed in steps")
+
+    def _block(self, body: list[ast.stmt], depth: int) -> None:
+        for statement in body:
+            self.statement(statement, depth + 1)
+
+    def _function(self, node: ast.FunctionDef, depth: int) -> None:
+        arguments = node.args
+        if (arguments.vararg or arguments.kwarg or arguments.kwonlyargs or arguments.defaults
+                or arguments.kw_defaults or arguments.posonlyargs):
+            raise LanguageError(node.lineno, "functions take plain positional parameters only")
+        if node.returns is not None or any(a.annotation for a in arguments.args):
+            raise LanguageError(node.lineno, "annotations are not allowed")
+        if node.name.startswith("_") or node.name in self.vocabulary.names():
+            raise LanguageError(node.lineno, f"cannot define a function named '{node.name}'")
+        for decorator in node.decorator_list:
+            self.expression(decorator, depth + 1)
+        # The function's own name is bound only after its body: no recursion is possible.
+        self.scopes.append({arg.arg for arg in arguments.args})
+        self.function_depth += 1
+        try:
+            self._block(node.body, depth)
+        finally:
+            self.function_depth -= 1
+            self.scopes.pop()
+        self.scopes[-1].add(node.name)
+
+    # -- expressions ----------------------------------------------------------------------
+    def expression(self, node: ast.expr, depth: int) -> None:
+        if depth > MAX_DEPTH:
+            raise LanguageError(getattr(node, "lineno", 1), f"nested too deeply (more than {MAX_DEPTH} levels)")
+        handler = getattr(self, f"_expr_{type(node).__name__}", None)
+        if handler is None:
+            raise LanguageError(getattr(node, "lineno", 1), f"{_describe(node)} is not allowed")
+        handler(node, depth + 1)
+
+    def _expr_Constant(self, node: ast.Constant, depth: int) -> None:
+        value = node.value
+        if isinstance(value, bool) or value is None or isinstance(value, (float, str)):
+            return
+        if isinstance(value, int):
+            if abs(value) > MAX_INT:
+                raise LanguageError(node.lineno, f"integer constant too large ({abs(value)} > 2**63)")
+            return
+        raise LanguageError(node.lineno, f"constant {value!r} of type {type(value).__name__} is not allowed")
+
+    def _expr_Name(self, node: ast.Name, depth: int) -> None:
+        self._check_name(node)
+        if not self._is_bound(node.id):
+            raise LanguageError(node.lineno, f"undefined name '{node.id}'")
+
+    def _expr_Attribute(self, node: ast.Attribute, depth: int) -> None:
+        self._check_attribute_name(node)
+        vocabulary = self.vocabulary
+        if node.attr in vocabulary.methods and node.attr not in vocabulary.properties:
+            raise LanguageError(node.lineno, f"'{node.attr}' is a method: call it as .{node.attr}(...)")
+        if node.attr not in vocabulary.properties:
+            raise LanguageError(node.lineno, f"attribute '{node.attr}' is not in the language (attributes: {_names(vocabulary.properties)})")
+        self.expression(node.value, depth)
+
+    def _expr_Call(self, node: ast.Call, depth: int) -> None:
+        for argument in node.args:
+            if isinstance(argument, ast.Starred):
+                raise LanguageError(node.lineno, "*arguments are not allowed")
+            self.expression(argument, depth)
+        for keyword in node.keywords:
+            if keyword.arg is None:
+                raise LanguageError(node.lineno, "**arguments are not allowed")
+            self.expression(keyword.value, depth)
+        func = node.func
+        if isinstance(func, ast.Attribute):
+            self._check_attribute_name(func)
+            method = self.vocabulary.methods.get(func.attr)
+            if method is None:
+                if func.attr in self.vocabulary.properties:
+                    raise LanguageError(node.lineno, f"'{func.attr}' is an attribute, not a method")
+                raise LanguageError(node.lineno, f"method '{func.attr}' is not in the language (methods: {_names(self.vocabulary.methods)})")
+            self._check_arity(method, node, f".{func.attr}()")
+            self.expression(func.value, depth)
+            return
+        self.expression(func, depth)
+        if isinstance(func, ast.Name) and not any(func.id in scope for scope in self.scopes):
+            function = self.vocabulary.functions.get(func.id)
+            if function is None:
+                raise LanguageError(node.lineno, f"'{func.id}' is not callable")
+            self._check_arity(function, node, f"{func.id}()")
+
+    @staticmethod
+    def _check_arity(function: Function, node: ast.Call, label: str) -> None:
+        placeholders = [None] * len(node.args)
+        keywords = {keyword.arg: None for keyword in node.keywords if keyword.arg}
+        try:
+            function.signature.bind(*placeholders, **keywords)
+        except TypeError as error:
+            raise LanguageError(node.lineno, f"{label}: {error} (signature: {function.name}{function.signature})") from None
+
+    def _expr_BinOp(self, node: ast.BinOp, depth: int) -> None:
+        if not isinstance(node.op, _BINARY_OPS):
+            raise LanguageError(node.lineno, f"operator {type(node.op).__name__} is not allowed")
+        if isinstance(node.op, ast.Pow):
+            exponent = _constant_number(node.right)
+            if exponent is not None and abs(exponent) > MAX_EXPONENT:
+                raise LanguageError(node.lineno, f"exponent too large ({exponent} > {MAX_EXPONENT})")
+        self.expression(node.left, depth)
+        self.expression(node.right, depth)
+
+    def _expr_UnaryOp(self, node: ast.UnaryOp, depth: int) -> None:
+        if not isinstance(node.op, _UNARY_OPS):
+            raise LanguageError(node.lineno, f"operator {type(node.op).__name__} is not allowed")
+        self.expression(node.operand, depth)
+
+    def _expr_BoolOp(self, node: ast.BoolOp, depth: int) -> None:
+        for value in node.values:
+            self.expression(value, depth)
+
+    def _expr_Compare(self, node: ast.Compare, depth: int) -> None:
+        for op in node.ops:
+            if not isinstance(op, _COMPARE_OPS):
+                raise LanguageError(node.lineno, f"comparison {type(op).__name__} is not allowed")
+        self.expression(node.left, depth)
+        for comparator in node.comparators:
+            self.expression(comparator, depth)
+
+    def _expr_IfExp(self, node: ast.IfExp, depth: int) -> None:
+        for part in (node.test, node.body, node.orelse):
+            self.expression(part, depth)
+
+    def _expr_Subscript(self, node: ast.Subscript, depth: int) -> None:
+        self.expression(node.value, depth)
+        self._slice(node.slice, depth)
+
+    def _slice(self, node: ast.expr, depth: int) -> None:
+        if isinstance(node, ast.Slice):
+            for part in (node.lower, node.upper, node.step):
+                if part is not None:
+                    self.expression(part, depth)
+        elif isinstance(node, ast.Tuple):
+            for element in node.elts:
+                self._slice(element, depth)
+        else:
+            self.expression(node, depth)
+
+    def _expr_List(self, node: ast.List | ast.Tuple, depth: int) -> None:
+        for element in node.elts:
+            if isinstance(element, ast.Starred):
+                raise LanguageError(node.lineno, "*unpacking is not allowed")
+            self.expression(element, depth)
+
+    _expr_Tuple = _expr_List
+
+    def _expr_ListComp(self, node: ast.ListComp | ast.GeneratorExp, depth: int) -> None:
+        self.scopes.append(set())
+        try:
+            for generator in node.generators:
+                if generator.is_async:
+                    raise LanguageError(node.lineno, "async comprehensions are not allowed")
+                self.expression(generator.iter, depth)
+                self._bind(generator.target, depth)
+                for condition in generator.ifs:
+                    self.expression(condition, depth)
+            self.expression(node.elt, depth)
+        finally:
+            self.scopes.pop()
+
+    _expr_GeneratorExp = _expr_ListComp
+
+
+def _constant_number(node: ast.expr) -> float | None:
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+        inner = _constant_number(node.operand)
+        return None if inner is None else -inner
+    if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)) and not isinstance(node.value, bool):
+        return node.value
+    if isinstance(node, ast.BinOp):  # an exponent computed from constants, e.g. 10 ** 10
+        return float("inf") if _constant_number(node.left) is not None else None
+    return None
+
+
+def _describe(node: ast.AST) -> str:
+    names = {
+        "Import": "import", "ImportFrom": "import", "Lambda": "lambda", "While": "while", "Try": "try",
+        "Global": "global", "Nonlocal": "nonlocal", "ClassDef": "class", "Delete": "del",
+        "JoinedStr": "f-string", "NamedExpr": "':=' (walrus)", "Await": "await", "Yield": "yield",
+        "AugAssign": "augmented assignment (+= ...)", "Raise": "raise", "Assert": "assert",
+        "If": "if", "Dict": "dict literal", "Set": "set literal",
+    }
+    return names.get(type(node).__name__, type(node).__name__)
+
+
+def _names(names: Iterable[str]) -> str:
+    return ", ".join(sorted(names))

@@ -1,0 +1,322 @@
+"""Run checked step-language programs.  Every tensor operation goes to the adapter."""
+from __future__ import annotations
+
+import ast
+import contextlib
+import operator
+from dataclasses import dataclass
+from types import GeneratorType
+from typing import Any, Callable
+
+import numpy as np
+
+from gradspec.errors import StepError
+from gradspec.language.checker import MAX_EXPONENT, Expression
+from gradspec.language.functions import ContextValue, Function, Vocabulary
+
+MAX_SEQUENCE_REPEAT = 10_000
+
+_OPERATOR_NAMES: dict[type, str] = {
+    ast.Add: "add", ast.Sub: "sub", ast.Mult: "mul", ast.Div: "div", ast.FloorDiv: "floor_divide",
+    ast.Mod: "remainder", ast.Pow: "pow", ast.MatMult: "matmul",
+    ast.Eq: "eq", ast.NotEq: "ne", ast.Lt: "lt", ast.LtE: "le", ast.Gt: "gt", ast.GtE: "ge",
+}
+_PYTHON_OPERATORS: dict[type, Callable[[Any, Any], Any]] = {
+    ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv,
+    ast.FloorDiv: operator.floordiv, ast.Mod: operator.mod, ast.Pow: operator.pow, ast.MatMult: operator.matmul,
+    ast.Eq: operator.eq, ast.NotEq: operator.ne, ast.Lt: operator.lt, ast.LtE: operator.le,
+    ast.Gt: operator.gt, ast.GtE: operator.ge, ast.Is: operator.is_, ast.IsNot: operator.is_not,
+    ast.In: lambda a, b: a in b, ast.NotIn: lambda a, b: a not in b,
+}
+_ITERABLES = (list, tuple, range, zip, GeneratorType)
+
+
+@dataclass
+class RunContext:
+    """What a run is about: the adapter under test and the concrete device name."""
+
+    adapter: Any
+    device: str
+
+
+class Frame:
+    """Variables of one scope, looked up through the enclosing scopes."""
+
+    def __init__(self, values: dict[str, Any] | None = None, parent: Frame | None = None) -> None:
+        self.values = values if values is not None else {}
+        self.parent = parent
+
+    def lookup(self, name: str) -> Any:
+        frame: Frame | None = self
+        while frame is not None:
+            if name in frame.values:
+                return frame.values[name]
+            frame = frame.parent
+        raise KeyError(name)
+
+
+class _Return(Exception):
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+
+class UserFunction:
+    """A function defined in steps; a plain Python callable so libraries can decorate it."""
+
+    def __init__(self, interpreter: Interpreter, node: ast.FunctionDef, frame: Frame) -> None:
+        self._interpreter = interpreter
+        self._node = node
+        self._frame = frame
+        self.__name__ = node.name
+        self.__qualname__ = node.name
+        self.__doc__ = None
+
+    def __call__(self, *args: Any) -> Any:
+        parameters = [arg.arg for arg in self._node.args.args]
+        if len(args) != len(parameters):
+            raise StepError(f"{self._node.name}() takes {len(parameters)} argument(s) but got {len(args)}")
+        frame = Frame(dict(zip(parameters, args)), self._frame)
+        try:
+            for statement in self._node.body:
+                self._interpreter.execute(statement, frame)
+        except _Return as returned:
+            return returned.value
+        return None
+
+    def __repr__(self) -> str:
+        return f"<function {self._node.name}>"
+
+
+class Decorated:
+    """The result of applying a decorator to a step function (e.g. ``@no_grad()``)."""
+
+    def __init__(self, wrapped: Callable[..., Any], name: str) -> None:
+        self._wrapped = wrapped
+        self.__name__ = name
+
+    def __call__(self, *args: Any) -> Any:
+        return self._wrapped(*args)
+
+    def __repr__(self) -> str:
+        return f"<decorated function {self.__name__}>"
+
+
+class Interpreter:
+    """Executes statements and evaluates expressions against one run context."""
+
+    def __init__(self, context: RunContext, vocabulary: Vocabulary) -> None:
+        self.context = context
+        self.adapter = context.adapter
+        self.vocabulary = vocabulary
+
+    # -- statements -----------------------------------------------------------------------
+    def execute(self, node: ast.stmt, frame: Frame) -> None:
+        """Run one checked statement in ``frame``."""
+        if isinstance(node, ast.Expr):
+            self.evaluate(node.value, frame)
+        elif isinstance(node, ast.Assign):
+            self._assign(node.targets[0], self.evaluate(node.value, frame), frame)
+        elif isinstance(node, ast.With):
+            with contextlib.ExitStack() as stack:
+                for item in node.items:
+                    entered = stack.enter_context(self.evaluate(item.context_expr, frame))
+                    if item.optional_vars is not None:
+                        self._assign(item.optional_vars, entered, frame)
+                for statement in node.body:
+                    self.execute(statement, frame)
+        elif isinstance(node, ast.For):
+            for item in self._iterable(self.evaluate(node.iter, frame)):
+                self._assign(node.target, item, frame)
+                for statement in node.body:
+                    self.execute(statement, frame)
+        elif isinstance(node, ast.FunctionDef):
+            function: Any = UserFunction(self, node, frame)
+            for decorator in reversed(node.decorator_list):
+                decorated = self.call(self.evaluate(decorator, frame), [function], {})
+                if not callable(decorated):
+                    raise StepError(f"decorating {node.name} gave {decorated!r}, which is not callable")
+                function = decorated if isinstance(decorated, UserFunction) else Decorated(decorated, node.name)
+            frame.values[node.name] = function
+        elif isinstance(node, ast.Return):
+            raise _Return(None if node.value is None else self.evaluate(node.value, frame))
+        elif isinstance(node, ast.Pass):
+            pass
+        else:  # pragma: no cover - the checker refuses every other statement
+            raise StepError(f"unsupported statement {type(node).__name__}")
+
+    def _assign(self, target: ast.expr, value: Any, frame: Frame) -> None:
+        if isinstance(target, ast.Name):
+            frame.values[target.id] = value
+        elif isinstance(target, (ast.Tuple, ast.List)):
+            items = list(self._iterable(value))
+            if len(items) != len(target.elts):
+                raise StepError(f"cannot unpack {len(items)} value(s) into {len(target.elts)} name(s)")
+            for element, item in zip(target.elts, items):
+                self._assign(element, item, frame)
+        elif isinstance(target, ast.Attribute):
+            self.vocabulary.settable[target.attr](self.context, self.evaluate(target.value, frame), value)
+        elif isinstance(target, ast.Subscript):
+            container = self.evaluate(target.value, frame)
+            index = self._index(target.slice, frame)
+            if isinstance(container, (list, np.ndarray)):
+                container[index] = value
+            else:
+                self.adapter.setitem(container, index, value)
+
+    def _iterable(self, value: Any) -> Any:
+        if isinstance(value, _ITERABLES):
+            return value
+        raise StepError(f"cannot iterate over {type(value).__name__} (lists, tuples, range() and zip() only)")
+
+    # -- expressions ----------------------------------------------------------------------
+    def evaluate(self, node: ast.expr, frame: Frame) -> Any:
+        """The value of one checked expression in ``frame``."""
+        return getattr(self, f"_eval_{type(node).__name__}")(node, frame)
+
+    def evaluate_expression(self, expression: Expression, frame: Frame) -> Any:
+        return self.evaluate(expression.node, frame)
+
+    def call(self, function: Any, args: list[Any], kwargs: dict[str, Any]) -> Any:
+        """Call a language value: a known function, a step function, or a library object."""
+        if isinstance(function, Function):
+            try:
+                function.signature.bind(*args, **kwargs)
+            except TypeError as error:
+                raise StepError(f"{function.name}(): {error}") from None
+            return function.impl(self.context, *args, **kwargs)
+        if isinstance(function, (UserFunction, Decorated)):
+            if kwargs:
+                raise StepError(f"{function!r} takes positional arguments only")
+            return function(*args)
+        return self.adapter.call(function, *args, **kwargs)
+
+    def truth(self, value: Any) -> bool:
+        """Python truthiness, refused for tensors and arrays (whose truth is ambiguous)."""
+        if isinstance(value, np.ndarray) or self.adapter.is_tensor(value):
+            raise StepError("the truth value of a tensor or array is ambiguous: use all(), any(), equal() or allclose()")
+        return bool(value)
+
+    def _eval_Constant(self, node: ast.Constant, frame: Frame) -> Any:
+        return node.value
+
+    def _eval_Name(self, node: ast.Name, frame: Frame) -> Any:
+        try:
+            return frame.lookup(node.id)
+        except KeyError:
+            pass
+        if node.id in self.vocabulary.constants:
+            value = self.vocabulary.constants[node.id]
+            return value.resolve(self.context) if isinstance(value, ContextValue) else value
+        if node.id in self.vocabulary.functions:
+            return self.vocabulary.functions[node.id]
+        raise StepError(f"name '{node.id}' is not bound at this point")
+
+    def _eval_Attribute(self, node: ast.Attribute, frame: Frame) -> Any:
+        return self.vocabulary.properties[node.attr](self.context, self.evaluate(node.value, frame))
+
+    def _eval_Call(self, node: ast.Call, frame: Frame) -> Any:
+        args = [self.evaluate(argument, frame) for argument in node.args]
+        kwargs = {keyword.arg: self.evaluate(keyword.value, frame) for keyword in node.keywords}
+        if isinstance(node.func, ast.Attribute):
+            receiver = self.evaluate(node.func.value, frame)
+            return self.vocabulary.methods[node.func.attr].impl(self.context, receiver, *args, **kwargs)
+        return self.call(self.evaluate(node.func, frame), args, kwargs)
+
+    def _eval_BinOp(self, node: ast.BinOp, frame: Frame) -> Any:
+        return self.binary(type(node.op), self.evaluate(node.left, frame), self.evaluate(node.right, frame))
+
+    def binary(self, op: type, left: Any, right: Any) -> Any:
+        """Apply a binary or comparison operator: on the backend when a tensor is involved."""
+        left_tensor, right_tensor = self.adapter.is_tensor(left), self.adapter.is_tensor(right)
+        if left_tensor or right_tensor:
+            if isinstance(left, np.ndarray) or isinstance(right, np.ndarray):
+                raise StepError("cannot mix a NumPy array and a tensor in one operation: use tensor(array)")
+            if op in _OPERATOR_NAMES:
+                return self.adapter.binary(_OPERATOR_NAMES[op], left, right)
+        return _python_binary(op, left, right)
+
+    def _eval_UnaryOp(self, node: ast.UnaryOp, frame: Frame) -> Any:
+        operand = self.evaluate(node.operand, frame)
+        if isinstance(node.op, ast.Not):
+            return not self.truth(operand)
+        if isinstance(node.op, ast.UAdd):
+            return operand
+        return self.adapter.unary("neg", operand) if self.adapter.is_tensor(operand) else -operand
+
+    def _eval_BoolOp(self, node: ast.BoolOp, frame: Frame) -> Any:
+        is_and = isinstance(node.op, ast.And)
+        value: Any = None
+        for part in node.values:
+            value = self.evaluate(part, frame)
+            if self.truth(value) != is_and:
+                return value
+        return value
+
+    def _eval_Compare(self, node: ast.Compare, frame: Frame) -> Any:
+        left = self.evaluate(node.left, frame)
+        result: Any = True
+        for op, comparator in zip(node.ops, node.comparators):
+            right = self.evaluate(comparator, frame)
+            result = self.binary(type(op), left, right)
+            if len(node.ops) > 1 and not self.truth(result):
+                return False
+            left = right
+        return result
+
+    def _eval_IfExp(self, node: ast.IfExp, frame: Frame) -> Any:
+        branch = node.body if self.truth(self.evaluate(node.test, frame)) else node.orelse
+        return self.evaluate(branch, frame)
+
+    def _eval_Subscript(self, node: ast.Subscript, frame: Frame) -> Any:
+        container = self.evaluate(node.value, frame)
+        index = self._index(node.slice, frame)
+        if isinstance(container, (list, tuple, np.ndarray, str)):
+            try:
+                return container[index]
+            except (IndexError, TypeError) as error:
+                raise StepError(f"indexing {type(container).__name__}: {error}") from None
+        return self.adapter.getitem(container, index)
+
+    def _index(self, node: ast.expr, frame: Frame) -> Any:
+        if isinstance(node, ast.Slice):
+            parts = (node.lower, node.upper, node.step)
+            return slice(*(None if part is None else self.evaluate(part, frame) for part in parts))
+        if isinstance(node, ast.Tuple):
+            return tuple(self._index(element, frame) for element in node.elts)
+        return self.evaluate(node, frame)
+
+    def _eval_List(self, node: ast.List, frame: Frame) -> list[Any]:
+        return [self.evaluate(element, frame) for element in node.elts]
+
+    def _eval_Tuple(self, node: ast.Tuple, frame: Frame) -> tuple[Any, ...]:
+        return tuple(self.evaluate(element, frame) for element in node.elts)
+
+    def _eval_ListComp(self, node: ast.ListComp | ast.GeneratorExp, frame: Frame) -> list[Any]:
+        results: list[Any] = []
+        self._comprehend(node, list(node.generators), Frame({}, frame), results)
+        return results
+
+    _eval_GeneratorExp = _eval_ListComp
+
+    def _comprehend(self, node: Any, generators: list[ast.comprehension], frame: Frame, out: list[Any]) -> None:
+        if not generators:
+            out.append(self.evaluate(node.elt, frame))
+            return
+        first, rest = generators[0], generators[1:]
+        for item in self._iterable(self.evaluate(first.iter, frame)):
+            self._assign(first.target, item, frame)
+            if all(self.truth(self.evaluate(condition, frame)) for condition in first.ifs):
+                self._comprehend(node, rest, frame, out)
+
+
+def _python_binary(op: type, left: Any, right: Any) -> Any:
+    if op is ast.Pow and isinstance(right, (int, float)) and abs(right) > MAX_EXPONENT:
+        raise StepError(f"exponent too large ({right} > {MAX_EXPONENT})")
+    if op is ast.Mult:
+        for sequence, count in ((left, right), (right, left)):
+            if isinstance(sequence, (list, tuple, str)) and isinstance(count, int) and count * max(len(sequence), 1) > MAX_SEQUENCE_REPEAT:
+                raise StepError(f"sequence repetition too large (more than {MAX_SEQUENCE_REPEAT} items)")
+    try:
+        return _PYTHON_OPERATORS[op](left, right)
+    except (TypeError, ZeroDivisionError, OverflowError, ValueError) as error:
+        raise StepError(f"{type(error).__name__}: {error}") from None

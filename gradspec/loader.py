@@ -1,0 +1,182 @@
+"""Load spec files: plain YAML, a closed schema, and checked step-language text.
+
+Every problem is a :class:`~gradspec.errors.SpecError` reading ``path:line: key: problem``;
+:func:`load_specs` gathers all of them before raising.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any, Iterable
+
+from hypothesis.errors import HypothesisException
+
+from gradspec.errors import SpecError, SpecErrors
+from gradspec.language.checker import Expression, LanguageError, Program, check_expression, check_program
+from gradspec.language.steps import STEP_VOCABULARY
+from gradspec.schema import Validator, format_path, load_schema
+from gradspec.spec import Check, ExpectedError, Source, Spec
+from gradspec.strategies import GIVEN_VOCABULARY, given_strategy
+from gradspec.yamldoc import Document, YamlProblem, read_document
+
+SPEC_SCHEMA_PATH = Path(__file__).resolve().parent.parent / "specs" / "spec.schema.json"
+DEFAULT_SPECS_DIR = SPEC_SCHEMA_PATH.parent
+MAX_FILE_BYTES = 256 * 1024
+
+
+def spec_validator() -> Validator:
+    return Validator(load_schema(SPEC_SCHEMA_PATH))
+
+
+def load_specs(directory: Path | str = DEFAULT_SPECS_DIR) -> list[Spec]:
+    """Every ``*.yaml`` spec under ``directory``, sorted by id; raises :class:`SpecErrors`."""
+    root = Path(directory)
+    if not root.is_dir():
+        raise SpecErrors([SpecError(str(root), None, "specs", "not a directory")])
+    specs: list[Spec] = []
+    errors: list[SpecError] = []
+    for path in sorted(root.rglob("*.yaml")) + sorted(root.rglob("*.yml")):
+        try:
+            specs.append(load_spec(path, root=root))
+        except SpecError as error:
+            errors.append(error)
+    seen: dict[str, Spec] = {}
+    for spec in specs:
+        if spec.id in seen:
+            errors.append(SpecError(spec.path, 1, "id", f"duplicate id {spec.id!r} (also in {seen[spec.id].path})"))
+        seen[spec.id] = spec
+    if errors:
+        raise SpecErrors(errors)
+    if not specs:
+        raise SpecErrors([SpecError(str(root), None, "specs", "no *.yaml spec files found")])
+    return sorted(specs, key=lambda spec: spec.id)
+
+
+def load_spec(path: Path, *, root: Path | None = None) -> Spec:
+    """Load and check one spec file; ``root`` is the specs folder (for the area check)."""
+    label = _label(path)
+    raw = path.read_bytes()
+    if len(raw) > MAX_FILE_BYTES:
+        raise SpecError(label, None, "(file)", f"file too large ({len(raw)} > {MAX_FILE_BYTES} bytes)")
+    try:
+        document = read_document(raw)
+    except YamlProblem as problem:
+        raise SpecError(label, problem.line, "(file)", problem.problem) from None
+    return _SpecBuilder(label, document, path, root).build()
+
+
+def _label(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+class _SpecBuilder:
+    def __init__(self, label: str, document: Document, path: Path, root: Path | None) -> None:
+        self.label = label
+        self.document = document
+        self.path = path
+        self.root = root
+
+    def error(self, key: tuple[str | int, ...], problem: str, line: int | None = None) -> SpecError:
+        return SpecError(self.label, line if line is not None else self.document.line(key), format_path(key), problem)
+
+    def build(self) -> Spec:
+        data = self.document.value
+        if not isinstance(data, dict):
+            raise self.error((), f"expected a mapping of spec keys but got {type(data).__name__}")
+        problems = spec_validator().problems(data)
+        if problems:
+            first = problems[0]
+            raise self.error(first.path, first.message)
+        self._check_area(data["id"])
+        given = self._given(data.get("given", {}))
+        steps, step_lines = self._steps(data["steps"], set(given))
+        then = tuple(self._then(index, text, steps) for index, text in enumerate(data.get("then", [])))
+        raises = self._raises(data.get("raises"), steps)
+        try:
+            strategy = given_strategy(given)
+            strategy.validate()
+        except (HypothesisException, TypeError, ValueError) as error:
+            raise self.error(("given",), f"cannot build the inputs: {error}") from None
+        return Spec(
+            id=data["id"], title=data["title"], path=self.label,
+            sources=tuple(self._source(item) for item in data["source"]),
+            requires=frozenset(data["requires"]),
+            devices=frozenset(data["devices"]) if "devices" in data else None,
+            given=given, steps=steps, step_lines=step_lines, then=then, raises=raises,
+            strategy=strategy, notes=data.get("notes", ""),
+        )
+
+    def _check_area(self, spec_id: str) -> None:
+        if self.root is None:
+            return
+        relative = self.path.resolve().relative_to(self.root.resolve())
+        folder = relative.parts[0] if len(relative.parts) > 1 else None
+        area = spec_id.split(".", 1)[0]
+        if folder != area:
+            where = f"folder '{folder}'" if folder else "the top of the specs folder"
+            raise self.error(("id",), f"the id's area {area!r} does not match its place in {where} (expected specs/{area}/...)")
+
+    @staticmethod
+    def _source(item: dict[str, str]) -> Source:
+        kind = "tutorial" if "tutorial" in item else "docs"
+        return Source(kind=kind, title=item[kind], url=item.get("url"), section=item.get("section"))
+
+    def _given(self, given: dict[str, Any]) -> dict[str, Expression]:
+        checked: dict[str, Expression] = {}
+        for name, text in given.items():
+            key = ("given", name)
+            if name in STEP_VOCABULARY.names():
+                raise self.error(key, f"input name '{name}' hides a built-in name of the language")
+            source = text if isinstance(text, str) else repr(text)
+            try:
+                checked[name] = check_expression(source, vocabulary=GIVEN_VOCABULARY, bound=checked)
+            except LanguageError as error:
+                raise self.error(key, error.message, self.document.value_lines.get(key)) from None
+        return checked
+
+    def _text_line(self, key: tuple[str | int, ...], lineno: int) -> int:
+        """The file line of line ``lineno`` inside the text value at ``key``."""
+        first = self.document.value_lines.get(key, self.document.line(key))
+        block = self.document.block_styles.get(key) in ("|", ">")
+        return first + lineno if block else first + lineno - 1
+
+    def _steps(self, text: str, inputs: set[str]) -> tuple[Program, tuple[int, ...]]:
+        try:
+            program = check_program(text, vocabulary=STEP_VOCABULARY, bound=inputs)
+        except LanguageError as error:
+            raise self.error(("steps",), error.message, self._text_line(("steps",), error.lineno)) from None
+        lines = tuple(self._text_line(("steps",), statement.lineno) for statement in program.statements)
+        return program, lines
+
+    def _then(self, index: int, text: str, steps: Program) -> Check:
+        key = ("then", index)
+        try:
+            expression = check_expression(text, vocabulary=STEP_VOCABULARY, bound=steps.bound)
+        except LanguageError as error:
+            raise self.error(key, error.message, self._text_line(key, error.lineno)) from None
+        return Check(expression, self.document.line(key))
+
+    def _raises(self, raises: dict[str, str] | None, steps: Program) -> ExpectedError | None:
+        if raises is None:
+            return None
+        try:
+            index = steps.statement_index(raises["at"])
+        except LanguageError as error:
+            raise self.error(("raises", "at"), error.message) from None
+        if index != len(steps.statements) - 1:
+            raise self.error(("raises", "at"), "steps after the raising step would never run: end the steps there")
+        match = raises.get("match")
+        if match is not None:
+            try:
+                re.compile(match)
+            except re.error as error:
+                raise self.error(("raises", "match"), f"not a regular expression: {error}") from None
+        return ExpectedError(step=index, step_text=raises["at"], kind=raises["kind"], match=match)
+
+
+def format_errors(errors: Iterable[SpecError]) -> str:
+    """One line per problem, as shown in a collection error."""
+    return "\n".join(str(error) for error in errors)

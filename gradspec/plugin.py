@@ -1,0 +1,200 @@
+"""The pytest plugin: options, spec x device parametrization, outcomes and reports.
+
+The root ``conftest.py`` loads this module; ``pytest_configure`` registers one
+:class:`GradspecPlugin` object holding the session's state.  Results travel in each test
+report's ``user_properties``, so pytest-xdist workers' results reach the controller, which
+alone writes the reports.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import settings
+
+from adapters import load_adapter
+from gradspec.errors import AdapterError, SpecErrors, SpecFailure
+from gradspec.loader import DEFAULT_SPECS_DIR, load_specs
+from gradspec.report import Result, build_report, terminal_line, write_report
+from gradspec.runner import Case, replay_command
+from gradspec.spec import Spec
+
+CASE_FIXTURE = "gradspec_case"
+_PROPERTY = "gradspec"
+_JUDGED = ("pass", "fail", "error")
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("gradspec", "gradspec conformance suite")
+    group.addoption("--adapter", default="torch",
+                    help="adapter to test: a built-in name (torch) or 'package.module:Class' (default: torch)")
+    group.addoption("--device", action="append", dest="gradspec_devices", metavar="KIND",
+                    help="device kind to run on (cpu, cuda); repeat for several (default: every kind the adapter knows)")
+    group.addoption("--specs", default=str(DEFAULT_SPECS_DIR), help="folder of spec files (default: specs/)")
+    group.addoption("--report-dir", default=None, help="folder the reports are written to (default: reports/ at the root)")
+    group.addoption("--no-report", action="store_true", help="write no report files")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "gradspec_outcome(outcome): the outcome a skipped spec case is reported with")
+    report_dir = None
+    if not config.getoption("no_report"):
+        report_dir = Path(config.getoption("report_dir") or Path(config.rootpath) / "reports")
+    plugin = GradspecPlugin(
+        adapter_name=config.getoption("adapter"),
+        specs_dir=Path(config.getoption("specs")),
+        report_dir=report_dir,
+        device_kinds=config.getoption("gradspec_devices"),
+        is_worker=hasattr(config, "workerinput"),
+    )
+    config.stash[_PLUGIN] = plugin
+    config.pluginmanager.register(plugin, "gradspec-run")
+
+
+@pytest.fixture(scope="session")
+def gradspec_adapter(pytestconfig: pytest.Config) -> Any:
+    """The adapter under test (``--adapter``)."""
+    return pytestconfig.stash[_PLUGIN].adapter()
+
+
+class GradspecPlugin:
+    """One pytest session's gradspec state and the hooks that use it."""
+
+    def __init__(self, *, adapter_name: str, specs_dir: Path, report_dir: Path | None,
+                 device_kinds: list[str] | None, is_worker: bool) -> None:
+        self.adapter_name = adapter_name
+        self.specs_dir = specs_dir
+        self.report_dir = report_dir
+        self.device_kinds = device_kinds
+        self.is_worker = is_worker
+        self.results: dict[str, Result] = {}
+        self.written: list[str] = []
+        self._adapter: Any = None
+        self._specs: list[Spec] | None = None
+
+    def adapter(self) -> Any:
+        if self._adapter is None:
+            try:
+                self._adapter = load_adapter(self.adapter_name)
+            except AdapterError as error:
+                raise pytest.UsageError(f"gradspec: {error}") from None
+        return self._adapter
+
+    def specs(self) -> list[Spec]:
+        if self._specs is None:
+            try:
+                self._specs = load_specs(self.specs_dir)
+            except SpecErrors as errors:
+                pytest.fail(f"gradspec: {len(errors.errors)} spec problem(s):\n{errors}", pytrace=False)
+        return self._specs
+
+    # -- collection ------------------------------------------------------------------------
+    def pytest_generate_tests(self, metafunc: pytest.Metafunc) -> None:
+        if CASE_FIXTURE not in metafunc.fixturenames:
+            return
+        adapter = self.adapter()
+        kinds = self.device_kinds or list(adapter.device_kinds)
+        unknown = [kind for kind in kinds if kind not in adapter.device_kinds]
+        if unknown:
+            raise pytest.UsageError(f"gradspec: adapter {adapter.name!r} has no device kind "
+                                    f"{', '.join(unknown)} (it knows {', '.join(adapter.device_kinds)})")
+        available = adapter.devices()
+        cases = [_param(spec, adapter, kind, available) for spec in self.specs() for kind in kinds]
+        metafunc.parametrize(CASE_FIXTURE, cases)
+
+    # -- outcomes --------------------------------------------------------------------------
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+        report = yield
+        case = _case(item)
+        if case is not None:
+            result = _result(case, item, call, report)
+            if result is not None:
+                report.user_properties.append((_PROPERTY, dict(result.__dict__)))
+        return report
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        for name, value in report.user_properties:
+            if name == _PROPERTY:
+                self.results[report.nodeid] = Result.from_dict(dict(value))
+
+    # -- reports ---------------------------------------------------------------------------
+    def pytest_sessionfinish(self, session: pytest.Session) -> None:
+        if self.is_worker or self.report_dir is None or not self.results:
+            return
+        adapter = self.adapter()
+        for kind in adapter.device_kinds:
+            results = [result for result in self.results.values() if result.device == kind]
+            if not any(result.outcome in _JUDGED for result in results):
+                continue  # nothing ran on this device: an earlier report of it stays as it is
+            device = _device_named(adapter.devices(), kind) or kind
+            report = build_report(adapter=adapter, device_kind=kind, device=device,
+                                  profile=settings.get_current_profile_name(), results=results)
+            self.written.append(terminal_line(report, write_report(report, self.report_dir)))
+
+    def pytest_terminal_summary(self, terminalreporter: Any) -> None:
+        for line in self.written:
+            terminalreporter.write_line(line)
+        absent = [result for result in self.results.values() if result.outcome == "skipped"]
+        if absent:
+            kinds = ", ".join(sorted({result.device for result in absent}))
+            terminalreporter.write_line(f"gradspec: {len(absent)} spec run(s) skipped on {kinds}: device absent")
+
+
+_PLUGIN = pytest.StashKey[GradspecPlugin]()
+
+
+def _device_named(available: list[str], kind: str) -> str | None:
+    return next((name for name in available if name.split(":")[0] == kind), None)
+
+
+def _param(spec: Spec, adapter: Any, kind: str, available: list[str]) -> Any:
+    case = Case(spec=spec, adapter=adapter, device_kind=kind, device=_device_named(available, kind))
+    missing = sorted(spec.requires - adapter.capabilities)
+    if missing:
+        return _skipped(case, "not_applicable", f"not applicable: {adapter.name} lacks {', '.join(missing)}")
+    if spec.devices is not None and kind not in spec.devices:
+        return _skipped(case, "not_applicable", f"not applicable: the behaviour concerns {', '.join(sorted(spec.devices))} only")
+    if case.device is None:
+        return _skipped(case, "skipped", f"device absent: {adapter.name} has no {kind} device here")
+    return pytest.param(case, id=case.id)
+
+
+def _skipped(case: Case, outcome: str, reason: str) -> Any:
+    return pytest.param(case, id=case.id, marks=[pytest.mark.skip(reason=reason), pytest.mark.gradspec_outcome(outcome)])
+
+
+def _case(item: pytest.Item) -> Case | None:
+    callspec = getattr(item, "callspec", None)
+    return callspec.params.get(CASE_FIXTURE) if callspec is not None else None
+
+
+def _result(case: Case, item: pytest.Item, call: pytest.CallInfo[None], report: pytest.TestReport) -> Result | None:
+    """The gradspec outcome of one report phase, or ``None`` for phases that decide nothing."""
+    error: str | None = None
+    exception = call.excinfo.value if call.excinfo is not None else None
+    if report.when == "setup" and report.skipped:
+        mark = item.get_closest_marker("gradspec_outcome")
+        outcome = mark.args[0] if mark else "skipped"
+        error = exception.msg if isinstance(exception, pytest.skip.Exception) else None
+    elif report.when == "setup" and report.failed:
+        outcome, error = "error", _clip(str(exception))
+    elif report.when == "call":
+        outcome = "pass" if report.passed else ("fail" if isinstance(exception, SpecFailure) else "error")
+        if exception is not None:
+            error = getattr(exception, "problem", None) or _clip(f"{type(exception).__name__}: {exception}")
+    else:
+        return None
+    counterexample = getattr(exception, "counterexample", None)
+    replay = replay_command(case.spec.id, case.adapter.name, case.device_kind, counterexample) if counterexample is not None else None
+    return Result(
+        id=case.spec.id, title=case.spec.title, area=case.spec.area, kind=case.spec.kind,
+        source=[source.as_dict() for source in case.spec.sources], device=case.device_kind,
+        outcome=outcome, examples=case.examples, duration=round(report.duration, 4),
+        counterexample=counterexample, error=error, replay=replay,
+    )
+
+
+def _clip(text: str, limit: int = 2000) -> str:
+    return text if len(text) <= limit else text[: limit - 3] + "..."

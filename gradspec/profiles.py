@@ -1,0 +1,27 @@
+"""Hypothesis settings profiles.  Pick one with ``--hypothesis-profile NAME``; the default is
+``ci`` when the ``CI`` environment variable is set, else ``dev``."""
+from __future__ import annotations
+
+import os
+
+from hypothesis import HealthCheck, settings
+
+_COMMON = dict(deadline=None, report_multiple_bugs=False, suppress_health_check=[HealthCheck.too_slow])
+
+PROFILES = {
+    # Fast local runs; failures found before are replayed first from the example database.
+    "dev": settings(max_examples=30, print_blob=True, **_COMMON),
+    # Derandomized and database-free: two identical runs give identical outcomes.
+    "ci": settings(max_examples=60, derandomize=True, database=None, print_blob=False, **_COMMON),
+    # Searching harder, for release checks of a library.
+    "thorough": settings(max_examples=500, print_blob=True, **_COMMON),
+}
+
+
+def register_profiles() -> str:
+    """Register every profile and load the default one; returns its name."""
+    for name, profile in PROFILES.items():
+        settings.register_profile(name, profile)
+    default = "ci" if os.environ.get("CI", "").lower() not in ("", "0", "false") else "dev"
+    settings.load_profile(default)
+    return default

@@ -1,0 +1,150 @@
+"""Conformance reports: one JSON document and one Markdown summary per adapter and device."""
+from __future__ import annotations
+
+import json
+import os
+import platform
+import sys
+import tempfile
+from collections import Counter
+from dataclasses import asdict, dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Iterable
+
+import hypothesis
+import numpy as np
+
+from gradspec import __version__
+
+REPORT_FORMAT = "gradspec-report/1"
+OUTCOMES = ("pass", "fail", "error", "not_applicable", "skipped")
+REPORT_SCHEMA_PATH = Path(__file__).resolve().parent.parent / "reports" / "report.schema.json"
+
+
+@dataclass(frozen=True)
+class Result:
+    """The outcome of one spec on one device."""
+
+    id: str
+    title: str
+    area: str
+    kind: str
+    source: list[dict[str, str]]
+    device: str
+    outcome: str
+    examples: int
+    duration: float
+    counterexample: str | None = None
+    error: str | None = None
+    replay: str | None = None
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Result:
+        return cls(**data)
+
+
+def conformance(results: Iterable[Result]) -> float | None:
+    """Passed over judged (pass, fail, error); ``None`` when nothing was judged."""
+    counts = Counter(result.outcome for result in results)
+    judged = counts["pass"] + counts["fail"] + counts["error"]
+    return counts["pass"] / judged if judged else None
+
+
+def summarize(results: list[Result]) -> dict[str, Any]:
+    counts = Counter(result.outcome for result in results)
+    return {"total": len(results), **{outcome: counts[outcome] for outcome in OUTCOMES}, "conformance": conformance(results)}
+
+
+def build_report(*, adapter: Any, device_kind: str, device: str, profile: str, results: list[Result]) -> dict[str, Any]:
+    """The JSON-ready report of one run on one device (see ``reports/report.schema.json``)."""
+    ordered = sorted(results, key=lambda result: result.id)
+    return {
+        "format": REPORT_FORMAT,
+        "gradspec": __version__,
+        "library": {"adapter": adapter.name, "name": adapter.library, "version": adapter.library_version()},
+        "device": {"kind": device_kind, "name": device},
+        "platform": {
+            "python": platform.python_version(), "system": platform.system(), "machine": platform.machine(),
+            "numpy": np.__version__, "hypothesis": hypothesis.__version__,
+        },
+        "hypothesis_profile": profile,
+        "created": datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
+        "summary": summarize(ordered),
+        "areas": {area: summarize([r for r in ordered if r.area == area]) for area in sorted({r.area for r in ordered})},
+        "results": [asdict(result) for result in ordered],
+    }
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Write ``text`` to a temporary file beside ``path``, then rename it into place, so an
+    interrupted run never leaves a half-written report."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(text)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def write_report(report: dict[str, Any], directory: Path) -> tuple[Path, Path]:
+    """Write ``<adapter>-<device kind>.json`` and ``.md``; returns both paths."""
+    stem = f"{report['library']['adapter']}-{report['device']['kind']}"
+    json_path, markdown_path = directory / f"{stem}.json", directory / f"{stem}.md"
+    write_atomically(json_path, json.dumps(report, indent=2, sort_keys=False) + "\n")
+    write_atomically(markdown_path, markdown(report))
+    return json_path, markdown_path
+
+
+def _percent(value: float | None) -> str:
+    return "n/a" if value is None else f"{100 * value:.1f}%"
+
+
+def markdown(report: dict[str, Any]) -> str:
+    """A human summary: conformance per area, then every spec that did not pass."""
+    library, device, summary = report["library"], report["device"], report["summary"]
+    lines = [
+        f"# gradspec conformance: {library['name']} {library['version']} on {device['kind']}",
+        "",
+        f"Adapter `{library['adapter']}`, device `{device['name']}`, Hypothesis profile `{report['hypothesis_profile']}`, "
+        f"gradspec {report['gradspec']}, Python {report['platform']['python']} ({report['platform']['system']} {report['platform']['machine']}).",
+        "",
+        f"**{_percent(summary['conformance'])} conformance**: {summary['pass']} pass, {summary['fail']} fail, "
+        f"{summary['error']} error, {summary['not_applicable']} not applicable, {summary['skipped']} skipped.",
+        "",
+        "| area | pass | fail | error | not applicable | skipped | conformance |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for area, counts in report["areas"].items():
+        lines.append(f"| {area} | {counts['pass']} | {counts['fail']} | {counts['error']} | "
+                     f"{counts['not_applicable']} | {counts['skipped']} | {_percent(counts['conformance'])} |")
+    failing = [r for r in report["results"] if r["outcome"] in ("fail", "error")]
+    if failing:
+        lines += ["", "## Specs that do not conform", ""]
+        for result in failing:
+            lines += [f"### `{result['id']}`: {result['outcome']}", "", result["title"], ""]
+            if result["error"]:
+                lines += ["```text", result["error"], "```", ""]
+            if result["counterexample"]:
+                lines += ["Counterexample:", "", "```python", result["counterexample"], "```", ""]
+            if result["replay"]:
+                lines += ["Replay:", "", "```sh", result["replay"], "```", ""]
+    lines += ["", "## Every spec", "", "| spec | outcome | examples | seconds |", "|---|---|---:|---:|"]
+    for result in report["results"]:
+        lines.append(f"| `{result['id']}` | {result['outcome']} | {result['examples']} | {result['duration']:.2f} |")
+    return "\n".join(lines) + "\n"
+
+
+def terminal_line(report: dict[str, Any], paths: tuple[Path, Path]) -> str:
+    library, summary = report["library"], report["summary"]
+    return (f"gradspec: {library['name']} {library['version']} on {report['device']['kind']}: "
+            f"{_percent(summary['conformance'])} conformance ({summary['pass']} pass, {summary['fail']} fail, "
+            f"{summary['error']} error, {summary['not_applicable']} not applicable, {summary['skipped']} skipped) "
+            f"-> {paths[0]}, {paths[1]}")
+
+
+def python_version() -> str:
+    return sys.version.split()[0]

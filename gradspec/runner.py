@@ -1,0 +1,177 @@
+"""Run one example of a spec against an adapter and explain any non-conformance."""
+from __future__ import annotations
+
+import ast
+import re
+import shlex
+from dataclasses import dataclass, field
+from typing import Any
+
+from gradspec import render
+from gradspec.errors import AdapterError, BackendError, SpecFailure, StepError
+from gradspec.language.interpreter import Frame, Interpreter, RunContext
+from gradspec.language.steps import STEP_VOCABULARY, tensor
+from gradspec.spec import Check, Spec
+from gradspec.values import DrawnTensor
+
+_OWN_ERRORS = (SpecFailure, BackendError, StepError, AdapterError)
+
+#: Parameter initialisation seed used before every example, so runs are reproducible.
+EXAMPLE_SEED = 0
+
+
+@dataclass
+class Case:
+    """One spec on one device of one adapter, and what running it has observed."""
+
+    spec: Spec
+    adapter: Any
+    device_kind: str
+    device: str | None
+    examples: int = 0
+    counterexample: str | None = field(default=None)
+
+    @property
+    def id(self) -> str:
+        return f"{self.spec.id}-{self.device_kind}"
+
+    def context(self) -> RunContext:
+        assert self.device is not None, "a case without a device is never run"
+        return RunContext(adapter=self.adapter, device=self.device)
+
+    def run(self, drawn: dict[str, Any]) -> None:
+        """Run one drawn example; raises :class:`SpecFailure` or :class:`BackendError`."""
+        self.examples += 1
+        try:
+            run_example(self.spec, self.context(), drawn)
+        except (SpecFailure, BackendError) as error:
+            counterexample = render.example(drawn)
+            error.problem = error.args[0]  # type: ignore[attr-defined]
+            error.counterexample = counterexample  # type: ignore[attr-defined]
+            error.args = (f"{error.args[0]}\n{self._footer(counterexample)}",)
+            raise
+
+    def _footer(self, counterexample: str) -> str:
+        lines = [f"[{self.spec.id}, {self.adapter.name}, {self.device_kind}]"]
+        if counterexample:
+            lines += ["", "Counterexample (in the spec's own terms):"]
+            lines += [f"  {line}" for line in counterexample.splitlines()]
+        lines += ["", "Replay it on any adapter:", "  " + replay_command(self.spec.id, self.adapter.name, self.device_kind, counterexample)]
+        return "\n".join(lines)
+
+
+def replay_command(spec_id: str, adapter: str, device_kind: str, counterexample: str) -> str:
+    """The shell command that replays ``counterexample`` with ``python -m gradspec replay``."""
+    parts = ["python", "-m", "gradspec", "replay", spec_id, "--adapter", adapter, "--device", device_kind]
+    for line in counterexample.splitlines():
+        parts += ["--given", line]
+    return shlex.join(parts)
+
+
+def materialize(context: RunContext, drawn: dict[str, Any]) -> dict[str, Any]:
+    """Turn drawn inputs into runtime values: drawn tensors become backend tensors."""
+    values: dict[str, Any] = {}
+    for name, value in drawn.items():
+        if isinstance(value, DrawnTensor):
+            value = tensor(context, value.array, requires_grad=value.requires_grad)
+        values[name] = value
+    return values
+
+
+def run_example(spec: Spec, context: RunContext, drawn: dict[str, Any]) -> None:
+    """Run the steps on ``drawn`` inputs, then check ``raises`` and ``then``."""
+    adapter = context.adapter
+    adapter.reset()
+    adapter.seed(EXAMPLE_SEED)
+    interpreter = Interpreter(context, STEP_VOCABULARY)
+    frame = Frame(_guard(spec, "creating the inputs", lambda: materialize(context, drawn), adapter))
+    for index, statement in enumerate(spec.steps.statements):
+        where = f"step `{ast.unparse(statement)}` (line {spec.step_lines[index]})"
+        expected = spec.raises if spec.raises is not None and spec.raises.step == index else None
+        try:
+            interpreter.execute(statement, frame)
+        except Exception as error:
+            if expected is None or isinstance(error, _OWN_ERRORS):
+                raise _classify(spec, where, error, adapter) from None
+            _check_expected(spec, where, error, adapter)
+        else:
+            if expected is not None:
+                raise SpecFailure(f"{where} raised nothing, but should raise {expected.kind}")
+    for check in spec.then:
+        _check_then(spec, check, interpreter, frame)
+
+
+def _guard(spec: Spec, where: str, action: Any, adapter: Any) -> Any:
+    try:
+        return action()
+    except Exception as error:
+        raise _classify(spec, where, error, adapter) from None
+
+
+def _describe_error(error: BaseException) -> str:
+    return f"{type(error).__name__}: {error}"
+
+
+def _classify(spec: Spec, where: str, error: BaseException, adapter: Any) -> Exception:
+    """An unexpected exception as a failure (a canonical error kind) or an error."""
+    if isinstance(error, (SpecFailure, BackendError)):
+        return error
+    if isinstance(error, StepError):
+        return BackendError(f"{where} could not run: {error}")
+    if isinstance(error, AdapterError):
+        return BackendError(f"{where}: the adapter failed: {error}")
+    kind = adapter.error_kind(error)
+    if kind is None:
+        return BackendError(f"{where} raised {_describe_error(error)}, which is no canonical error kind")
+    return SpecFailure(f"{where} raised {kind} ({_describe_error(error)}), but should not raise")
+
+
+def _check_expected(spec: Spec, where: str, error: BaseException, adapter: Any) -> None:
+    expected = spec.raises
+    assert expected is not None
+    kind = adapter.error_kind(error)
+    if kind != expected.kind:
+        raise SpecFailure(f"{where} raised {kind or 'an unknown error'} ({_describe_error(error)}), but should raise {expected.kind}")
+    if expected.match is not None and not re.search(expected.match, str(error)):
+        raise SpecFailure(f"{where} raised {kind} with message {str(error)!r}, but the message should match {expected.match!r}")
+
+
+def _check_then(spec: Spec, check: Check, interpreter: Interpreter, frame: Frame) -> None:
+    where = f"then `{check.expression.source.strip()}` (line {check.line})"
+    adapter = interpreter.adapter
+    try:
+        result = interpreter.evaluate_expression(check.expression, frame)
+    except Exception as error:
+        raise _classify(spec, where, error, adapter) from None
+    if result is True or (type(result).__name__ == "bool_" and bool(result)):
+        return
+    if result is not False and type(result).__name__ != "bool_":
+        raise BackendError(f"{where} gave {render.runtime_value(result, adapter)}, which is not a bool")
+    raise SpecFailure(f"{where}: {explain(check.expression.node, interpreter, frame)}")
+
+
+_COMPARISON_WORDS = {
+    ast.Eq: "be", ast.NotEq: "not be", ast.Is: "be", ast.IsNot: "not be", ast.Lt: "be <",
+    ast.LtE: "be <=", ast.Gt: "be >", ast.GtE: "be >=", ast.In: "be in", ast.NotIn: "not be in",
+}
+
+
+def explain(node: ast.expr, interpreter: Interpreter, frame: Frame) -> str:
+    """``actual, but should be expected`` for a false property, from its sub-expressions."""
+
+    def shown(part: ast.expr) -> str:
+        try:
+            return render.runtime_value(interpreter.evaluate(part, frame), interpreter.adapter)
+        except Exception as error:
+            return f"<{type(error).__name__}: {error}>"
+
+    if isinstance(node, ast.Compare) and len(node.ops) == 1:
+        words = _COMPARISON_WORDS[type(node.ops[0])]
+        return f"{ast.unparse(node.left)} is {shown(node.left)}, but should {words} {shown(node.comparators[0])}"
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
+        return f"{ast.unparse(node.operand)} is {shown(node.operand)}, but should be false"
+    if isinstance(node, ast.Call):
+        arguments = [*node.args, *(keyword.value for keyword in node.keywords)]
+        where = "; ".join(f"{ast.unparse(arg)} = {shown(arg)}" for arg in arguments if not isinstance(arg, ast.Constant))
+        return f"{ast.unparse(node)} is False, but should be true" + (f", where {where}" if where else "")
+    return f"{ast.unparse(node)} is {shown(node)}, but should be true"

@@ -1,0 +1,171 @@
+"""A small validator for the JSON Schema subset gradspec's own schemas use.
+
+The runtime does not depend on the ``jsonschema`` package (a GPU machine without network
+still runs the suite); the own tests check that this validator and ``jsonschema`` agree.
+Problems are written for people: the key, what was expected, and what came.
+"""
+from __future__ import annotations
+
+import difflib
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterator
+
+SUPPORTED_KEYWORDS = frozenset({
+    "$schema", "$id", "$defs", "$ref", "title", "description", "type", "properties", "required",
+    "additionalProperties", "propertyNames", "anyOf", "oneOf", "enum", "const", "pattern",
+    "minLength", "minItems", "uniqueItems", "items", "minimum",
+})
+
+_PY_TYPES: dict[str, tuple[type, ...]] = {
+    "object": (dict,), "array": (list,), "string": (str,), "boolean": (bool,),
+    "integer": (int,), "number": (int, float), "null": (type(None),),
+}
+
+Path_ = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One schema violation: where (a key path), and what is wrong."""
+
+    path: Path_
+    message: str
+    at_key: bool = True
+
+
+def format_path(path: Path_) -> str:
+    """``('source', 0, 'url')`` -> ``source[0].url``."""
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text or "(document)"
+
+
+def _type_name(value: Any) -> str:
+    return type(value).__name__ if value is not None else "null"
+
+
+class Validator:
+    """Validates plain values against one schema document."""
+
+    def __init__(self, schema: dict[str, Any]) -> None:
+        self.schema = schema
+
+    def problems(self, value: Any) -> list[Problem]:
+        """All problems, first by position; an empty list means the value is valid."""
+        return list(self._check(value, self.schema, ()))
+
+    def _resolve(self, schema: dict[str, Any]) -> dict[str, Any]:
+        while "$ref" in schema:
+            ref = schema["$ref"]
+            if not ref.startswith("#/$defs/"):
+                raise ValueError(f"unsupported $ref {ref!r}")
+            schema = self.schema["$defs"][ref.removeprefix("#/$defs/")]
+        return schema
+
+    def _check(self, value: Any, schema: dict[str, Any], path: Path_) -> Iterator[Problem]:
+        schema = self._resolve(schema)
+        expected = schema.get("description", "a valid value")
+        if "type" in schema:
+            types = schema["type"] if isinstance(schema["type"], list) else [schema["type"]]
+            if not any(_is_type(value, name) for name in types):
+                yield Problem(path, f"expected {expected} but got {value!r} (type={_type_name(value)})", False)
+                return
+        if "enum" in schema and value not in schema["enum"]:
+            choices = ", ".join(str(choice) for choice in schema["enum"])
+            hint = _did_you_mean(value, schema["enum"])
+            yield Problem(path, f"{value!r} is not {expected}{hint} (expected one of: {choices})", False)
+            return
+        if "const" in schema and value != schema["const"]:
+            yield Problem(path, f"expected {schema['const']!r} but got {value!r}", False)
+        if isinstance(value, str):
+            yield from self._check_string(value, schema, path, expected)
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and "minimum" in schema:
+            if value < schema["minimum"]:
+                yield Problem(path, f"expected {expected} (at least {schema['minimum']}) but got {value!r}", False)
+        if isinstance(value, list):
+            yield from self._check_array(value, schema, path, expected)
+        if isinstance(value, dict):
+            yield from self._check_object(value, schema, path)
+        for keyword, exactly_one in (("anyOf", False), ("oneOf", True)):
+            if keyword in schema:
+                yield from self._check_alternatives(value, schema[keyword], path, exactly_one, expected)
+
+    def _check_string(self, value: str, schema: dict, path: Path_, expected: str) -> Iterator[Problem]:
+        if len(value) < schema.get("minLength", 0):
+            yield Problem(path, f"expected {expected} but got an empty or too short string {value!r}", False)
+        elif "pattern" in schema and not re.search(schema["pattern"], value):
+            yield Problem(path, f"{value!r} is not {expected}", False)
+
+    def _check_array(self, value: list, schema: dict, path: Path_, expected: str) -> Iterator[Problem]:
+        if len(value) < schema.get("minItems", 0):
+            yield Problem(path, f"expected {expected} with at least {schema['minItems']} item(s) but got {value!r}", False)
+        if schema.get("uniqueItems"):
+            seen: list[Any] = []
+            for index, item in enumerate(value):
+                if item in seen:
+                    yield Problem(path + (index,), f"duplicate item {item!r}")
+                seen.append(item)
+        if "items" in schema:
+            for index, item in enumerate(value):
+                yield from self._check(item, schema["items"], path + (index,))
+
+    def _check_object(self, value: dict, schema: dict, path: Path_) -> Iterator[Problem]:
+        properties = schema.get("properties", {})
+        for key in schema.get("required", []):
+            if key not in value:
+                wanted = self._resolve(properties.get(key, {})).get("description", "a value")
+                yield Problem(path + (key,), f"missing required key (expected {wanted})", False)
+        names = schema.get("propertyNames")
+        extra = schema.get("additionalProperties", True)
+        for key, item in value.items():
+            if names and "pattern" in names and not re.search(names["pattern"], key):
+                yield Problem(path + (key,), f"{key!r} is not a valid name (expected lower_snake_case)")
+                continue
+            if key in properties:
+                yield from self._check(item, properties[key], path + (key,))
+            elif extra is False:
+                hint = _did_you_mean(key, properties)
+                allowed = ", ".join(properties)
+                yield Problem(path + (key,), f"unknown key{hint} (expected one of: {allowed})")
+            elif isinstance(extra, dict):
+                yield from self._check(item, extra, path + (key,))
+
+    def _check_alternatives(
+        self, value: Any, options: list[dict], path: Path_, exactly_one: bool, expected: str
+    ) -> Iterator[Problem]:
+        matches = sum(1 for option in options if not list(self._check(value, option, path)))
+        if (exactly_one and matches == 1) or (not exactly_one and matches >= 1):
+            return
+        required = [key for option in options for key in option.get("required", [])]
+        if len(required) == len(options) and isinstance(value, dict):
+            keys = " or ".join(repr(key) for key in required)
+            count = "exactly one" if exactly_one else "at least one"
+            present = [key for key in required if key in value]
+            got = f"got {', '.join(map(repr, present))}" if present else "got neither"
+            yield Problem(path, f"expected {count} of {keys} but {got}", False)
+        else:
+            yield Problem(path, f"expected {expected} but got {value!r}", False)
+
+
+def _is_type(value: Any, name: str) -> bool:
+    if isinstance(value, bool) and name in ("integer", "number"):
+        return False
+    return isinstance(value, _PY_TYPES[name])
+
+
+def _did_you_mean(value: Any, choices: Any) -> str:
+    if not isinstance(value, str):
+        return ""
+    close = difflib.get_close_matches(value, [str(c) for c in choices], n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+@lru_cache(maxsize=None)
+def load_schema(path: Path) -> dict[str, Any]:
+    """Read a schema file once per process."""
+    return json.loads(Path(path).read_text(encoding="utf-8"))

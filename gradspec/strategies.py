@@ -1,0 +1,221 @@
+"""The vocabulary of ``given``: backend-neutral Hypothesis strategies.
+
+Every input is drawn as a NumPy value, a Python value, or an operation's name, so the same
+example replays on any backend and shrinks towards small shapes and zeros.  Strategy
+arguments may themselves be strategies or earlier inputs (``shape=a.shape``).
+"""
+from __future__ import annotations
+
+import ast
+from typing import Any
+
+import numpy as np
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+
+from gradspec.language.checker import Expression
+from gradspec.language.functions import Registry, Vocabulary
+from gradspec.language.interpreter import Frame, Interpreter, RunContext
+from gradspec.language.steps import BINARY_OPS, REDUCTIONS, STEP_VOCABULARY, UNARY_OPS
+from gradspec.values import DTYPE_GROUPS, DTYPES, OMITTED, DrawnTensor, DType, dtype_of
+
+DEFAULT_MAX_DIMS = 3
+DEFAULT_MAX_SIDE = 4
+DEFAULT_BOUND = 100.0
+
+strategies = Registry()
+
+
+def _strategy(value: Any) -> st.SearchStrategy[Any]:
+    """A strategy from a constant, a dtype group, or a strategy."""
+    if isinstance(value, st.SearchStrategy):
+        return value
+    if isinstance(value, tuple) and value and all(isinstance(v, DType) for v in value):
+        return st.sampled_from(value)
+    return st.just(value)
+
+
+def elements(dtype: DType, min_value: float, max_value: float) -> st.SearchStrategy[Any]:
+    """Finite elements of ``dtype`` within the bounds (integers within the dtype's range too)."""
+    kind = dtype.numpy.kind
+    if kind == "b":
+        return st.booleans()
+    if kind in "iu":
+        info = np.iinfo(dtype.numpy)
+        low, high = max(info.min, int(np.ceil(min_value))), min(info.max, int(np.floor(max_value)))
+        return st.integers(low, high)
+    if kind == "f":
+        width = dtype.numpy.itemsize * 8
+        return st.floats(min_value, max_value, width=width, allow_nan=False, allow_infinity=False, allow_subnormal=False)
+    if kind == "c":
+        part = st.floats(min_value, max_value, width=dtype.numpy.itemsize * 4, allow_nan=False, allow_infinity=False, allow_subnormal=False)
+        return st.builds(complex, part, part)
+    raise ValueError(f"no elements for dtype {dtype}")
+
+
+def _shapes(min_dims: int, max_dims: int, min_side: int, max_side: int) -> st.SearchStrategy[tuple[int, ...]]:
+    return hnp.array_shapes(min_dims=min_dims, max_dims=max_dims, min_side=min_side, max_side=max_side)
+
+
+@st.composite
+def _arrays(draw: Any, dtype: Any, shape: Any, min_dims: int, max_dims: int, min_side: int, max_side: int,
+            min_value: float, max_value: float) -> np.ndarray:
+    chosen: DType = draw(_strategy(dtype))
+    chosen_shape = draw(_strategy(shape)) if shape is not None else draw(_shapes(min_dims, max_dims, min_side, max_side))
+    return draw(hnp.arrays(chosen.numpy, tuple(chosen_shape), elements=elements(chosen, min_value, max_value)))
+
+
+@strategies.register()
+def arrays(ctx: Any, dtype: Any = DTYPE_GROUPS["floating"], shape: Any = None, min_dims: int = 0,
+           max_dims: int = DEFAULT_MAX_DIMS, min_side: int = 1, max_side: int = DEFAULT_MAX_SIDE,
+           min_value: float = -DEFAULT_BOUND, max_value: float = DEFAULT_BOUND) -> st.SearchStrategy[np.ndarray]:
+    """NumPy arrays: a dtype (or group, or strategy), and a shape or shape bounds."""
+    return _arrays(dtype, shape, min_dims, max_dims, min_side, max_side, min_value, max_value)
+
+
+@strategies.register()
+def tensors(ctx: Any, dtype: Any = DTYPE_GROUPS["floating"], shape: Any = None, min_dims: int = 0,
+            max_dims: int = DEFAULT_MAX_DIMS, min_side: int = 1, max_side: int = DEFAULT_MAX_SIDE,
+            requires_grad: Any = OMITTED, min_value: float = -DEFAULT_BOUND,
+            max_value: float = DEFAULT_BOUND) -> st.SearchStrategy[DrawnTensor]:
+    """Tensors, drawn as arrays and created by the adapter on the device under test;
+    ``requires_grad`` omitted means the creation call does not pass it."""
+    values = _arrays(dtype, shape, min_dims, max_dims, min_side, max_side, min_value, max_value)
+    return st.builds(DrawnTensor, values, _strategy(requires_grad))
+
+
+@strategies.register()
+def shapes(ctx: Any, min_dims: int = 0, max_dims: int = DEFAULT_MAX_DIMS, min_side: int = 1,
+           max_side: int = DEFAULT_MAX_SIDE, min_numel: int = 0, max_numel: int | None = None) -> st.SearchStrategy[tuple[int, ...]]:
+    """Shapes within the bounds, optionally with a bounded number of elements."""
+    base = _shapes(min_dims, max_dims, min_side, max_side)
+    if min_numel or max_numel is not None:
+        base = base.filter(lambda s: min_numel <= int(np.prod(s)) <= (max_numel if max_numel is not None else np.inf))
+    return base
+
+
+@strategies.register()
+def broadcastable_shapes(ctx: Any, shape: Any, min_dims: int = 0, max_dims: int | None = None,
+                         min_side: int = 1, max_side: int = DEFAULT_MAX_SIDE) -> st.SearchStrategy[tuple[int, ...]]:
+    """Shapes that broadcast against ``shape``."""
+    return hnp.broadcastable_shapes(tuple(shape), min_dims=min_dims, max_dims=max_dims, min_side=min_side, max_side=max_side)
+
+
+@strategies.register()
+def booleans(ctx: Any) -> st.SearchStrategy[bool]:
+    return st.booleans()
+
+
+@strategies.register()
+def integers(ctx: Any, min_value: int, max_value: int) -> st.SearchStrategy[int]:
+    return st.integers(min_value, max_value)
+
+
+@strategies.register()
+def floats(ctx: Any, min_value: float, max_value: float) -> st.SearchStrategy[float]:
+    return st.floats(min_value, max_value, allow_nan=False, allow_infinity=False)
+
+
+@strategies.register()
+def sampled_from(ctx: Any, items: Any) -> st.SearchStrategy[Any]:
+    return st.sampled_from(list(items))
+
+
+@strategies.register()
+def one_of(ctx: Any, *alternatives: Any) -> st.SearchStrategy[Any]:
+    """A value from any of the alternatives (strategies or constants)."""
+    return st.one_of([_strategy(alternative) for alternative in alternatives])
+
+
+@strategies.register()
+def just(ctx: Any, value: Any) -> st.SearchStrategy[Any]:
+    return st.just(value)
+
+
+@strategies.register()
+def lists(ctx: Any, elements: Any, min_size: int = 0, max_size: int = 5) -> st.SearchStrategy[list[Any]]:
+    return st.lists(_strategy(elements), min_size=min_size, max_size=max_size)
+
+
+@strategies.register()
+def dtypes(ctx: Any, group: Any) -> st.SearchStrategy[DType]:
+    return _strategy(group)
+
+
+def _ops(names: tuple[str, ...]) -> st.SearchStrategy[Any]:
+    return st.sampled_from([STEP_VOCABULARY.functions[name] for name in names])
+
+
+@strategies.register()
+def unary_ops(ctx: Any) -> st.SearchStrategy[Any]:
+    """Elementwise differentiable unary operations (``op(x)``)."""
+    return _ops(UNARY_OPS)
+
+
+@strategies.register()
+def binary_ops(ctx: Any) -> st.SearchStrategy[Any]:
+    """Elementwise differentiable binary operations with broadcasting (``op(a, b)``)."""
+    return _ops(BINARY_OPS)
+
+
+@strategies.register()
+def reductions(ctx: Any) -> st.SearchStrategy[Any]:
+    """Reductions to a 0-d tensor (``op(x)``)."""
+    return _ops(REDUCTIONS)
+
+
+def _drawn_attribute(name: str) -> Any:
+    def read(ctx: Any, value: Any) -> Any:
+        if isinstance(value, DrawnTensor):
+            return getattr(value, name)
+        if isinstance(value, np.ndarray):
+            return tuple(value.shape) if name == "shape" else dtype_of(value)
+        raise AttributeError(f"'{name}' of {type(value).__name__}")
+
+    return read
+
+
+GIVEN_VOCABULARY = Vocabulary(
+    functions=strategies,
+    constants={**DTYPES, **DTYPE_GROUPS},
+    properties={"shape": _drawn_attribute("shape"), "dtype": _drawn_attribute("dtype")},
+)
+
+
+class _NoBackend:
+    """Given expressions never touch a backend."""
+
+    @staticmethod
+    def is_tensor(value: Any) -> bool:
+        return False
+
+
+_GIVEN_INTERPRETER = Interpreter(RunContext(adapter=_NoBackend(), device="none"), GIVEN_VOCABULARY)
+
+
+def given_strategy(given: dict[str, Expression]) -> st.SearchStrategy[dict[str, Any]]:
+    """One strategy drawing every input in order; inputs that depend on earlier ones are
+    built per example, the others once."""
+    names = list(given)
+    fixed: dict[str, st.SearchStrategy[Any]] = {}
+    for name, expression in given.items():
+        if not (_names_in(expression) & set(names)):
+            fixed[name] = _strategy(_GIVEN_INTERPRETER.evaluate_expression(expression, Frame()))
+    if len(fixed) == len(names):
+        return st.fixed_dictionaries(fixed)
+
+    @st.composite
+    def draw_inputs(draw: Any) -> dict[str, Any]:
+        drawn: dict[str, Any] = {}
+        for name, expression in given.items():
+            strategy = fixed.get(name)
+            if strategy is None:
+                strategy = _strategy(_GIVEN_INTERPRETER.evaluate_expression(expression, Frame(dict(drawn))))
+            drawn[name] = draw(strategy)
+        return drawn
+
+    return draw_inputs()
+
+
+def _names_in(expression: Expression) -> set[str]:
+    return {node.id for node in ast.walk(expression.node) if isinstance(node, ast.Name)}
