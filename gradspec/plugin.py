@@ -86,19 +86,29 @@ class GradspecPlugin:
             try:
                 self._specs = load_specs(self.specs_dir)
             except SpecErrors as errors:
-                pytest.fail(f"gradspec: {len(errors.errors)} spec problem(s):\n{errors}", pytrace=False)
+                problems = errors
+            else:
+                return self._specs
+            pytest.fail(f"gradspec: {len(problems.errors)} spec problem(s):\n{problems}", pytrace=False)
         return self._specs
 
-    # -- collection ------------------------------------------------------------------------
-    def pytest_generate_tests(self, metafunc: pytest.Metafunc) -> None:
-        if CASE_FIXTURE not in metafunc.fixturenames:
-            return
+    def kinds(self) -> list[str]:
         adapter = self.adapter()
         kinds = self.device_kinds or list(adapter.device_kinds)
         unknown = [kind for kind in kinds if kind not in adapter.device_kinds]
         if unknown:
             raise pytest.UsageError(f"gradspec: adapter {adapter.name!r} has no device kind "
                                     f"{', '.join(unknown)} (it knows {', '.join(adapter.device_kinds)})")
+        return kinds
+
+    # -- collection ------------------------------------------------------------------------
+    def pytest_collection(self, session: pytest.Session) -> None:
+        self.kinds()  # a bad --adapter or --device is a usage error (exit code 4) before collecting
+
+    def pytest_generate_tests(self, metafunc: pytest.Metafunc) -> None:
+        if CASE_FIXTURE not in metafunc.fixturenames:
+            return
+        adapter, kinds = self.adapter(), self.kinds()
         available = adapter.devices()
         cases = [_param(spec, adapter, kind, available) for spec in self.specs() for kind in kinds]
         metafunc.parametrize(CASE_FIXTURE, cases)

@@ -175,3 +175,34 @@ def explain(node: ast.expr, interpreter: Interpreter, frame: Frame) -> str:
         where = "; ".join(f"{ast.unparse(arg)} = {shown(arg)}" for arg in arguments if not isinstance(arg, ast.Constant))
         return f"{ast.unparse(node)} is False, but should be true" + (f", where {where}" if where else "")
     return f"{ast.unparse(node)} is {shown(node)}, but should be true"
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The outcome of checking one case outside pytest (``pass``, ``fail`` or ``error``)."""
+
+    outcome: str
+    error: BaseException | None = None
+
+    @property
+    def counterexample(self) -> str | None:
+        return getattr(self.error, "counterexample", None)
+
+
+def check_case(case: Case, hypothesis_settings: Any = None) -> Verdict:
+    """Run ``case`` under Hypothesis (the current profile unless settings are given)."""
+    from hypothesis import given
+
+    @given(case.spec.strategy)
+    def check(drawn: dict[str, Any]) -> None:
+        case.run(drawn)
+
+    if hypothesis_settings is not None:
+        check = hypothesis_settings(check)
+    try:
+        check()
+    except SpecFailure as failure:
+        return Verdict("fail", failure)
+    except Exception as error:
+        return Verdict("error", error)
+    return Verdict("pass")

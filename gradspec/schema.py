@@ -116,10 +116,6 @@ class Validator:
 
     def _check_object(self, value: dict, schema: dict, path: Path_) -> Iterator[Problem]:
         properties = schema.get("properties", {})
-        for key in schema.get("required", []):
-            if key not in value:
-                wanted = self._resolve(properties.get(key, {})).get("description", "a value")
-                yield Problem(path + (key,), f"missing required key (expected {wanted})", False)
         names = schema.get("propertyNames")
         extra = schema.get("additionalProperties", True)
         for key, item in value.items():
@@ -134,6 +130,11 @@ class Validator:
                 yield Problem(path + (key,), f"unknown key{hint} (expected one of: {allowed})")
             elif isinstance(extra, dict):
                 yield from self._check(item, extra, path + (key,))
+        # Missing keys last: an unknown key above is often the misspelt missing one.
+        for key in schema.get("required", []):
+            if key not in value:
+                wanted = self._resolve(properties.get(key, {})).get("description", "a value")
+                yield Problem(path + (key,), f"missing required key (expected {wanted})", False)
 
     def _check_alternatives(
         self, value: Any, options: list[dict], path: Path_, exactly_one: bool, expected: str

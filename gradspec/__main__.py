@@ -1,0 +1,5 @@
+import sys
+
+from gradspec.cli import main
+
+sys.exit(main())

@@ -1,0 +1,57 @@
+"""``python -m gradspec``: replay a counterexample, or list the specs."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from adapters import load_adapter
+from gradspec.errors import AdapterError, SpecErrors
+from gradspec.loader import DEFAULT_SPECS_DIR, load_specs
+
+EXIT_PASS, EXIT_FAIL, EXIT_ERROR, EXIT_USAGE = 0, 1, 3, 4
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m gradspec", description=__doc__)
+    parser.add_argument("--specs", default=str(DEFAULT_SPECS_DIR), help="folder of spec files (default: specs/)")
+    commands = parser.add_subparsers(dest="command", required=True)
+    replay = commands.add_parser("replay", help="run one spec once on an example written in the step language")
+    replay.add_argument("spec_id")
+    replay.add_argument("--adapter", default="torch", help="adapter name or 'package.module:Class' (default: torch)")
+    replay.add_argument("--device", default="cpu", help="device kind (default: cpu)")
+    replay.add_argument("--given", action="append", default=[], metavar="LINE",
+                        help="one input assignment, e.g. 'a = tensor([0.0], dtype=float32, requires_grad=True)'; repeat per input")
+    commands.add_parser("list", help="list every spec: id, kind and title")
+    args = parser.parse_args(argv)
+    try:
+        specs = {spec.id: spec for spec in load_specs(Path(args.specs))}
+    except SpecErrors as errors:
+        print(errors, file=sys.stderr)
+        return EXIT_USAGE
+    if args.command == "list":
+        for spec in specs.values():
+            print(f"{spec.id}\t{spec.kind}\t{spec.title}")
+        return EXIT_PASS
+    return _replay(specs, args)
+
+
+def _replay(specs: dict, args: argparse.Namespace) -> int:
+    from gradspec.replay import replay
+
+    spec = specs.get(args.spec_id)
+    if spec is None:
+        print(f"no spec with id {args.spec_id!r} (see: python -m gradspec list)", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        adapter = load_adapter(args.adapter)
+    except AdapterError as error:
+        print(error, file=sys.stderr)
+        return EXIT_USAGE
+    device = next((name for name in adapter.devices() if name.split(":")[0] == args.device), None)
+    if device is None:
+        print(f"{adapter.name} has no {args.device} device here", file=sys.stderr)
+        return EXIT_USAGE
+    outcome, message = replay(spec, adapter, device, args.given)
+    print(f"{outcome}: {message}")
+    return {"pass": EXIT_PASS, "fail": EXIT_FAIL}.get(outcome, EXIT_ERROR)

@@ -1,0 +1,38 @@
+"""Replay one example, written in the step language, against any adapter and device."""
+from __future__ import annotations
+
+from typing import Any
+
+from gradspec.errors import BackendError, SpecFailure, StepError
+from gradspec.language.checker import LanguageError, check_program
+from gradspec.language.interpreter import Frame, Interpreter, RunContext
+from gradspec.language.steps import STEP_VOCABULARY
+from gradspec.runner import run_example
+from gradspec.spec import Spec
+
+
+def inputs_from_text(spec: Spec, lines: list[str], context: RunContext) -> dict[str, Any]:
+    """Evaluate ``name = value`` lines (as printed in a counterexample) into the spec's inputs."""
+    program = check_program("\n".join(lines), vocabulary=STEP_VOCABULARY, bound=())
+    missing = sorted(set(spec.given) - program.bound)
+    extra = sorted(program.bound - set(spec.given))
+    if missing or extra:
+        problems = ([f"missing {', '.join(missing)}"] if missing else []) + ([f"unknown {', '.join(extra)}"] if extra else [])
+        raise LanguageError(1, f"the example must assign exactly the spec's inputs ({'; '.join(problems)})")
+    frame = Frame()
+    interpreter = Interpreter(context, STEP_VOCABULARY)
+    for statement in program.statements:
+        interpreter.execute(statement, frame)
+    return {name: frame.values[name] for name in spec.given}
+
+
+def replay(spec: Spec, adapter: Any, device: str, lines: list[str]) -> tuple[str, str]:
+    """Run ``spec`` once on the example; returns ``(outcome, message)``."""
+    context = RunContext(adapter=adapter, device=device)
+    try:
+        run_example(spec, context, inputs_from_text(spec, lines, context))
+    except SpecFailure as failure:
+        return "fail", str(failure)
+    except (BackendError, StepError, LanguageError) as error:
+        return "error", str(error)
+    return "pass", f"{spec.id} holds on this example"

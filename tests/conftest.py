@@ -1,0 +1,27 @@
+"""Helpers shared by gradspec's own tests."""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_suite(*args: str, cwd: Path = ROOT, ci: bool = True) -> subprocess.CompletedProcess[str]:
+    """Run the conformance suite in a subprocess, as a user would (``python -m pytest suites``)."""
+    env = {**os.environ, "CI": "true" if ci else ""}
+    command = [sys.executable, "-m", "pytest", str(ROOT / "suites"), "-p", "no:cacheprovider", "-q", *args]
+    return subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=600)
+
+
+@pytest.fixture
+def specs_copy(tmp_path: Path) -> Path:
+    """A writable copy of the real specs folder."""
+    target = tmp_path / "specs"
+    shutil.copytree(ROOT / "specs", target)
+    return target

@@ -1,0 +1,166 @@
+"""Running specs: verdicts, failure messages, shrunk counterexamples, replay, and the pytest run."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, settings
+
+from adapters.torch_adapter import TorchAdapter
+from gradspec.loader import load_spec, load_specs
+from gradspec.runner import Case, Verdict, check_case
+from tests.conftest import ROOT, run_suite
+from tests.planted_deviations import DetachIsUntracked, ItemAlwaysFloat
+
+CI_LIKE = settings(max_examples=60, derandomize=True, database=None, deadline=None,
+                   report_multiple_bugs=False, suppress_health_check=[HealthCheck.too_slow])
+
+
+def _edited_spec(specs_copy: Path, relative: str, old: str, new: str) -> Any:
+    path = specs_copy / relative
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new))
+    return load_spec(path, root=specs_copy)
+
+
+def _check(spec: Any, adapter: Any = None) -> Verdict:
+    return check_case(Case(spec, adapter or TorchAdapter(), "cpu", "cpu"), CI_LIKE)
+
+
+def test_a_false_then_fails_with_the_minimal_counterexample_in_spec_terms(specs_copy: Path) -> None:
+    spec = _edited_spec(specs_copy, "aliasing/data_inplace_is_untracked.yaml",
+                        "equal(a.grad, zeros_like(a))", "equal(a.grad, ones_like(a))")
+    verdict = _check(spec)
+    assert verdict.outcome == "fail"
+    assert verdict.counterexample == "a = tensor([0.0], dtype=float32, requires_grad=True)"
+    assert verdict.error.problem == (
+        "then `equal(a.grad, ones_like(a))` (line 21): equal(a.grad, ones_like(a)) is False, but should be true, "
+        "where a.grad = tensor([0.0], dtype=float32); ones_like(a) = tensor([1.0], dtype=float32)")
+    message = str(verdict.error)
+    assert "[aliasing.data.inplace_is_untracked, torch, cpu]" in message
+    assert "python -m gradspec replay aliasing.data.inplace_is_untracked --adapter torch --device cpu --given" in message
+
+
+def test_shrinking_reaches_the_simplest_inputs_that_break_a_comparison(specs_copy: Path) -> None:
+    spec = _edited_spec(specs_copy, "requires_grad/propagation_binary_ops.yaml",
+                        "ab.requires_grad == (rg_a or rg_b)", "ab.requires_grad == rg_a")
+    verdict = _check(spec)
+    assert verdict.outcome == "fail"
+    assert verdict.counterexample == "\n".join([
+        "op = add",
+        "rg_a = False",
+        "rg_b = True",
+        "a = tensor(0.0, dtype=float32, requires_grad=False)",
+        "b = tensor(0.0, dtype=float32, requires_grad=True)",
+    ])
+    assert verdict.error.problem.endswith("ab.requires_grad is True, but should be False")
+
+
+def test_a_missing_error_is_a_failure_at_the_named_step() -> None:
+    spec = load_spec(ROOT / "specs/aliasing/detach_inplace_is_detected.yaml", root=ROOT / "specs")
+    verdict = _check(spec, DetachIsUntracked())
+    assert verdict.outcome == "fail"
+    assert verdict.error.problem == "step `loss.backward()` (line 16) raised nothing, but should raise inplace_modified"
+
+
+def test_a_wrong_python_type_is_a_failure_found_only_for_integer_dtypes() -> None:
+    spec = load_spec(ROOT / "specs/item/single_element.yaml", root=ROOT / "specs")
+    verdict = _check(spec, ItemAlwaysFloat())
+    assert verdict.outcome == "fail"
+    assert verdict.counterexample == "x = array(False, dtype=bool)"
+
+
+class _RaisesUnknownError(TorchAdapter):
+    def detach(self, tensor: Any) -> Any:
+        raise RuntimeError("something no canonical kind describes")
+
+
+class _RaisesKnownError(TorchAdapter):
+    def detach(self, tensor: Any) -> Any:
+        raise RuntimeError("a Tensor with 2 elements cannot be converted to Scalar")
+
+
+def test_an_unknown_library_exception_is_an_error_not_a_failure() -> None:
+    spec = load_spec(ROOT / "specs/aliasing/detach_shares_storage.yaml", root=ROOT / "specs")
+    verdict = _check(spec, _RaisesUnknownError())
+    assert verdict.outcome == "error"
+    assert "raised RuntimeError: something no canonical kind describes, which is no canonical error kind" in str(verdict.error)
+
+
+def test_a_known_error_where_none_is_expected_is_a_failure() -> None:
+    spec = load_spec(ROOT / "specs/aliasing/detach_shares_storage.yaml", root=ROOT / "specs")
+    verdict = _check(spec, _RaisesKnownError())
+    assert verdict.outcome == "fail"
+    assert verdict.error.problem.startswith("step `d = x.detach()` (line 14) raised item_not_single (RuntimeError:")
+
+
+def test_the_same_counterexample_twice_under_the_ci_profile(specs_copy: Path) -> None:
+    spec = _edited_spec(specs_copy, "requires_grad/propagation_unary_ops.yaml", "y.requires_grad == rg", "y.requires_grad == False")
+    first, second = _check(spec), _check(spec)
+    assert first.outcome == second.outcome == "fail"
+    assert first.counterexample == second.counterexample
+
+
+def _replay(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "gradspec", "replay", *args], cwd=ROOT, capture_output=True, text=True, timeout=120)
+
+
+def test_replay_runs_a_printed_counterexample_on_any_adapter() -> None:
+    example = ["item.single_element", "--given", "x = array(3, dtype=int64)"]
+    assert _replay(*example).returncode == 0
+    failing = _replay(*example, "--adapter", "tests.planted_deviations:ItemAlwaysFloat")
+    assert failing.returncode == 1
+    assert failing.stdout.startswith("fail: then `identical(value, x.item())`")
+
+
+def test_replay_refuses_an_example_that_does_not_assign_the_inputs() -> None:
+    result = _replay("item.single_element", "--given", "y = array(3, dtype=int64)")
+    assert result.returncode == 3
+    assert "missing x; unknown y" in result.stdout
+
+
+def test_torch_conforms_to_every_spec_under_the_ci_profile(tmp_path: Path) -> None:
+    result = run_suite("--device", "cpu", "--report-dir", str(tmp_path))
+    assert result.returncode == 0, result.stdout[-3000:]
+    report = json.loads((tmp_path / "torch-cpu.json").read_text())
+    outcomes = {row["id"]: row["outcome"] for row in report["results"]}
+    assert set(outcomes) == {spec.id for spec in load_specs()}
+    cpu_only_elsewhere = {spec.id for spec in load_specs() if spec.devices is not None and "cpu" not in spec.devices}
+    assert {i for i, o in outcomes.items() if o == "not_applicable"} == cpu_only_elsewhere
+    assert all(outcome == "pass" for i, outcome in outcomes.items() if i not in cpu_only_elsewhere)
+    assert report["hypothesis_profile"] == "ci"
+    assert "gradspec: torch" in result.stdout and "100.0% conformance" in result.stdout
+
+
+def test_selection_by_spec_id_with_k(tmp_path: Path) -> None:
+    result = run_suite("--device", "cpu", "--report-dir", str(tmp_path), "-k", "requires_grad.propagation")
+    assert result.returncode == 0, result.stdout[-3000:]
+    ids = [row["id"] for row in json.loads((tmp_path / "torch-cpu.json").read_text())["results"]]
+    assert ids and all(i.startswith("requires_grad.propagation.") for i in ids)
+
+
+def test_a_bad_spec_is_a_collection_error_without_traceback(specs_copy: Path, tmp_path: Path) -> None:
+    bad = specs_copy / "tolist" / "matches_numpy.yaml"
+    bad.write_text(bad.read_text().replace("title:", "tittle:"))
+    result = run_suite("--specs", str(specs_copy), "--no-report", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "specs/tolist/matches_numpy.yaml:3: tittle: unknown key (did you mean 'title'?" in result.stdout
+    assert "Traceback" not in result.stdout and "loader.py" not in result.stdout
+
+
+def test_an_unknown_adapter_is_a_usage_error() -> None:
+    result = run_suite("--adapter", "nosuchlib", "--no-report")
+    assert result.returncode == 4
+    assert "unknown adapter 'nosuchlib'" in result.stderr
+
+
+@pytest.mark.parametrize("device", ["tpu"])
+def test_an_unknown_device_kind_is_a_usage_error(device: str) -> None:
+    result = run_suite("--device", device, "--no-report")
+    assert result.returncode == 4
+    assert "has no device kind tpu" in result.stderr
