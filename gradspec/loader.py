@@ -43,7 +43,7 @@ def load_specs(directory: Path | str = DEFAULT_SPECS_DIR) -> list[Spec]:
     seen: dict[str, Spec] = {}
     for spec in specs:
         if spec.id in seen:
-            errors.append(SpecError(spec.path, 1, "id", f"duplicate id {spec.id!r} (also in {seen[spec.id].path})"))
+            errors.append(SpecError(spec.path, spec.id_line, "id", f"duplicate id {spec.id!r} (also in {seen[spec.id].path})"))
         seen[spec.id] = spec
     if errors:
         raise SpecErrors(errors)
@@ -101,7 +101,7 @@ class _SpecBuilder:
         except (HypothesisException, TypeError, ValueError) as error:
             raise self.error(("given",), f"cannot build the inputs: {error}") from None
         return Spec(
-            id=data["id"], title=data["title"], path=self.label,
+            id=data["id"], id_line=self.document.line(("id",)), title=data["title"], path=self.label,
             sources=tuple(self._source(item) for item in data["source"]),
             requires=frozenset(data["requires"]),
             devices=frozenset(data["devices"]) if "devices" in data else None,
@@ -140,8 +140,9 @@ class _SpecBuilder:
     def _text_line(self, key: tuple[str | int, ...], lineno: int) -> int:
         """The file line of line ``lineno`` inside the text value at ``key``."""
         first = self.document.value_lines.get(key, self.document.line(key))
-        block = self.document.block_styles.get(key) in ("|", ">")
-        return first + lineno if block else first + lineno - 1
+        if self.document.block_styles.get(key) in ("|", ">"):
+            return first + lineno  # a block's text starts on the line after its indicator
+        return first  # a plain or quoted scalar: its lines need not be the file's
 
     def _steps(self, text: str, inputs: set[str]) -> tuple[Program, tuple[int, ...]]:
         try:
@@ -163,9 +164,15 @@ class _SpecBuilder:
         if raises is None:
             return None
         try:
-            index = steps.statement_index(raises["at"])
+            found = steps.statements_like(raises["at"])
         except LanguageError as error:
             raise self.error(("raises", "at"), error.message) from None
+        if not found:
+            raise self.error(("raises", "at"), f"{raises['at']!r} matches no top-level step")
+        if len(found) > 1:
+            lines = ", ".join(str(self._text_line(("steps",), steps.statements[i].lineno)) for i in found)
+            raise self.error(("raises", "at"), f"{raises['at']!r} matches several steps (lines {lines})")
+        index = found[0]
         if index != len(steps.statements) - 1:
             raise self.error(("raises", "at"), "steps after the raising step would never run: end the steps there")
         match = raises.get("match")

@@ -17,7 +17,7 @@ from adapters import load_adapter
 from gradspec.errors import AdapterError, SpecErrors, SpecFailure
 from gradspec.loader import DEFAULT_SPECS_DIR, load_specs
 from gradspec.report import Result, build_report, terminal_line, write_report
-from gradspec.runner import Case, replay_command
+from gradspec.runner import Case
 from gradspec.spec import Spec
 
 CASE_FIXTURE = "gradspec_case"
@@ -47,6 +47,7 @@ def pytest_configure(config: pytest.Config) -> None:
         report_dir=report_dir,
         device_kinds=config.getoption("gradspec_devices"),
         is_worker=hasattr(config, "workerinput"),
+        selection=_selection(config),
     )
     config.stash[_PLUGIN] = plugin
     config.pluginmanager.register(plugin, "gradspec-run")
@@ -62,12 +63,14 @@ class GradspecPlugin:
     """One pytest session's gradspec state and the hooks that use it."""
 
     def __init__(self, *, adapter_name: str, specs_dir: Path, report_dir: Path | None,
-                 device_kinds: list[str] | None, is_worker: bool) -> None:
+                 device_kinds: list[str] | None, is_worker: bool, selection: str | None) -> None:
         self.adapter_name = adapter_name
         self.specs_dir = specs_dir
         self.report_dir = report_dir
         self.device_kinds = device_kinds
         self.is_worker = is_worker
+        self.selection = selection
+        self.planned = 0
         self.results: dict[str, Result] = {}
         self.written: list[str] = []
         self._adapter: Any = None
@@ -110,7 +113,9 @@ class GradspecPlugin:
             return
         adapter, kinds = self.adapter(), self.kinds()
         available = adapter.devices()
-        cases = [_param(spec, adapter, kind, available) for spec in self.specs() for kind in kinds]
+        specs_dir = None if self.specs_dir.resolve() == DEFAULT_SPECS_DIR.resolve() else str(self.specs_dir)
+        cases = [_param(spec, adapter, kind, available, specs_dir) for spec in self.specs() for kind in kinds]
+        self.planned = len(cases)
         metafunc.parametrize(CASE_FIXTURE, cases)
 
     # -- outcomes --------------------------------------------------------------------------
@@ -139,8 +144,10 @@ class GradspecPlugin:
             if not any(result.outcome in _JUDGED for result in results):
                 continue  # nothing ran on this device: an earlier report of it stays as it is
             device = _device_named(adapter.devices(), kind) or kind
+            complete = len(results) == len(self.specs()) and self.selection is None
             report = build_report(adapter=adapter, device_kind=kind, device=device,
-                                  profile=settings.get_current_profile_name(), results=results)
+                                  profile=settings.get_current_profile_name(), results=results,
+                                  complete=complete, selection=self.selection)
             self.written.append(terminal_line(report, write_report(report, self.report_dir)))
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
@@ -155,12 +162,18 @@ class GradspecPlugin:
 _PLUGIN = pytest.StashKey[GradspecPlugin]()
 
 
+def _selection(config: pytest.Config) -> str | None:
+    """The ``-k``/``-m`` expressions narrowing the run, if any (the report is then partial)."""
+    parts = [f"{flag} {value}" for flag, value in (("-k", config.getoption("keyword")), ("-m", config.getoption("markexpr"))) if value]
+    return " ".join(parts) or None
+
+
 def _device_named(available: list[str], kind: str) -> str | None:
     return next((name for name in available if name.split(":")[0] == kind), None)
 
 
-def _param(spec: Spec, adapter: Any, kind: str, available: list[str]) -> Any:
-    case = Case(spec=spec, adapter=adapter, device_kind=kind, device=_device_named(available, kind))
+def _param(spec: Spec, adapter: Any, kind: str, available: list[str], specs_dir: str | None) -> Any:
+    case = Case(spec=spec, adapter=adapter, device_kind=kind, device=_device_named(available, kind), specs_dir=specs_dir)
     missing = sorted(spec.requires - adapter.capabilities)
     if missing:
         return _skipped(case, "not_applicable", f"not applicable: {adapter.name} lacks {', '.join(missing)}")
@@ -197,11 +210,11 @@ def _result(case: Case, item: pytest.Item, call: pytest.CallInfo[None], report: 
     else:
         return None
     counterexample = getattr(exception, "counterexample", None)
-    replay = replay_command(case.spec.id, case.adapter.name, case.device_kind, counterexample) if counterexample is not None else None
+    replay = case.replay_command(counterexample) if counterexample is not None else None
     return Result(
         id=case.spec.id, title=case.spec.title, area=case.spec.area, kind=case.spec.kind,
         source=[source.as_dict() for source in case.spec.sources], device=case.device_kind,
-        outcome=outcome, examples=case.examples, duration=round(report.duration, 4),
+        outcome=outcome, examples=case.examples, shrink_runs=case.shrink_runs, duration=round(report.duration, 4),
         counterexample=counterexample, error=error, replay=replay,
     )
 

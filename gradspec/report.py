@@ -4,7 +4,6 @@ from __future__ import annotations
 import json
 import os
 import platform
-import sys
 import tempfile
 from collections import Counter
 from dataclasses import asdict, dataclass
@@ -34,6 +33,7 @@ class Result:
     device: str
     outcome: str
     examples: int
+    shrink_runs: int
     duration: float
     counterexample: str | None = None
     error: str | None = None
@@ -56,7 +56,8 @@ def summarize(results: list[Result]) -> dict[str, Any]:
     return {"total": len(results), **{outcome: counts[outcome] for outcome in OUTCOMES}, "conformance": conformance(results)}
 
 
-def build_report(*, adapter: Any, device_kind: str, device: str, profile: str, results: list[Result]) -> dict[str, Any]:
+def build_report(*, adapter: Any, device_kind: str, device: str, profile: str, results: list[Result],
+                 complete: bool = True, selection: str | None = None) -> dict[str, Any]:
     """The JSON-ready report of one run on one device (see ``reports/report.schema.json``)."""
     ordered = sorted(results, key=lambda result: result.id)
     return {
@@ -69,6 +70,8 @@ def build_report(*, adapter: Any, device_kind: str, device: str, profile: str, r
             "numpy": np.__version__, "hypothesis": hypothesis.__version__,
         },
         "hypothesis_profile": profile,
+        "complete": complete,
+        "selection": selection,
         "created": datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
         "summary": summarize(ordered),
         "areas": {area: summarize([r for r in ordered if r.area == area]) for area in sorted({r.area for r in ordered})},
@@ -80,10 +83,11 @@ def write_atomically(path: Path, text: str) -> None:
     """Write ``text`` to a temporary file beside ``path``, then rename it into place, so an
     interrupted run never leaves a half-written report."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
             stream.write(text)
+        os.chmod(temporary, 0o644)  # mkstemp creates 0600; reports are for everyone to read
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
@@ -115,6 +119,8 @@ def markdown(report: dict[str, Any]) -> str:
         f"**{_percent(summary['conformance'])} conformance**: {summary['pass']} pass, {summary['fail']} fail, "
         f"{summary['error']} error, {summary['not_applicable']} not applicable, {summary['skipped']} skipped.",
         "",
+        *([f"Partial run ({report['selection'] or 'a subset of the specs'}): this report does not cover every spec.", ""]
+          if not report["complete"] else []),
         "| area | pass | fail | error | not applicable | skipped | conformance |",
         "|---|---:|---:|---:|---:|---:|---:|",
     ]
@@ -132,7 +138,9 @@ def markdown(report: dict[str, Any]) -> str:
                 lines += ["Counterexample:", "", "```python", result["counterexample"], "```", ""]
             if result["replay"]:
                 lines += ["Replay:", "", "```sh", result["replay"], "```", ""]
-    lines += ["", "## Every spec", "", "| spec | outcome | examples | seconds |", "|---|---|---:|---:|"]
+    if lines[-1] != "":
+        lines.append("")
+    lines += ["## Every spec", "", "| spec | outcome | examples | seconds |", "|---|---|---:|---:|"]
     for result in report["results"]:
         lines.append(f"| `{result['id']}` | {result['outcome']} | {result['examples']} | {result['duration']:.2f} |")
     return "\n".join(lines) + "\n"
@@ -145,6 +153,3 @@ def terminal_line(report: dict[str, Any], paths: tuple[Path, Path]) -> str:
             f"{summary['error']} error, {summary['not_applicable']} not applicable, {summary['skipped']} skipped) "
             f"-> {paths[0]}, {paths[1]}")
 
-
-def python_version() -> str:
-    return sys.version.split()[0]

@@ -28,8 +28,10 @@ class Case:
     adapter: Any
     device_kind: str
     device: str | None
+    specs_dir: str | None = None
     examples: int = 0
-    counterexample: str | None = field(default=None)
+    shrink_runs: int = 0
+    failed: bool = False
 
     @property
     def id(self) -> str:
@@ -41,10 +43,14 @@ class Case:
 
     def run(self, drawn: dict[str, Any]) -> None:
         """Run one drawn example; raises :class:`SpecFailure` or :class:`BackendError`."""
-        self.examples += 1
+        if self.failed:
+            self.shrink_runs += 1
+        else:
+            self.examples += 1
         try:
             run_example(self.spec, self.context(), drawn)
         except (SpecFailure, BackendError) as error:
+            self.failed = True
             counterexample = render.example(drawn)
             error.problem = error.args[0]  # type: ignore[attr-defined]
             error.counterexample = counterexample  # type: ignore[attr-defined]
@@ -56,16 +62,17 @@ class Case:
         if counterexample:
             lines += ["", "Counterexample (in the spec's own terms):"]
             lines += [f"  {line}" for line in counterexample.splitlines()]
-        lines += ["", "Replay it on any adapter:", "  " + replay_command(self.spec.id, self.adapter.name, self.device_kind, counterexample)]
+        lines += ["", "Replay it on any adapter:", "  " + self.replay_command(counterexample)]
         return "\n".join(lines)
 
 
-def replay_command(spec_id: str, adapter: str, device_kind: str, counterexample: str) -> str:
-    """The shell command that replays ``counterexample`` with ``python -m gradspec replay``."""
-    parts = ["python", "-m", "gradspec", "replay", spec_id, "--adapter", adapter, "--device", device_kind]
-    for line in counterexample.splitlines():
-        parts += ["--given", line]
-    return shlex.join(parts)
+    def replay_command(self, counterexample: str) -> str:
+        """The shell command that replays ``counterexample`` with ``python -m gradspec replay``."""
+        parts = ["python", "-m", "gradspec"] + (["--specs", self.specs_dir] if self.specs_dir else [])
+        parts += ["replay", self.spec.id, "--adapter", self.adapter.name, "--device", self.device_kind]
+        for line in counterexample.splitlines():
+            parts += ["--given", line]
+        return shlex.join(parts)
 
 
 def materialize(context: RunContext, drawn: dict[str, Any]) -> dict[str, Any]:

@@ -16,9 +16,12 @@ from typing import Any, Iterator
 
 SUPPORTED_KEYWORDS = frozenset({
     "$schema", "$id", "$defs", "$ref", "title", "description", "type", "properties", "required",
-    "additionalProperties", "propertyNames", "anyOf", "oneOf", "enum", "const", "pattern",
-    "minLength", "minItems", "uniqueItems", "items", "minimum",
+    "additionalProperties", "propertyNames", "anyOf", "oneOf", "not", "enum", "const", "pattern",
+    "minLength", "minItems", "uniqueItems", "items", "minimum", "maximum",
 })
+_SUBSCHEMA_MAPS = ("properties", "$defs")
+_SUBSCHEMAS = ("additionalProperties", "propertyNames", "items", "not")
+_SUBSCHEMA_LISTS = ("anyOf", "oneOf")
 
 _PY_TYPES: dict[str, tuple[type, ...]] = {
     "object": (dict,), "array": (list,), "string": (str,), "boolean": (bool,),
@@ -53,6 +56,7 @@ class Validator:
     """Validates plain values against one schema document."""
 
     def __init__(self, schema: dict[str, Any]) -> None:
+        _check_keywords(schema, "#")
         self.schema = schema
 
     def problems(self, value: Any) -> list[Problem]:
@@ -60,14 +64,20 @@ class Validator:
         return list(self._check(value, self.schema, ()))
 
     def _resolve(self, schema: dict[str, Any]) -> dict[str, Any]:
-        while "$ref" in schema:
-            ref = schema["$ref"]
-            if not ref.startswith("#/$defs/"):
-                raise ValueError(f"unsupported $ref {ref!r}")
-            schema = self.schema["$defs"][ref.removeprefix("#/$defs/")]
-        return schema
+        """``schema`` with its ``$ref`` (if any) merged under its own keywords."""
+        if "$ref" not in schema:
+            return schema
+        ref = schema["$ref"]
+        if not ref.startswith("#/$defs/"):
+            raise ValueError(f"unsupported $ref {ref!r}")
+        target = self._resolve(self.schema["$defs"][ref.removeprefix("#/$defs/")])
+        return {**target, **{key: value for key, value in schema.items() if key != "$ref"}}
 
     def _check(self, value: Any, schema: dict[str, Any], path: Path_) -> Iterator[Problem]:
+        if "$ref" in schema and set(schema) - {"$ref", "description", "title"}:
+            # Both the referenced schema and the keywords beside $ref apply.
+            yield from self._check(value, {"$ref": schema["$ref"]}, path)
+            schema = {key: item for key, item in schema.items() if key != "$ref"}
         schema = self._resolve(schema)
         expected = schema.get("description", "a valid value")
         if "type" in schema:
@@ -75,18 +85,20 @@ class Validator:
             if not any(_is_type(value, name) for name in types):
                 yield Problem(path, f"expected {expected} but got {value!r} (type={_type_name(value)})", False)
                 return
-        if "enum" in schema and value not in schema["enum"]:
+        if "enum" in schema and not any(_json_equal(value, choice) for choice in schema["enum"]):
             choices = ", ".join(str(choice) for choice in schema["enum"])
             hint = _did_you_mean(value, schema["enum"])
             yield Problem(path, f"{value!r} is not {expected}{hint} (expected one of: {choices})", False)
             return
-        if "const" in schema and value != schema["const"]:
+        if "const" in schema and not _json_equal(value, schema["const"]):
             yield Problem(path, f"expected {schema['const']!r} but got {value!r}", False)
         if isinstance(value, str):
             yield from self._check_string(value, schema, path, expected)
-        if isinstance(value, (int, float)) and not isinstance(value, bool) and "minimum" in schema:
-            if value < schema["minimum"]:
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            if "minimum" in schema and value < schema["minimum"]:
                 yield Problem(path, f"expected {expected} (at least {schema['minimum']}) but got {value!r}", False)
+            if "maximum" in schema and value > schema["maximum"]:
+                yield Problem(path, f"expected {expected} (at most {schema['maximum']}) but got {value!r}", False)
         if isinstance(value, list):
             yield from self._check_array(value, schema, path, expected)
         if isinstance(value, dict):
@@ -94,11 +106,13 @@ class Validator:
         for keyword, exactly_one in (("anyOf", False), ("oneOf", True)):
             if keyword in schema:
                 yield from self._check_alternatives(value, schema[keyword], path, exactly_one, expected)
+        if "not" in schema and not list(self._check(value, schema["not"], path)):
+            yield Problem(path, f"expected {expected} but got {value!r}", False)
 
     def _check_string(self, value: str, schema: dict, path: Path_, expected: str) -> Iterator[Problem]:
         if len(value) < schema.get("minLength", 0):
             yield Problem(path, f"expected {expected} but got an empty or too short string {value!r}", False)
-        elif "pattern" in schema and not re.search(schema["pattern"], value):
+        elif "pattern" in schema and not _pattern(schema["pattern"]).search(value):
             yield Problem(path, f"{value!r} is not {expected}", False)
 
     def _check_array(self, value: list, schema: dict, path: Path_, expected: str) -> Iterator[Problem]:
@@ -107,7 +121,7 @@ class Validator:
         if schema.get("uniqueItems"):
             seen: list[Any] = []
             for index, item in enumerate(value):
-                if item in seen:
+                if any(_json_equal(item, other) for other in seen):
                     yield Problem(path + (index,), f"duplicate item {item!r}")
                 seen.append(item)
         if "items" in schema:
@@ -119,7 +133,7 @@ class Validator:
         names = schema.get("propertyNames")
         extra = schema.get("additionalProperties", True)
         for key, item in value.items():
-            if names and "pattern" in names and not re.search(names["pattern"], key):
+            if names and "pattern" in names and not _pattern(names["pattern"]).search(key):
                 yield Problem(path + (key,), f"{key!r} is not a valid name (expected lower_snake_case)")
                 continue
             if key in properties:
@@ -156,7 +170,47 @@ class Validator:
 def _is_type(value: Any, name: str) -> bool:
     if isinstance(value, bool) and name in ("integer", "number"):
         return False
+    if name == "integer" and isinstance(value, float):
+        return value.is_integer()
     return isinstance(value, _PY_TYPES[name])
+
+
+def _json_equal(a: Any, b: Any) -> bool:
+    """Equality as JSON Schema defines it: booleans are not numbers, 1 equals 1.0."""
+    if isinstance(a, bool) or isinstance(b, bool):
+        return type(a) is type(b) and a == b
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)):
+        return a == b
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(_json_equal(x, y) for x, y in zip(a, b))
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(_json_equal(a[k], b[k]) for k in a)
+    return type(a) is type(b) and a == b
+
+
+@lru_cache(maxsize=None)
+def _pattern(pattern: str) -> re.Pattern[str]:
+    """A JSON Schema (ECMA-262) pattern: ``$`` ends the text, it does not also match before a
+    final newline as Python's does."""
+    return re.compile(re.sub(r"(?<!\\)\$$", r"\\Z", pattern))
+
+
+def _check_keywords(schema: Any, where: str) -> None:
+    """Refuse a schema using keywords this validator would silently ignore."""
+    if not isinstance(schema, dict):
+        return
+    unknown = set(schema) - SUPPORTED_KEYWORDS
+    if unknown:
+        raise ValueError(f"schema {where} uses unsupported keywords: {', '.join(sorted(unknown))}")
+    for key in _SUBSCHEMA_MAPS:
+        for name, sub in schema.get(key, {}).items():
+            _check_keywords(sub, f"{where}/{key}/{name}")
+    for key in _SUBSCHEMAS:
+        if isinstance(schema.get(key), dict):
+            _check_keywords(schema[key], f"{where}/{key}")
+    for key in _SUBSCHEMA_LISTS:
+        for index, sub in enumerate(schema.get(key, [])):
+            _check_keywords(sub, f"{where}/{key}/{index}")
 
 
 def _did_you_mean(value: Any, choices: Any) -> str:

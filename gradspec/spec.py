@@ -50,6 +50,7 @@ class Spec:
     """One behaviour: inputs, steps, and what must hold."""
 
     id: str
+    id_line: int
     title: str
     path: str
     sources: tuple[Source, ...]

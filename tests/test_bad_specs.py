@@ -94,6 +94,8 @@ BAD_SPECS = [
         f"{SPEC}:13: frobnicate: unknown key (expected one of: {TOP_LEVEL_KEYS})"),
     bad("keys-misspelt-given", edit("given:", "gvien:"),
         f"{SPEC}:6: gvien: unknown key (did you mean 'given'?) (expected one of: {TOP_LEVEL_KEYS})"),
+    bad("keys-misspelt-required-title", edit("title:", "titel:"),
+        f"{SPEC}:2: titel: unknown key (did you mean 'title'?) (expected one of: {TOP_LEVEL_KEYS})"),
     bad("keys-misspelt-notes", VALID + "note: why\n",
         f"{SPEC}:13: note: unknown key (did you mean 'notes'?) (expected one of: {TOP_LEVEL_KEYS})"),
     bad("keys-misspelt-in-raises", RAISING + "  kinds: no_grad_fn\n",
@@ -158,6 +160,9 @@ BAD_SPECS = [
         f"{SPEC}:12: raises.at: 'd = b.detach()' matches no top-level step"),
     bad("raises-at-nested-step", edit("  c = b.detach()", "  with no_grad():\n      c = b.detach()", RAISING),
         f"{SPEC}:13: raises.at: 'c = b.detach()' matches no top-level step"),
+    bad("raises-at-matches-several-steps",
+        edit("  c = b.detach()", "  c = b.detach()\n  c = b.detach()", RAISING),
+        f"{SPEC}:13: raises.at: 'c = b.detach()' matches several steps (lines 10, 11)"),
     bad("raises-at-not-the-last-step", edit("at: c = b.detach()", "at: b = a * 2", RAISING),
         f"{SPEC}:12: raises.at: steps after the raising step would never run: end the steps there"),
     bad("raises-at-not-a-statement", edit("at: c = b.detach()", "at: c = (", RAISING),
@@ -192,6 +197,9 @@ BAD_SPECS = [
         f"{SPEC}:10: steps: undefined name 'd'"),
     bad("steps-undefined-name-keep-indicator", edit("steps: |\n", "steps: |-\n").replace("b.detach", "d.detach"),
         f"{SPEC}:10: steps: undefined name 'd'"),
+    bad("steps-quoted-on-one-line",
+        edit("steps: |\n  b = a * 2\n  c = b.detach()\n", 'steps: "b = a * 2\\nc = d.detach()"\n'),
+        f"{SPEC}:8: steps: undefined name 'd'"),
     bad("steps-method-arity", edit("  c = b.detach()", "  c = b.detach(1)"),
         f"{SPEC}:10: steps: .detach(): too many positional arguments (signature: detach())"),
     bad("steps-function-arity", edit("  b = a * 2", "  b = add(a)"),
@@ -202,6 +210,10 @@ BAD_SPECS = [
         f"{SPEC}:13: then[1]: undefined name 'd'"),
     bad("then-undefined-name-in-block-line-2", VALID + "  - |\n    (c.is_leaf and\n     d.is_leaf)\n",
         f"{SPEC}:15: then[1]: undefined name 'd'"),
+    bad("then-undefined-name-after-blank-line", VALID + "  - |\n\n    d.is_leaf\n",
+        f"{SPEC}:15: then[1]: undefined name 'd'"),
+    bad("then-assignment", edit("  - c.requires_grad == False", "  - c.requires_grad = False"),
+        f"{SPEC}:12: then[0]: syntax error: cannot assign to attribute here. Maybe you meant '==' instead of '='?"),
     bad("then-syntax-error", edit("  - c.requires_grad == False", "  - c.requires_grad ==\n  - c.is_leaf"),
         f"{SPEC}:12: then[0]: syntax error: invalid syntax"),
     # -- YAML and the file ------------------------------------------------------------------
@@ -280,6 +292,16 @@ def test_duplicate_id_is_reported(specs_dir: Path) -> None:
     ]
 
 
+def test_duplicate_id_points_at_the_id_line(specs_dir: Path) -> None:
+    """With the editor comment on line 1, ``id:`` is on line 2."""
+    commented = "# yaml-language-server: $schema=../spec.schema.json\n" + VALID
+    write_spec(specs_dir, "area/one.yaml", commented)
+    write_spec(specs_dir, "area/two.yaml", commented)
+    assert load_errors(specs_dir) == [
+        "specs/area/two.yaml:2: id: duplicate id 'area.thing.works' (also in specs/area/one.yaml)",
+    ]
+
+
 def test_empty_folder_is_reported(specs_dir: Path) -> None:
     assert load_errors("specs") == ["specs: specs: no *.yaml spec files found"]
 
@@ -292,7 +314,8 @@ def test_all_errors_are_gathered(specs_dir: Path) -> None:
     """Every bad file is reported in one go, in path order; good files do not hide them."""
     write_spec(specs_dir, "area/good.yaml", VALID)
     write_spec(specs_dir, "area/empty.yaml", "")
-    write_spec(specs_dir, "area/unknown_key.yaml", VALID.replace("area.thing.works", "area.thing.other") + "frobnicate: 1\n")
+    other_id = VALID.replace("area.thing.works", "area.thing.other")
+    write_spec(specs_dir, "area/unknown_key.yaml", other_id + "frobnicate: 1\n")
     write_spec(specs_dir, "other/misplaced.yaml", VALID)
     assert load_errors(specs_dir) == [
         "specs/area/empty.yaml:1: (file): empty file (expected one YAML mapping describing a behaviour)",
@@ -315,40 +338,3 @@ def test_every_real_spec_loads() -> None:
     assert len({spec.id for spec in specs}) == len(specs)
     for spec in specs:
         assert Path(spec.path).parts[-2] == spec.id.split(".", 1)[0], spec.path
-
-
-# -- known problems: the messages these give today are wrong (see the notes) ---------------------
-
-@pytest.mark.xfail(strict=True, reason="a misspelt required key is reported as a missing key at line 1, without the hint")
-def test_misspelt_required_key_gets_the_hint(specs_dir: Path) -> None:
-    message = load_error(specs_dir, "area/spec.yaml", edit("title:", "titel:"))
-    assert message.startswith(f"{SPEC}:2: titel: unknown key (did you mean 'title'?)")
-
-
-@pytest.mark.xfail(strict=True, reason="a duplicate id is always reported at line 1, not at the line of 'id:'")
-def test_duplicate_id_points_at_the_id_line(specs_dir: Path) -> None:
-    commented = "# yaml-language-server: $schema=../spec.schema.json\n" + VALID
-    write_spec(specs_dir, "area/one.yaml", commented)
-    write_spec(specs_dir, "area/two.yaml", commented)
-    assert load_errors(specs_dir) == [
-        "specs/area/two.yaml:2: id: duplicate id 'area.thing.works' (also in specs/area/one.yaml)",
-    ]
-
-
-@pytest.mark.xfail(strict=True, reason="'matches several steps (lines 1, 2)' counts lines of the steps text, not of the file")
-def test_raises_at_several_steps_names_file_lines(specs_dir: Path) -> None:
-    text = edit("  c = b.detach()", "  c = b.detach()\n  c = b.detach()", RAISING)
-    message = load_error(specs_dir, "area/spec.yaml", text)
-    assert message == f"{SPEC}:13: raises.at: 'c = b.detach()' matches several steps (lines 10, 11)"
-
-
-@pytest.mark.xfail(strict=True, reason="a quoted one-line steps value is given lines below it, as if it were a block")
-def test_quoted_steps_error_stays_on_its_line(specs_dir: Path) -> None:
-    text = edit("steps: |\n  b = a * 2\n  c = b.detach()\n", 'steps: "b = a * 2\\nc = d.detach()"\n')
-    assert load_error(specs_dir, "area/spec.yaml", text) == f"{SPEC}:8: steps: undefined name 'd'"
-
-
-@pytest.mark.xfail(strict=True, reason="check_expression strips leading blank lines, so the line is too early")
-def test_then_block_with_leading_blank_line(specs_dir: Path) -> None:
-    text = VALID + "  - |\n\n    d.is_leaf\n"
-    assert load_error(specs_dir, "area/spec.yaml", text) == f"{SPEC}:15: then[1]: undefined name 'd'"

@@ -265,7 +265,7 @@ def test_markdown_lists_the_failing_spec(failing_run: tuple[Path, subprocess.Com
     heading = text.index("## Specs that do not conform")
     section = text[heading:text.index("## Every spec")]
     assert f"### `{BROKEN_SPEC}`: fail" in section
-    assert "a = tensor(" in section and "python -m gradspec replay" in section
+    assert "a = tensor(" in section and "python -m gradspec --specs " in section and f"replay {BROKEN_SPEC} " in section
     assert "aliasing.data.shares_storage" not in section
     assert text == markdown(_load(directory / "torch-cpu.json"))
 
@@ -289,7 +289,7 @@ class _FakeAdapter:
 def _result(spec_id: str, outcome: str, **fields: Any) -> Result:
     values: dict[str, Any] = dict(
         id=spec_id, title="a behaviour worth checking", area=spec_id.split(".")[0], kind="example",
-        source=[{"tutorial": "T1 tensors"}], device="cuda", outcome=outcome, examples=1, duration=0.5)
+        source=[{"tutorial": "T1 tensors"}], device="cuda", outcome=outcome, examples=1, shrink_runs=0, duration=0.5)
     return Result(**{**values, **fields})
 
 

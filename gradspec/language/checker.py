@@ -41,19 +41,13 @@ class Program:
     statements: tuple[ast.stmt, ...]
     bound: frozenset[str]
 
-    def statement_index(self, text: str) -> int:
-        """The index of the one top-level statement whose code is ``text``."""
+    def statements_like(self, text: str) -> list[int]:
+        """The indices of the top-level statements whose code is ``text`` (layout aside)."""
         try:
             wanted = ast.unparse(ast.parse(text.strip(), mode="exec"))
         except SyntaxError as error:
             raise LanguageError(1, f"{text!r} is not a statement ({error.msg})") from None
-        found = [i for i, stmt in enumerate(self.statements) if ast.unparse(stmt) == wanted]
-        if not found:
-            raise LanguageError(1, f"{text!r} matches no top-level step")
-        if len(found) > 1:
-            lines = ", ".join(str(self.statements[i].lineno) for i in found)
-            raise LanguageError(1, f"{text!r} matches several steps (lines {lines})")
-        return found[0]
+        return [i for i, stmt in enumerate(self.statements) if ast.unparse(stmt) == wanted]
 
 
 @dataclass(frozen=True)
@@ -85,7 +79,9 @@ def check_expression(source: str, *, vocabulary: Vocabulary, bound: Iterable[str
 def _parse(source: str, mode: str) -> ast.AST:
     if len(source) > MAX_SOURCE_CHARS:
         raise LanguageError(1, f"text too long ({len(source)} > {MAX_SOURCE_CHARS} characters)")
-    text = source.strip() if mode == "eval" else source
+    # An expression is parsed inside parentheses: leading blank lines and indentation are
+    # then allowed and line numbers stay those of the text.
+    text = f"({source}\n)" if mode == "eval" else source
     try:
         return ast.parse(text, mode=mode)
     except SyntaxError as error:
@@ -271,7 +267,7 @@ class _Checker:
             raise LanguageError(node.lineno, f"operator {type(node.op).__name__} is not allowed")
         if isinstance(node.op, ast.Pow):
             exponent = _constant_number(node.right)
-            if exponent is not None and abs(exponent) > MAX_EXPONENT:
+            if exponent is not None and exponent > MAX_EXPONENT:
                 raise LanguageError(node.lineno, f"exponent too large ({exponent} > {MAX_EXPONENT})")
         self.expression(node.left, depth)
         self.expression(node.right, depth)
@@ -337,14 +333,23 @@ class _Checker:
     _expr_GeneratorExp = _expr_ListComp
 
 
+_CONSTANT_FOLDING = {ast.Add: lambda a, b: a + b, ast.Sub: lambda a, b: a - b, ast.Mult: lambda a, b: a * b}
+
+
 def _constant_number(node: ast.expr) -> float | None:
+    """The value of a constant numeric expression (an exponent), as far as it can be known
+    without computing anything large; ``inf`` for a power of constants."""
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
         inner = _constant_number(node.operand)
-        return None if inner is None else -inner
+        return None if inner is None else (-inner if isinstance(node.op, ast.USub) else inner)
     if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)) and not isinstance(node.value, bool):
         return node.value
-    if isinstance(node, ast.BinOp):  # an exponent computed from constants, e.g. 10 ** 10
-        return float("inf") if _constant_number(node.left) is not None else None
+    if isinstance(node, ast.BinOp):
+        left, right = _constant_number(node.left), _constant_number(node.right)
+        if left is None or right is None:
+            return None
+        fold = _CONSTANT_FOLDING.get(type(node.op))
+        return fold(left, right) if fold is not None and abs(left) <= MAX_INT and abs(right) <= MAX_INT else float("inf")
     return None
 
 

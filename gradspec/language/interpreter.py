@@ -15,6 +15,8 @@ from gradspec.language.checker import MAX_EXPONENT, Expression
 from gradspec.language.functions import ContextValue, Function, Vocabulary
 
 MAX_SEQUENCE_REPEAT = 10_000
+#: Step functions may call each other, but never more than this deep (no recursion).
+MAX_CALL_DEPTH = 20
 
 _OPERATOR_NAMES: dict[type, str] = {
     ast.Add: "add", ast.Sub: "sub", ast.Mult: "mul", ast.Div: "div", ast.FloorDiv: "floor_divide",
@@ -76,11 +78,17 @@ class UserFunction:
         if len(args) != len(parameters):
             raise StepError(f"{self._node.name}() takes {len(parameters)} argument(s) but got {len(args)}")
         frame = Frame(dict(zip(parameters, args)), self._frame)
+        interpreter = self._interpreter
+        if interpreter.call_depth >= MAX_CALL_DEPTH:
+            raise StepError(f"calls nested more than {MAX_CALL_DEPTH} deep in {self._node.name}(): recursion is not allowed")
+        interpreter.call_depth += 1
         try:
             for statement in self._node.body:
-                self._interpreter.execute(statement, frame)
+                interpreter.execute(statement, frame)
         except _Return as returned:
             return returned.value
+        finally:
+            interpreter.call_depth -= 1
         return None
 
     def __repr__(self) -> str:
@@ -108,6 +116,7 @@ class Interpreter:
         self.context = context
         self.adapter = context.adapter
         self.vocabulary = vocabulary
+        self.call_depth = 0
 
     # -- statements -----------------------------------------------------------------------
     def execute(self, node: ast.stmt, frame: Frame) -> None:
@@ -310,7 +319,7 @@ class Interpreter:
 
 
 def _python_binary(op: type, left: Any, right: Any) -> Any:
-    if op is ast.Pow and isinstance(right, (int, float)) and abs(right) > MAX_EXPONENT:
+    if op is ast.Pow and isinstance(right, (int, float)) and right > MAX_EXPONENT:
         raise StepError(f"exponent too large ({right} > {MAX_EXPONENT})")
     if op is ast.Mult:
         for sequence, count in ((left, right), (right, left)):
