@@ -12,11 +12,11 @@ from typing import Any, Iterable
 from hypothesis.errors import HypothesisException
 
 from gradspec.errors import SpecError, SpecErrors
-from gradspec.language.checker import Expression, LanguageError, Program, check_expression, check_program
+from gradspec.language.checker import Expression, LanguageError, Program, check_expression, check_program, check_property
 from gradspec.language.steps import STEP_VOCABULARY
 from gradspec.schema import Validator, format_path, load_schema
 from gradspec.spec import Check, ExpectedError, Source, Spec
-from gradspec.strategies import GIVEN_VOCABULARY, given_strategy
+from gradspec.strategies import GIVEN_VOCABULARY, given_strategy, input_strategy
 from gradspec.yamldoc import Document, YamlProblem, read_document
 
 SPEC_SCHEMA_PATH = Path(__file__).resolve().parent.parent / "specs" / "spec.schema.json"
@@ -32,10 +32,10 @@ def load_specs(directory: Path | str = DEFAULT_SPECS_DIR) -> list[Spec]:
     """Every ``*.yaml`` spec under ``directory``, sorted by id; raises :class:`SpecErrors`."""
     root = Path(directory)
     if not root.is_dir():
-        raise SpecErrors([SpecError(str(root), None, "specs", "not a directory")])
+        raise SpecErrors([SpecError(_label(root), None, "specs", "not a directory")])
     specs: list[Spec] = []
     errors: list[SpecError] = []
-    for path in sorted(root.rglob("*.yaml")) + sorted(root.rglob("*.yml")):
+    for path in sorted([*root.rglob("*.yaml"), *root.rglob("*.yml")]):
         try:
             specs.append(load_spec(path, root=root))
         except SpecError as error:
@@ -48,7 +48,7 @@ def load_specs(directory: Path | str = DEFAULT_SPECS_DIR) -> list[Spec]:
     if errors:
         raise SpecErrors(errors)
     if not specs:
-        raise SpecErrors([SpecError(str(root), None, "specs", "no *.yaml spec files found")])
+        raise SpecErrors([SpecError(_label(root), None, "specs", "no spec files (*.yaml, *.yml) found")])
     return sorted(specs, key=lambda spec: spec.id)
 
 
@@ -84,29 +84,28 @@ class _SpecBuilder:
 
     def build(self) -> Spec:
         data = self.document.value
+        if data is None:
+            raise self.error((), "empty document (expected one YAML mapping describing a behaviour)")
         if not isinstance(data, dict):
-            raise self.error((), f"expected a mapping of spec keys but got {type(data).__name__}")
+            raise self.error((), f"expected a mapping of spec keys but got a {type(data).__name__}")
         problems = spec_validator().problems(data)
         if problems:
             first = problems[0]
             raise self.error(first.path, first.message)
         self._check_area(data["id"])
         given = self._given(data.get("given", {}))
+        if self.document.block_styles.get(("steps",)) == ">":
+            raise self.error(("steps",), "a folded block ('steps: >') joins the lines: use a literal block, 'steps: |'")
         steps, step_lines = self._steps(data["steps"], set(given))
         then = tuple(self._then(index, text, steps) for index, text in enumerate(data.get("then", [])))
         raises = self._raises(data.get("raises"), steps)
-        try:
-            strategy = given_strategy(given)
-            strategy.validate()
-        except (HypothesisException, TypeError, ValueError) as error:
-            raise self.error(("given",), f"cannot build the inputs: {error}") from None
         return Spec(
             id=data["id"], id_line=self.document.line(("id",)), title=data["title"], path=self.label,
             sources=tuple(self._source(item) for item in data["source"]),
             requires=frozenset(data["requires"]),
             devices=frozenset(data["devices"]) if "devices" in data else None,
             given=given, steps=steps, step_lines=step_lines, then=then, raises=raises,
-            strategy=strategy, notes=data.get("notes", ""),
+            strategy=given_strategy(given), notes=data.get("notes", ""),
         )
 
     def _check_area(self, spec_id: str) -> None:
@@ -135,6 +134,12 @@ class _SpecBuilder:
                 checked[name] = check_expression(source, vocabulary=GIVEN_VOCABULARY, bound=checked)
             except LanguageError as error:
                 raise self.error(key, error.message, self.document.value_lines.get(key)) from None
+            try:
+                strategy = input_strategy(checked[name], earlier=set(checked) - {name})
+                if strategy is not None:
+                    strategy.validate()
+            except (HypothesisException, TypeError, ValueError, AttributeError) as error:
+                raise self.error(key, f"cannot draw this input: {error}", self.document.value_lines.get(key)) from None
         return checked
 
     def _text_line(self, key: tuple[str | int, ...], lineno: int) -> int:
@@ -155,7 +160,7 @@ class _SpecBuilder:
     def _then(self, index: int, text: str, steps: Program) -> Check:
         key = ("then", index)
         try:
-            expression = check_expression(text, vocabulary=STEP_VOCABULARY, bound=steps.bound)
+            expression = check_property(text, vocabulary=STEP_VOCABULARY, bound=steps.bound)
         except LanguageError as error:
             raise self.error(key, error.message, self._text_line(key, error.lineno)) from None
         return Check(expression, self.document.line(key))

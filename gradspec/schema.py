@@ -156,15 +156,25 @@ class Validator:
         matches = sum(1 for option in options if not list(self._check(value, option, path)))
         if (exactly_one and matches == 1) or (not exactly_one and matches >= 1):
             return
-        required = [key for option in options for key in option.get("required", [])]
-        if len(required) == len(options) and isinstance(value, dict):
-            keys = " or ".join(repr(key) for key in required)
-            count = "exactly one" if exactly_one else "at least one"
-            present = [key for key in required if key in value]
-            got = f"got {', '.join(map(repr, present))}" if present else "got neither"
-            yield Problem(path, f"expected {count} of {keys} but {got}", False)
+        if isinstance(value, dict) and all(option.get("required") for option in options):
+            yield Problem(path, _alternatives_problem(value, options, exactly_one), False)
         else:
             yield Problem(path, f"expected {expected} but got {value!r}", False)
+
+
+def _alternatives_problem(value: dict, options: list[dict], exactly_one: bool) -> str:
+    """Which keys of alternatives that differ by their required keys are missing or too many."""
+    heads = [option["required"][0] for option in options]
+    present = [head for head in heads if head in value]
+    choices = " or ".join(repr(head) for head in heads)
+    if exactly_one and len(present) > 1:
+        return f"give one of {choices}, not {' and '.join(repr(head) for head in present)}"
+    if not present:
+        count = "exactly one" if exactly_one else "at least one"
+        return f"expected {count} of {choices} but got neither"
+    option = options[heads.index(present[0])]
+    missing = [key for key in option["required"] if key not in value]
+    return f"{present[0]!r} needs {', '.join(repr(key) for key in missing)}" if missing else f"expected {choices}"
 
 
 def _is_type(value: Any, name: str) -> bool:

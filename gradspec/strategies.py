@@ -193,14 +193,23 @@ class _NoBackend:
 _GIVEN_INTERPRETER = Interpreter(RunContext(adapter=_NoBackend(), device="none"), GIVEN_VOCABULARY)
 
 
+def input_strategy(expression: Expression, *, earlier: set[str]) -> st.SearchStrategy[Any] | None:
+    """The strategy of one input, or ``None`` when it depends on earlier inputs (it is then
+    built per example from their drawn values)."""
+    if _names_in(expression) & earlier:
+        return None
+    return _strategy(_GIVEN_INTERPRETER.evaluate_expression(expression, Frame()))
+
+
 def given_strategy(given: dict[str, Expression]) -> st.SearchStrategy[dict[str, Any]]:
     """One strategy drawing every input in order; inputs that depend on earlier ones are
     built per example, the others once."""
     names = list(given)
     fixed: dict[str, st.SearchStrategy[Any]] = {}
-    for name, expression in given.items():
-        if not (_names_in(expression) & set(names)):
-            fixed[name] = _strategy(_GIVEN_INTERPRETER.evaluate_expression(expression, Frame()))
+    for index, (name, expression) in enumerate(given.items()):
+        strategy = input_strategy(expression, earlier=set(names[:index]))
+        if strategy is not None:
+            fixed[name] = strategy
     if len(fixed) == len(names):
         return st.fixed_dictionaries(fixed)
 

@@ -61,7 +61,10 @@ def read_document(raw: bytes) -> Document:
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark is not None else 1
-        raise YamlProblem(line, f"invalid YAML: {error.problem or error.context}") from None
+        problem = f"invalid YAML: {error.problem or error.context}"
+        if error.context_mark is not None and error.problem_mark is not None and error.context_mark.line != error.problem_mark.line:
+            problem += f" ({error.context} on line {error.context_mark.line + 1})"
+        raise YamlProblem(line, problem) from None
     except yaml.YAMLError as error:
         raise YamlProblem(1, f"invalid YAML: {error}") from None
     if not nodes:
@@ -86,7 +89,8 @@ def _refuse_anchors_and_tags(text: str) -> None:
         implicit = getattr(event, "implicit", True)
         explicit = tag is not None and (implicit is False or implicit == (False, False))
         if explicit and tag != "!":
-            raise YamlProblem(line, f"YAML tag '{tag}' is not allowed")
+            shown = "!!" + tag.removeprefix("tag:yaml.org,2002:") if tag.startswith("tag:yaml.org,2002:") else tag
+            raise YamlProblem(line, f"YAML tag '{shown}' is not allowed")
 
 
 def _convert(node: yaml.Node, path: Path_, document: Document) -> Any:

@@ -8,6 +8,7 @@ recurse, or allocate without bound.
 from __future__ import annotations
 
 import ast
+import difflib
 from dataclasses import dataclass
 from typing import Iterable
 
@@ -15,7 +16,7 @@ from gradspec.language.functions import Function, Vocabulary
 
 MAX_SOURCE_CHARS = 20_000
 MAX_STATEMENTS = 400
-MAX_DEPTH = 40
+MAX_DEPTH = 100
 MAX_EXPONENT = 64
 MAX_INT = 2**63
 
@@ -76,6 +77,22 @@ def check_expression(source: str, *, vocabulary: Vocabulary, bound: Iterable[str
     return Expression(source, tree.body)
 
 
+def check_property(source: str, *, vocabulary: Vocabulary, bound: Iterable[str]) -> Expression:
+    """Check a ``then`` property: one expression that observes (calls no mutating method)."""
+    if not source.strip():
+        raise LanguageError(1, "empty property (expected one expression that is true or false)")
+    expression = check_expression(source, vocabulary=vocabulary, bound=bound)
+    node = expression.node
+    if isinstance(node, ast.Tuple):
+        raise LanguageError(node.lineno, "a property is one expression, not a tuple (a trailing comma makes a tuple)")
+    if isinstance(node, ast.GeneratorExp):
+        raise LanguageError(node.lineno, "a generator is not true or false: wrap it in all(...) or any(...)")
+    for part in ast.walk(node):
+        if isinstance(part, ast.Call) and isinstance(part.func, ast.Attribute) and part.func.attr in vocabulary.mutating:
+            raise LanguageError(part.lineno, f"a property only observes: move the call to .{part.func.attr}() into steps")
+    return expression
+
+
 def _parse(source: str, mode: str) -> ast.AST:
     if len(source) > MAX_SOURCE_CHARS:
         raise LanguageError(1, f"text too long ({len(source)} > {MAX_SOURCE_CHARS} characters)")
@@ -85,7 +102,8 @@ def _parse(source: str, mode: str) -> ast.AST:
     try:
         return ast.parse(text, mode=mode)
     except SyntaxError as error:
-        raise LanguageError(error.lineno or 1, f"syntax error: {error.msg}") from None
+        lines = source.count("\n") + 1
+        raise LanguageError(min(error.lineno or 1, lines), f"syntax error: {error.msg}") from None
     except (ValueError, RecursionError, MemoryError) as error:
         raise LanguageError(1, f"cannot parse: {type(error).__name__}") from None
 
@@ -94,11 +112,26 @@ class _Checker:
     def __init__(self, vocabulary: Vocabulary, bound: set[str]) -> None:
         self.vocabulary = vocabulary
         self.scopes: list[set[str]] = [bound]
+        self.arities: list[dict[str, int]] = [{}]  # step functions bound in each scope
         self.function_depth = 0
 
     # -- scopes ---------------------------------------------------------------------------
     def _is_bound(self, name: str) -> bool:
         return any(name in scope for scope in self.scopes) or name in self.vocabulary.names()
+
+    def _push(self, names: set[str]) -> None:
+        self.scopes.append(names)
+        self.arities.append({})
+
+    def _pop(self) -> None:
+        self.scopes.pop()
+        self.arities.pop()
+
+    def _arity(self, name: str) -> int | None:
+        for scope, arities in zip(reversed(self.scopes), reversed(self.arities)):
+            if name in scope:
+                return arities.get(name)
+        return None
 
     def _bind(self, target: ast.expr, depth: int) -> None:
         if isinstance(target, ast.Name):
@@ -106,6 +139,7 @@ class _Checker:
             if target.id in self.vocabulary.names():
                 raise LanguageError(target.lineno, f"cannot assign to the built-in name '{target.id}'")
             self.scopes[-1].add(target.id)
+            self.arities[-1].pop(target.id, None)
         elif isinstance(target, (ast.Tuple, ast.List)):
             for element in target.elts:
                 if not isinstance(element, ast.Name):
@@ -183,15 +217,17 @@ class _Checker:
             raise LanguageError(node.lineno, f"cannot define a function named '{node.name}'")
         for decorator in node.decorator_list:
             self.expression(decorator, depth + 1)
-        # The function's own name is bound only after its body: no recursion is possible.
-        self.scopes.append({arg.arg for arg in arguments.args})
+        # The function's own name is bound only after its body, so its body cannot call it;
+        # the interpreter also bounds the call depth (a function passed to itself).
+        self._push({arg.arg for arg in arguments.args})
         self.function_depth += 1
         try:
             self._block(node.body, depth)
         finally:
             self.function_depth -= 1
-            self.scopes.pop()
+            self._pop()
         self.scopes[-1].add(node.name)
+        self.arities[-1][node.name] = len(arguments.args)
 
     # -- expressions ----------------------------------------------------------------------
     def expression(self, node: ast.expr, depth: int) -> None:
@@ -215,7 +251,10 @@ class _Checker:
     def _expr_Name(self, node: ast.Name, depth: int) -> None:
         self._check_name(node)
         if not self._is_bound(node.id):
-            raise LanguageError(node.lineno, f"undefined name '{node.id}'")
+            known = set(self.vocabulary.names()).union(*self.scopes)
+            close = difflib.get_close_matches(node.id, sorted(known), n=1, cutoff=0.8)
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            raise LanguageError(node.lineno, f"undefined name '{node.id}'{hint}")
 
     def _expr_Attribute(self, node: ast.Attribute, depth: int) -> None:
         self._check_attribute_name(node)
@@ -237,6 +276,7 @@ class _Checker:
             self.expression(keyword.value, depth)
         func = node.func
         if isinstance(func, ast.Attribute):
+            self.expression(func.value, depth)
             self._check_attribute_name(func)
             method = self.vocabulary.methods.get(func.attr)
             if method is None:
@@ -244,14 +284,20 @@ class _Checker:
                     raise LanguageError(node.lineno, f"'{func.attr}' is an attribute, not a method")
                 raise LanguageError(node.lineno, f"method '{func.attr}' is not in the language (methods: {_names(self.vocabulary.methods)})")
             self._check_arity(method, node, f".{func.attr}()")
-            self.expression(func.value, depth)
             return
         self.expression(func, depth)
-        if isinstance(func, ast.Name) and not any(func.id in scope for scope in self.scopes):
-            function = self.vocabulary.functions.get(func.id)
-            if function is None:
-                raise LanguageError(node.lineno, f"'{func.id}' is not callable")
-            self._check_arity(function, node, f"{func.id}()")
+        if not isinstance(func, ast.Name):
+            return
+        if any(func.id in scope for scope in self.scopes):
+            arity = self._arity(func.id)
+            if arity is not None and (len(node.args) != arity or node.keywords):
+                raise LanguageError(node.lineno, f"{func.id}() takes {arity} positional argument(s) but the call gives "
+                                                 f"{len(node.args)}{' and keywords' if node.keywords else ''}")
+            return
+        function = self.vocabulary.functions.get(func.id)
+        if function is None:
+            raise LanguageError(node.lineno, f"'{func.id}' is not callable")
+        self._check_arity(function, node, f"{func.id}()")
 
     @staticmethod
     def _check_arity(function: Function, node: ast.Call, label: str) -> None:
@@ -268,7 +314,7 @@ class _Checker:
         if isinstance(node.op, ast.Pow):
             exponent = _constant_number(node.right)
             if exponent is not None and exponent > MAX_EXPONENT:
-                raise LanguageError(node.lineno, f"exponent too large ({exponent} > {MAX_EXPONENT})")
+                raise LanguageError(node.lineno, f"exponent too large ({ast.unparse(node.right)} > {MAX_EXPONENT})")
         self.expression(node.left, depth)
         self.expression(node.right, depth)
 
@@ -317,7 +363,7 @@ class _Checker:
     _expr_Tuple = _expr_List
 
     def _expr_ListComp(self, node: ast.ListComp | ast.GeneratorExp, depth: int) -> None:
-        self.scopes.append(set())
+        self._push(set())
         try:
             for generator in node.generators:
                 if generator.is_async:
@@ -328,12 +374,15 @@ class _Checker:
                     self.expression(condition, depth)
             self.expression(node.elt, depth)
         finally:
-            self.scopes.pop()
+            self._pop()
 
     _expr_GeneratorExp = _expr_ListComp
 
 
-_CONSTANT_FOLDING = {ast.Add: lambda a, b: a + b, ast.Sub: lambda a, b: a - b, ast.Mult: lambda a, b: a * b}
+_CONSTANT_FOLDING = {
+    ast.Add: lambda a, b: a + b, ast.Sub: lambda a, b: a - b, ast.Mult: lambda a, b: a * b,
+    ast.Pow: lambda a, b: a ** b if b <= MAX_EXPONENT else float("inf"),
+}
 
 
 def _constant_number(node: ast.expr) -> float | None:
@@ -349,7 +398,12 @@ def _constant_number(node: ast.expr) -> float | None:
         if left is None or right is None:
             return None
         fold = _CONSTANT_FOLDING.get(type(node.op))
-        return fold(left, right) if fold is not None and abs(left) <= MAX_INT and abs(right) <= MAX_INT else float("inf")
+        if fold is None or abs(left) > MAX_INT or abs(right) > MAX_INT:
+            return float("inf")
+        try:
+            return fold(left, right)
+        except (ArithmeticError, ValueError):
+            return None
     return None
 
 
@@ -359,7 +413,10 @@ def _describe(node: ast.AST) -> str:
         "Global": "global", "Nonlocal": "nonlocal", "ClassDef": "class", "Delete": "del",
         "JoinedStr": "f-string", "NamedExpr": "':=' (walrus)", "Await": "await", "Yield": "yield",
         "AugAssign": "augmented assignment (+= ...)", "Raise": "raise", "Assert": "assert",
-        "If": "if", "Dict": "dict literal", "Set": "set literal",
+        "If": "if", "Dict": "dict literal", "Set": "set literal", "AsyncFunctionDef": "async def",
+        "AsyncFor": "async for", "AsyncWith": "async with", "AnnAssign": "annotated assignment",
+        "Match": "match", "DictComp": "dict comprehension", "SetComp": "set comprehension",
+        "YieldFrom": "yield from", "Starred": "*unpacking", "Continue": "continue", "Break": "break",
     }
     return names.get(type(node).__name__, type(node).__name__)
 

@@ -41,6 +41,8 @@ class Vocabulary:
     properties: Mapping[str, Callable[..., Any]] = field(default_factory=dict)
     settable: Mapping[str, Callable[..., Any]] = field(default_factory=dict)
     methods: Mapping[str, Function] = field(default_factory=dict)
+    #: Methods that change state, which a ``then`` property may not call.
+    mutating: frozenset[str] = frozenset()
 
     def names(self) -> set[str]:
         return set(self.functions) | set(self.constants)
@@ -62,5 +64,6 @@ class Registry(dict[str, Function]):
 
     def add(self, name: str, impl: Callable[..., Any]) -> None:
         signature = inspect.signature(impl)
-        parameters = list(signature.parameters.values())[self._skip:]
-        self[name] = Function(name, impl, signature.replace(parameters=parameters))
+        parameters = [parameter.replace(annotation=inspect.Parameter.empty)
+                      for parameter in list(signature.parameters.values())[self._skip:]]
+        self[name] = Function(name, impl, signature.replace(parameters=parameters, return_annotation=inspect.Signature.empty))

@@ -15,6 +15,10 @@ from gradspec.language.checker import MAX_EXPONENT, Expression
 from gradspec.language.functions import ContextValue, Function, Vocabulary
 
 MAX_SEQUENCE_REPEAT = 10_000
+#: Loop iterations (``for`` and comprehensions) one example may run in all.
+MAX_ITERATIONS = 100_000
+#: The largest Python integer a power may produce, in bits.
+MAX_POWER_BITS = 4096
 #: Step functions may call each other, but never more than this deep (no recursion).
 MAX_CALL_DEPTH = 20
 
@@ -117,6 +121,7 @@ class Interpreter:
         self.adapter = context.adapter
         self.vocabulary = vocabulary
         self.call_depth = 0
+        self.iterations = 0
 
     # -- statements -----------------------------------------------------------------------
     def execute(self, node: ast.stmt, frame: Frame) -> None:
@@ -173,9 +178,16 @@ class Interpreter:
                 self.adapter.setitem(container, index, value)
 
     def _iterable(self, value: Any) -> Any:
-        if isinstance(value, _ITERABLES):
-            return value
-        raise StepError(f"cannot iterate over {type(value).__name__} (lists, tuples, range() and zip() only)")
+        if not isinstance(value, _ITERABLES):
+            raise StepError(f"cannot iterate over {type(value).__name__} (lists, tuples, range() and zip() only)")
+        return self._counted(value)
+
+    def _counted(self, items: Any) -> Any:
+        for item in items:
+            self.iterations += 1
+            if self.iterations > MAX_ITERATIONS:
+                raise StepError(f"more than {MAX_ITERATIONS} loop iterations in one example")
+            yield item
 
     # -- expressions ----------------------------------------------------------------------
     def evaluate(self, node: ast.expr, frame: Frame) -> Any:
@@ -321,6 +333,8 @@ class Interpreter:
 def _python_binary(op: type, left: Any, right: Any) -> Any:
     if op is ast.Pow and isinstance(right, (int, float)) and right > MAX_EXPONENT:
         raise StepError(f"exponent too large ({right} > {MAX_EXPONENT})")
+    if op is ast.Pow and isinstance(left, int) and isinstance(right, int) and right > 0 and left.bit_length() * right > MAX_POWER_BITS:
+        raise StepError(f"power too large (more than {MAX_POWER_BITS} bits)")
     if op is ast.Mult:
         for sequence, count in ((left, right), (right, left)):
             if isinstance(sequence, (list, tuple, str)) and isinstance(count, int) and count * max(len(sequence), 1) > MAX_SEQUENCE_REPEAT:

@@ -347,6 +347,12 @@ CONSTANTS: dict[str, Any] = {
     "device": ContextValue("device", lambda ctx: ctx.device),
 }
 
+MUTATING_METHODS = frozenset({
+    "backward", "detach_", "requires_grad_", "retain_grad", "zero_", "fill_", "add_", "mul_", "copy_",
+    "zero_grad", "step",
+})
+
 STEP_VOCABULARY = Vocabulary(
     functions=functions, constants=CONSTANTS, properties=PROPERTIES, settable=SETTABLE, methods=methods,
+    mutating=MUTATING_METHODS,
 )
