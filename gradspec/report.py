@@ -146,10 +146,18 @@ def markdown(report: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _shown(path: Path) -> str:
+    """``path`` relative to the working directory when it lies below it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
 def terminal_line(report: dict[str, Any], paths: tuple[Path, Path]) -> str:
     library, summary = report["library"], report["summary"]
     return (f"gradspec: {library['name']} {library['version']} on {report['device']['kind']}: "
             f"{_percent(summary['conformance'])} conformance ({summary['pass']} pass, {summary['fail']} fail, "
             f"{summary['error']} error, {summary['not_applicable']} not applicable, {summary['skipped']} skipped) "
-            f"-> {paths[0]}, {paths[1]}")
+            f"-> {_shown(paths[0])}, {_shown(paths[1])}")
 

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, Phase, settings
 
 from gradspec.loader import load_specs
 from gradspec.runner import Case, check_case
-from tests.planted_deviations import CAUGHT_BY
+from tests.planted import CAUGHT_BY
 
 SPECS = {spec.id: spec for spec in load_specs()}
 SEARCH = settings(max_examples=200, derandomize=True, database=None, deadline=None,

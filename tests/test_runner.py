@@ -14,7 +14,7 @@ from adapters.torch_adapter import TorchAdapter
 from gradspec.loader import load_spec, load_specs
 from gradspec.runner import Case, Verdict, check_case
 from tests.conftest import ROOT, run_suite
-from tests.planted_deviations import DetachIsUntracked, ItemAlwaysFloat
+from tests.planted.tutorial import DetachIsUntracked, ItemAlwaysFloat
 
 CI_LIKE = settings(max_examples=60, derandomize=True, database=None, deadline=None,
                    report_multiple_bugs=False, suppress_health_check=[HealthCheck.too_slow])
@@ -113,7 +113,7 @@ def _replay(*args: str) -> subprocess.CompletedProcess[str]:
 def test_replay_runs_a_printed_counterexample_on_any_adapter() -> None:
     example = ["item.single_element", "--given", "x = array(3, dtype=int64)"]
     assert _replay(*example).returncode == 0
-    failing = _replay(*example, "--adapter", "tests.planted_deviations:ItemAlwaysFloat")
+    failing = _replay(*example, "--adapter", "tests.planted.tutorial:ItemAlwaysFloat")
     assert failing.returncode == 1
     assert failing.stdout.startswith("fail: then `identical(value, x.item())`")
 
