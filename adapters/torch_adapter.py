@@ -17,7 +17,9 @@ _BINARY: dict[str, Callable[[Any, Any], Any]] = {
     "le": operator.le, "gt": operator.gt, "ge": operator.ge,
 }
 _UNARY = ("neg", "exp", "sin", "cos", "tanh", "sigmoid", "relu", "abs")
-_INPLACE = ("zero_", "fill_", "add_", "mul_", "copy_")
+_INPLACE = ("zero_", "fill_", "add_", "mul_", "copy_", "sub_", "div_") + tuple(f"{name}_" for name in _UNARY)
+_VIEWS = ("view", "transpose", "expand", "unsqueeze", "t", "conj", "imag", "real")
+_RESOLVE = ("resolve_conj", "resolve_neg", "contiguous")
 
 #: Stable prefixes of torch's messages for each canonical error kind (the hint text that
 #: follows them changes between releases and is never matched).
@@ -26,6 +28,7 @@ _ERROR_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("requires_grad_dtype", r"only Tensors of floating point (and complex )?dtype can require gradients"),
         ("no_grad_fn", r"element \d+ of tensors does not require grad and does not have a grad_fn"),
         ("inplace_modified", r"one of the variables needed for gradient computation has been modified by an inplace operation"),
+        ("view_leaf_inplace", r"a view of a leaf Variable that requires grad is being used in an in-place operation"),
         ("leaf_inplace", r"a leaf Variable that requires grad (is being|has been) used in an in-place operation"),
         ("item_not_single", r"a Tensor with \d+ elements cannot be converted to Scalar"),
         ("backward_non_scalar", r"grad can be implicitly created only for scalar outputs"),
@@ -33,6 +36,24 @@ _ERROR_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("numpy_device", r"can't convert \S+ device type tensor to numpy"),
         ("device_mismatch", r"Expected all tensors to be on the same device"),
         ("graph_freed", r"Trying to backward through the graph a second time"),
+        ("nonleaf_requires_grad", r"you can only change requires_grad flags of leaf variables"),
+        ("detach_view", r"Can't detach views in-place"),
+        ("inference_saved", r"Inference tensors cannot be saved for backward"),
+        ("inference_inplace", r"Inplace update to inference tensor outside InferenceMode is not allowed"),
+        ("inference_requires_grad", r"Setting requires_grad=True on inference tensor outside InferenceMode is not allowed"),
+        ("inference_version", r"Inference tensors do not track version counter"),
+        ("unused_input", r"appears to not have been used in the graph"),
+        ("input_no_grad", r"One of the differentiated Tensors does not require grad"),
+        ("hook_no_grad", r"cannot register a hook on a tensor that doesn't require gradient"),
+        ("post_hook_nonleaf", r"post accumulate grad hooks cannot be registered on non-leaf tensors"),
+        ("retain_grad_no_grad", r"can't retain_grad on Tensor that has requires_grad=False"),
+        ("grad_shape_mismatch", r"Mismatch in shape: grad_output\[\d+\] has a shape of"),
+        ("grad_assign_mismatch", r"attempting to assign a gradient (of size|with dtype)"),
+        ("numpy_lazy_bit", r"Can't call numpy\(\) on Tensor that has (conjugate|negative) bit set"),
+        ("numpy_negative_strides", r"At least one stride in the given numpy array is negative"),
+        ("numpy_dtype", r"can't convert np\.ndarray of type"),
+        ("device_unavailable", r"Torch not compiled with CUDA enabled|Found no NVIDIA driver|No CUDA GPUs are available"),
+        ("materialize_without_unused", r"Expected allow_unused to be True or not passed when materialize_grads=True"),
     )
 )
 
@@ -47,8 +68,12 @@ class TorchAdapter:
         "backward", "data_alias", "detach", "version_counter", "inplace", "leaf_inplace_check",
         "grad_modes", "grad_mode_decorators", "set_grad_enabled", "inference_mode", "modules",
         "parameters", "optimizers", "device_moves", "to_numpy", "numpy_shares_memory", "item",
-        "tolist", "integer_dtypes", "float16", "error_kinds", "grad_fn",
+        "tolist", "integer_dtypes", "float16", "error_kinds", "grad_fn", "autograd_grad", "create_graph",
+        "retain_graph", "backward_inputs", "retain_grad", "hooks", "post_accumulate_hooks", "views", "strides",
+        "threads", "train_eval", "from_numpy", "complex", "parameter_constructor", "dtype_conversion",
     })
+    #: Per-spec allclose tolerances that replace the spec's own: {spec id: {dtype: (rtol, atol)}}.
+    tolerances: dict[str, dict[str, tuple[float, float]]] = {}
 
     def __init__(self) -> None:
         import torch
@@ -148,6 +173,23 @@ class TorchAdapter:
     def clone(self, tensor: Any) -> Any:
         return tensor.clone()
 
+    def view(self, name: str, tensor: Any, *args: Any) -> Any:
+        if name not in _VIEWS:
+            raise AdapterError(f"unknown view operation {name!r}")
+        attribute = getattr(tensor, name)
+        return attribute if name in ("imag", "real") else attribute(*args)
+
+    def resolve(self, name: str, tensor: Any) -> Any:
+        if name not in _RESOLVE:
+            raise AdapterError(f"unknown resolving operation {name!r}")
+        return getattr(tensor, name)()
+
+    def stride(self, tensor: Any) -> tuple[int, ...]:
+        return tuple(tensor.stride())
+
+    def is_contiguous(self, tensor: Any) -> bool:
+        return tensor.is_contiguous()
+
     # -- autograd --------------------------------------------------------------------------
     def requires_grad(self, tensor: Any) -> bool:
         return tensor.requires_grad
@@ -173,8 +215,26 @@ class TorchAdapter:
     def retain_grad(self, tensor: Any) -> None:
         tensor.retain_grad()
 
-    def backward(self, tensor: Any, *, gradient: Any, retain_graph: bool | None) -> None:
-        tensor.backward(gradient=gradient, retain_graph=retain_graph)
+    def retains_grad(self, tensor: Any) -> bool:
+        return tensor.retains_grad
+
+    def backward(self, tensor: Any, *, gradient: Any, retain_graph: bool | None, inputs: Any = None,
+                 create_graph: bool = False) -> None:
+        tensor.backward(gradient=gradient, retain_graph=retain_graph, inputs=inputs, create_graph=create_graph)
+
+    def autograd_grad(self, outputs: Any, inputs: Any, *, grad_outputs: Any, retain_graph: bool | None,
+                      create_graph: bool, allow_unused: bool | None, materialize_grads: bool) -> tuple[Any, ...]:
+        return self.torch.autograd.grad(outputs, inputs, grad_outputs=grad_outputs, retain_graph=retain_graph,
+                                        create_graph=create_graph, allow_unused=allow_unused,
+                                        materialize_grads=materialize_grads)
+
+    def register_hook(self, tensor: Any, hook: Any, *, when: str) -> Any:
+        if when == "post_accumulate":
+            return tensor.register_post_accumulate_grad_hook(hook)
+        return tensor.register_hook(hook)
+
+    def remove_hook(self, handle: Any) -> None:
+        handle.remove()
 
     def detach(self, tensor: Any) -> Any:
         return tensor.detach()
@@ -197,12 +257,24 @@ class TorchAdapter:
     def is_grad_enabled(self) -> bool:
         return self.torch.is_grad_enabled()
 
+    def is_inference_mode_enabled(self) -> bool:
+        return self.torch.is_inference_mode_enabled()
+
+    def is_inference(self, tensor: Any) -> bool:
+        return tensor.is_inference()
+
     # -- conversion ------------------------------------------------------------------------
     def to(self, obj: Any, target: DType | str) -> Any:
         return obj.to(self._dtype(target) if isinstance(target, DType) else target)
 
-    def numpy(self, tensor: Any) -> np.ndarray:
-        return tensor.numpy()
+    def numpy(self, tensor: Any, *, force: bool = False) -> np.ndarray:
+        return tensor.numpy(force=force) if force else tensor.numpy()
+
+    def from_numpy(self, array: np.ndarray) -> Any:
+        return self.torch.from_numpy(array)
+
+    def as_tensor(self, value: Any, *, device: str) -> Any:
+        return self.torch.as_tensor(value, device=device)
 
     def item(self, tensor: Any) -> Any:
         return tensor.item()
@@ -217,6 +289,26 @@ class TorchAdapter:
     def sequential(self, modules: list[Any]) -> Any:
         return self.nn.Sequential(*modules)
 
+    def dropout(self, p: float) -> Any:
+        return self.nn.Dropout(p)
+
+    def batch_norm(self, features: int, *, device: str) -> Any:
+        return self.nn.BatchNorm1d(features, device=device)
+
+    def train(self, module: Any, mode: bool) -> Any:
+        return module.train(mode)
+
+    def is_training(self, module: Any) -> bool:
+        return module.training
+
+    def module_buffer(self, module: Any, name: str) -> Any:
+        return getattr(module, name)
+
+    def parameter(self, tensor: Any, *, requires_grad: Any) -> Any:
+        if requires_grad is OMITTED:
+            return self.nn.Parameter(tensor)
+        return self.nn.Parameter(tensor, requires_grad=requires_grad)
+
     def parameters(self, module: Any) -> list[Any]:
         return list(module.parameters())
 
@@ -228,17 +320,17 @@ class TorchAdapter:
     def is_parameter(self, value: Any) -> bool:
         return isinstance(value, self.nn.Parameter)
 
-    def zero_grad(self, obj: Any) -> None:
-        obj.zero_grad()
+    def zero_grad(self, obj: Any, *, set_to_none: bool = True) -> None:
+        obj.zero_grad(set_to_none=set_to_none)
 
-    def sgd(self, params: list[Any], *, lr: float, momentum: float) -> Any:
-        return self.torch.optim.SGD(params, lr=lr, momentum=momentum)
+    def sgd(self, params: list[Any], *, lr: float, momentum: float, weight_decay: float = 0.0) -> Any:
+        return self.torch.optim.SGD(params, lr=lr, momentum=momentum, weight_decay=weight_decay)
 
     def step(self, optimizer: Any) -> None:
         optimizer.step()
 
     def call(self, obj: Any, *args: Any, **kwargs: Any) -> Any:
-        if isinstance(obj, self.nn.Module) or isinstance(obj, self._grad_mode_types):
+        if isinstance(obj, (self.nn.Module, *self._grad_mode_types)):
             return obj(*args, **kwargs)
         raise AdapterError(f"{type(obj).__name__} is not callable in specs")
 

@@ -106,6 +106,7 @@ class _SpecBuilder:
             devices=frozenset(data["devices"]) if "devices" in data else None,
             given=given, steps=steps, step_lines=step_lines, then=then, raises=raises,
             strategy=given_strategy(given), notes=data.get("notes", ""),
+            tolerance={dtype: (pair["rtol"], pair["atol"]) for dtype, pair in data.get("tolerance", {}).items()},
         )
 
     def _check_area(self, spec_id: str) -> None:

@@ -39,7 +39,8 @@ class Case:
 
     def context(self) -> RunContext:
         assert self.device is not None, "a case without a device is never run"
-        return RunContext(adapter=self.adapter, device=self.device)
+        overrides = getattr(self.adapter, "tolerances", {}).get(self.spec.id, {})
+        return RunContext(adapter=self.adapter, device=self.device, tolerances={**self.spec.tolerance, **overrides})
 
     def run(self, drawn: dict[str, Any]) -> None:
         """Run one drawn example; raises :class:`SpecFailure` or :class:`BackendError`."""

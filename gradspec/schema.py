@@ -136,6 +136,10 @@ class Validator:
             if names and "pattern" in names and not _pattern(names["pattern"]).search(key):
                 yield Problem(path + (key,), f"{key!r} is not a valid name (expected lower_snake_case)")
                 continue
+            if names and "enum" in names and key not in names["enum"]:
+                choices = ", ".join(names["enum"])
+                yield Problem(path + (key,), f"{key!r} is not a valid key{_did_you_mean(key, names['enum'])} (expected one of: {choices})")
+                continue
             if key in properties:
                 yield from self._check(item, properties[key], path + (key,))
             elif extra is False:

@@ -62,6 +62,7 @@ class Spec:
     then: tuple[Check, ...]
     raises: ExpectedError | None
     strategy: st.SearchStrategy[dict[str, Any]] = field(repr=False)
+    tolerance: dict[str, tuple[float, float]] = field(default_factory=dict)
     notes: str = ""
 
     @property

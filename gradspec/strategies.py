@@ -35,8 +35,14 @@ def _strategy(value: Any) -> st.SearchStrategy[Any]:
     return st.just(value)
 
 
-def elements(dtype: DType, min_value: float, max_value: float) -> st.SearchStrategy[Any]:
-    """Finite elements of ``dtype`` within the bounds (integers within the dtype's range too)."""
+def elements(dtype: DType, min_value: float, max_value: float, min_magnitude: float = 0.0) -> st.SearchStrategy[Any]:
+    """Finite elements of ``dtype`` within the bounds (integers within the dtype's range too),
+    and at least ``min_magnitude`` from zero."""
+    base = _elements(dtype, min_value, max_value)
+    return base.filter(lambda v: abs(v) >= min_magnitude) if min_magnitude else base
+
+
+def _elements(dtype: DType, min_value: float, max_value: float) -> st.SearchStrategy[Any]:
     kind = dtype.numpy.kind
     if kind == "b":
         return st.booleans()
@@ -59,28 +65,30 @@ def _shapes(min_dims: int, max_dims: int, min_side: int, max_side: int) -> st.Se
 
 @st.composite
 def _arrays(draw: Any, dtype: Any, shape: Any, min_dims: int, max_dims: int, min_side: int, max_side: int,
-            min_value: float, max_value: float) -> np.ndarray:
+            min_value: float, max_value: float, min_magnitude: float) -> np.ndarray:
     chosen: DType = draw(_strategy(dtype))
     chosen_shape = draw(_strategy(shape)) if shape is not None else draw(_shapes(min_dims, max_dims, min_side, max_side))
-    return draw(hnp.arrays(chosen.numpy, tuple(chosen_shape), elements=elements(chosen, min_value, max_value)))
+    values = elements(chosen, min_value, max_value, min_magnitude)
+    return draw(hnp.arrays(chosen.numpy, tuple(chosen_shape), elements=values))
 
 
 @strategies.register()
 def arrays(ctx: Any, dtype: Any = DTYPE_GROUPS["floating"], shape: Any = None, min_dims: int = 0,
            max_dims: int = DEFAULT_MAX_DIMS, min_side: int = 1, max_side: int = DEFAULT_MAX_SIDE,
-           min_value: float = -DEFAULT_BOUND, max_value: float = DEFAULT_BOUND) -> st.SearchStrategy[np.ndarray]:
+           min_value: float = -DEFAULT_BOUND, max_value: float = DEFAULT_BOUND,
+           min_magnitude: float = 0.0) -> st.SearchStrategy[np.ndarray]:
     """NumPy arrays: a dtype (or group, or strategy), and a shape or shape bounds."""
-    return _arrays(dtype, shape, min_dims, max_dims, min_side, max_side, min_value, max_value)
+    return _arrays(dtype, shape, min_dims, max_dims, min_side, max_side, min_value, max_value, min_magnitude)
 
 
 @strategies.register()
 def tensors(ctx: Any, dtype: Any = DTYPE_GROUPS["floating"], shape: Any = None, min_dims: int = 0,
             max_dims: int = DEFAULT_MAX_DIMS, min_side: int = 1, max_side: int = DEFAULT_MAX_SIDE,
             requires_grad: Any = OMITTED, min_value: float = -DEFAULT_BOUND,
-            max_value: float = DEFAULT_BOUND) -> st.SearchStrategy[DrawnTensor]:
+            max_value: float = DEFAULT_BOUND, min_magnitude: float = 0.0) -> st.SearchStrategy[DrawnTensor]:
     """Tensors, drawn as arrays and created by the adapter on the device under test;
     ``requires_grad`` omitted means the creation call does not pass it."""
-    values = _arrays(dtype, shape, min_dims, max_dims, min_side, max_side, min_value, max_value)
+    values = _arrays(dtype, shape, min_dims, max_dims, min_side, max_side, min_value, max_value, min_magnitude)
     return st.builds(DrawnTensor, values, _strategy(requires_grad))
 
 
@@ -130,6 +138,12 @@ def one_of(ctx: Any, *alternatives: Any) -> st.SearchStrategy[Any]:
 @strategies.register()
 def just(ctx: Any, value: Any) -> st.SearchStrategy[Any]:
     return st.just(value)
+
+
+@strategies.register()
+def tuples(ctx: Any, *elements: Any) -> st.SearchStrategy[tuple[Any, ...]]:
+    """A tuple with one value from each of the element strategies."""
+    return st.tuples(*(_strategy(element) for element in elements))
 
 
 @strategies.register()

@@ -190,6 +190,10 @@ class _Checker:
             self.expression(node.iter, depth + 1)
             self._bind(node.target, depth + 1)
             self._block(node.body, depth)
+        elif isinstance(node, ast.If):
+            self.expression(node.test, depth + 1)
+            self._block(node.body, depth)
+            self._block(node.orelse, depth)
         elif isinstance(node, ast.FunctionDef):
             self._function(node, depth)
         elif isinstance(node, ast.Return):
@@ -413,7 +417,7 @@ def _describe(node: ast.AST) -> str:
         "Global": "global", "Nonlocal": "nonlocal", "ClassDef": "class", "Delete": "del",
         "JoinedStr": "f-string", "NamedExpr": "':=' (walrus)", "Await": "await", "Yield": "yield",
         "AugAssign": "augmented assignment (+= ...)", "Raise": "raise", "Assert": "assert",
-        "If": "if", "Dict": "dict literal", "Set": "set literal", "AsyncFunctionDef": "async def",
+        "Dict": "dict literal", "Set": "set literal", "AsyncFunctionDef": "async def",
         "AsyncFor": "async for", "AsyncWith": "async with", "AnnAssign": "annotated assignment",
         "Match": "match", "DictComp": "dict comprehension", "SetComp": "set comprehension",
         "YieldFrom": "yield from", "Starred": "*unpacking", "Continue": "continue", "Break": "break",

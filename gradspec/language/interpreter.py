@@ -4,7 +4,7 @@ from __future__ import annotations
 import ast
 import contextlib
 import operator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import GeneratorType
 from typing import Any, Callable
 
@@ -43,6 +43,8 @@ class RunContext:
 
     adapter: Any
     device: str
+    #: ``allclose`` tolerances by dtype name for this run: the spec's, then the adapter's overrides.
+    tolerances: dict[str, tuple[float, float]] = field(default_factory=dict)
 
 
 class Frame:
@@ -143,6 +145,9 @@ class Interpreter:
                 self._assign(node.target, item, frame)
                 for statement in node.body:
                     self.execute(statement, frame)
+        elif isinstance(node, ast.If):
+            for statement in node.body if self.truth(self.evaluate(node.test, frame)) else node.orelse:
+                self.execute(statement, frame)
         elif isinstance(node, ast.FunctionDef):
             function: Any = UserFunction(self, node, frame)
             for decorator in reversed(node.decorator_list):

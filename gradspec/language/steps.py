@@ -5,12 +5,14 @@ Functions that create or compute tensors call the adapter; checks (``allclose``,
 """
 from __future__ import annotations
 
-from typing import Any, Iterable
+import threading
+from typing import Any, Callable, Iterable
 
 import numpy as np
 
-from gradspec.errors import StepError
-from gradspec.language.functions import ContextValue, Registry, Vocabulary
+from gradspec import reference as numpy_reference
+from gradspec.errors import AdapterError, BackendError, SpecFailure, StepError
+from gradspec.language.functions import ContextValue, Function, Registry, Vocabulary
 from gradspec.language.interpreter import RunContext
 from gradspec.values import DTYPES, OMITTED, DType, dtype_of
 
@@ -51,6 +53,26 @@ def tensor(ctx: RunContext, data: Any, dtype: DType | None = None, requires_grad
 def array(ctx: RunContext, data: Any, dtype: DType | None = None, shape: Any = None) -> np.ndarray:
     """A NumPy array: a reference value, never seen by the backend."""
     return _as_array(data, dtype, shape)
+
+
+@functions.register()
+def parameter(ctx: RunContext, data: Any, requires_grad: Any = OMITTED) -> Any:
+    """A module parameter wrapping a tensor (``nn.Parameter``)."""
+    return ctx.adapter.parameter(data, requires_grad=requires_grad)
+
+
+@functions.register()
+def from_numpy(ctx: RunContext, data: np.ndarray) -> Any:
+    """A CPU tensor sharing the array's memory."""
+    if not isinstance(data, np.ndarray):
+        raise StepError(f"from_numpy() takes an array, not {type(data).__name__}")
+    return ctx.adapter.from_numpy(data)
+
+
+@functions.register()
+def as_tensor(ctx: RunContext, data: Any) -> Any:
+    """A tensor on the device under test that shares memory with ``data`` where it can."""
+    return ctx.adapter.as_tensor(data, device=ctx.device)
 
 
 def _factory(name: str) -> None:
@@ -118,6 +140,100 @@ def inference_mode(ctx: RunContext, mode: bool = True) -> Any:
 def is_grad_enabled(ctx: RunContext) -> bool:
     return ctx.adapter.is_grad_enabled()
 
+
+@functions.register()
+def is_inference_mode_enabled(ctx: RunContext) -> bool:
+    return ctx.adapter.is_inference_mode_enabled()
+
+
+@functions.register()
+def autograd_grad(ctx: RunContext, outputs: Any, inputs: Any, grad_outputs: Any = None, retain_graph: Any = None,
+                  create_graph: bool = False, allow_unused: Any = None, materialize_grads: bool = False) -> list[Any]:
+    """Gradients of ``outputs`` with respect to ``inputs`` (``torch.autograd.grad``), as a list."""
+    return list(ctx.adapter.autograd_grad(
+        outputs, inputs, grad_outputs=grad_outputs, retain_graph=retain_graph, create_graph=create_graph,
+        allow_unused=allow_unused, materialize_grads=materialize_grads))
+
+
+class ContextStack:
+    """Context managers entered and exited one call at a time, for drawn nesting sequences."""
+
+    def __init__(self) -> None:
+        self.entered: list[Any] = []
+
+    def enter(self, manager: Any) -> Any:
+        value = manager.__enter__()
+        self.entered.append(manager)
+        return value
+
+    def exit(self, raising: bool = False) -> bool:
+        """Leave the innermost context normally, or as an exception passing through it;
+        returns whether the context manager suppressed the exception."""
+        if not self.entered:
+            raise StepError("exit() with no context entered")
+        manager = self.entered.pop()
+        if not raising:
+            manager.__exit__(None, None, None)
+            return False
+        error = RuntimeError("an exception leaving the block")
+        return bool(manager.__exit__(RuntimeError, error, None))
+
+    def close(self) -> None:
+        while self.entered:
+            self.exit()
+
+
+@functions.register()
+def context_stack(ctx: RunContext) -> ContextStack:
+    """An empty stack of entered contexts: ``.enter(no_grad())``, ``.exit()``,
+    ``.exit_raising()``, ``.close()``."""
+    return ContextStack()
+
+
+@functions.register()
+def error_of(ctx: RunContext, function: Any, *args: Any) -> str | None:
+    """Call ``function``; the canonical kind of the library error it raised, or ``None``.
+    An exception no canonical kind describes propagates (the run reports an error)."""
+    try:
+        _call(ctx, function, args)
+    except (SpecFailure, BackendError, StepError, AdapterError):
+        raise
+    except Exception as error:
+        kind = ctx.adapter.error_kind(error)
+        if kind is None:
+            raise
+        return kind
+    return None
+
+
+@functions.register()
+def run_in_thread(ctx: RunContext, function: Any, *args: Any) -> Any:
+    """Call ``function`` in a new thread and return its result (grad mode is per thread)."""
+    outcome: dict[str, Any] = {}
+
+    def target() -> None:
+        try:
+            outcome["value"] = _call(ctx, function, args)
+        except BaseException as error:  # re-raised in the calling thread
+            outcome["error"] = error
+
+    thread = threading.Thread(target=target, name="gradspec-step")
+    thread.start()
+    thread.join(timeout=60)
+    if thread.is_alive():
+        raise StepError("run_in_thread(): the thread did not finish within 60 s")
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome.get("value")
+
+
+def _call(ctx: RunContext, function: Any, args: tuple[Any, ...]) -> Any:
+    if isinstance(function, Function):
+        return function.impl(ctx, *args)
+    if not callable(function):
+        raise StepError(f"{function!r} is not callable")
+    return function(*args)
+
 # -- modules and optimizers ---------------------------------------------------------------
 
 
@@ -141,8 +257,44 @@ def mlp(ctx: RunContext, widths: list[int]) -> Any:
 
 
 @functions.register()
-def sgd(ctx: RunContext, params: Iterable[Any], lr: float, momentum: float = 0.0) -> Any:
-    return ctx.adapter.sgd(list(params), lr=lr, momentum=momentum)
+def sgd(ctx: RunContext, params: Iterable[Any], lr: float, momentum: float = 0.0, weight_decay: float = 0.0) -> Any:
+    return ctx.adapter.sgd(list(params), lr=lr, momentum=momentum, weight_decay=weight_decay)
+
+
+@functions.register()
+def dropout(ctx: RunContext, p: float) -> Any:
+    return ctx.adapter.dropout(p)
+
+
+@functions.register()
+def batch_norm(ctx: RunContext, features: int) -> Any:
+    return ctx.adapter.batch_norm(features, device=ctx.device)
+
+
+@functions.register()
+def apply_inplace(ctx: RunContext, op: Function, tensor: Any) -> Any:
+    """The in-place form of a unary operation (``exp`` -> ``exp_``) applied to ``tensor``."""
+    if not isinstance(op, Function) or op.name not in UNARY_OPS:
+        raise StepError(f"apply_inplace() takes a unary operation, not {op!r}")
+    return ctx.adapter.inplace(f"{op.name}_", tensor)
+
+
+@functions.register()
+def reference(ctx: RunContext, op: Function, *inputs: Any) -> np.ndarray:
+    """The operation's value computed by NumPy in float64 (never by the backend)."""
+    return numpy_reference.forward(_op_name(op), *(readout(ctx, x) for x in inputs))
+
+
+@functions.register()
+def reference_grads(ctx: RunContext, op: Function, inputs: list[Any], upstream: Any) -> list[np.ndarray]:
+    """The gradients of ``sum(op(*inputs) * upstream)`` for each input, computed by NumPy in float64."""
+    return numpy_reference.gradients(_op_name(op), [readout(ctx, x) for x in inputs], readout(ctx, upstream))
+
+
+def _op_name(op: Any) -> str:
+    if not isinstance(op, Function) or op.name not in numpy_reference.FORWARD:
+        raise StepError(f"no NumPy reference for {op!r}")
+    return op.name
 
 
 @functions.register()
@@ -184,12 +336,13 @@ def allclose(ctx: RunContext, actual: Any, expected: Any, rtol: float | None = N
     a, b = readout(ctx, actual), readout(ctx, expected)
     if a is None or b is None or a.shape != b.shape:
         return False
-    default_rtol, default_atol = _tolerance(a, b)
+    default_rtol, default_atol = _tolerance(ctx, a, b)
     return bool(np.allclose(a, b, rtol=default_rtol if rtol is None else rtol, atol=default_atol if atol is None else atol, equal_nan=True))
 
 
-def _tolerance(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
-    candidates = [TOLERANCES.get(x.dtype.name, (0.0, 0.0)) for x in (a, b)]
+def _tolerance(ctx: RunContext, a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
+    table = {**TOLERANCES, **ctx.tolerances}
+    candidates = [table.get(x.dtype.name, (0.0, 0.0)) for x in (a, b)]
     return max(c[0] for c in candidates), max(c[1] for c in candidates)
 
 
@@ -308,6 +461,12 @@ PROPERTIES = {
     "ndim": lambda ctx, obj: _numpy_or(ctx, obj, lambda a: a.ndim, lambda: len(ctx.adapter.shape(obj))),
     "weight": lambda ctx, obj: ctx.adapter.module_parameter(obj, "weight"),
     "bias": lambda ctx, obj: ctx.adapter.module_parameter(obj, "bias"),
+    "running_mean": lambda ctx, obj: ctx.adapter.module_buffer(obj, "running_mean"),
+    "running_var": lambda ctx, obj: ctx.adapter.module_buffer(obj, "running_var"),
+    "training": lambda ctx, obj: ctx.adapter.is_training(obj),
+    "retains_grad": _attribute("retains_grad"),
+    "imag": lambda ctx, obj: ctx.adapter.view("imag", obj),
+    "real": lambda ctx, obj: ctx.adapter.view("real", obj),
 }
 
 SETTABLE = {
@@ -324,22 +483,48 @@ def _method(name: str, impl: Any) -> None:
 _method("detach", lambda ctx, t: ctx.adapter.detach(t))
 _method("detach_", lambda ctx, t: ctx.adapter.detach_(t))
 _method("requires_grad_", lambda ctx, t, requires_grad=True: ctx.adapter.requires_grad_(t, requires_grad))
-_method("backward", lambda ctx, t, gradient=None, retain_graph=None: ctx.adapter.backward(t, gradient=gradient, retain_graph=retain_graph))
+_method("backward", lambda ctx, t, gradient=None, retain_graph=None, inputs=None, create_graph=False: ctx.adapter.backward(
+    t, gradient=gradient, retain_graph=retain_graph, inputs=inputs, create_graph=create_graph))
 _method("retain_grad", lambda ctx, t: ctx.adapter.retain_grad(t))
 _method("item", lambda ctx, t: _numpy_or(ctx, t, lambda a: a.item(), lambda: ctx.adapter.item(t)))
 _method("tolist", lambda ctx, t: _numpy_or(ctx, t, lambda a: a.tolist(), lambda: ctx.adapter.tolist(t)))
-_method("numpy", lambda ctx, t: ctx.adapter.numpy(t))
+_method("numpy", lambda ctx, t, force=False: ctx.adapter.numpy(t, force=force))
 _method("to", lambda ctx, obj, target: ctx.adapter.to(obj, target))
 _method("cpu", lambda ctx, obj: ctx.adapter.to(obj, "cpu"))
 _method("clone", lambda ctx, t: _numpy_or(ctx, t, np.copy, lambda: ctx.adapter.clone(t)))
 _method("numel", lambda ctx, t: _numpy_or(ctx, t, lambda a: int(a.size), lambda: ctx.adapter.numel(t)))
 _method("dim", lambda ctx, t: _numpy_or(ctx, t, lambda a: a.ndim, lambda: len(ctx.adapter.shape(t))))
 _method("reshape", lambda ctx, t, *shape: _numpy_or(ctx, t, lambda a: a.reshape(shape), lambda: ctx.adapter.reshape(t, shape)))
-for _name in ("zero_", "fill_", "add_", "mul_", "copy_"):
+INPLACE_METHODS = ("zero_", "fill_", "add_", "sub_", "mul_", "div_", "copy_") + tuple(f"{name}_" for name in UNARY_OPS)
+for _name in INPLACE_METHODS:
     _method(_name, (lambda name: lambda ctx, t, *args: ctx.adapter.inplace(name, t, *args))(_name))
+for _name in ("view", "transpose", "expand", "unsqueeze", "t", "conj"):
+    _method(_name, (lambda name: lambda ctx, t, *args: ctx.adapter.view(name, t, *args))(_name))
+for _name in ("resolve_conj", "resolve_neg", "contiguous"):
+    _method(_name, (lambda name: lambda ctx, t: ctx.adapter.resolve(name, t))(_name))
+_method("stride", lambda ctx, t: _numpy_or(ctx, t, lambda a: tuple(s // a.itemsize for s in a.strides), lambda: ctx.adapter.stride(t)))
+_method("is_contiguous", lambda ctx, t: ctx.adapter.is_contiguous(t))
+_method("is_inference", lambda ctx, t: ctx.adapter.is_inference(t))
+_method("register_hook", lambda ctx, t, hook: ctx.adapter.register_hook(t, hook, when="grad"))
+_method("register_post_accumulate_grad_hook", lambda ctx, t, hook: ctx.adapter.register_hook(t, hook, when="post_accumulate"))
+_method("remove", lambda ctx, handle: ctx.adapter.remove_hook(handle))
 _method("parameters", lambda ctx, module: ctx.adapter.parameters(module))
-_method("zero_grad", lambda ctx, obj: ctx.adapter.zero_grad(obj))
+_method("zero_grad", lambda ctx, obj, set_to_none=True: ctx.adapter.zero_grad(obj, set_to_none=set_to_none))
 _method("step", lambda ctx, optimizer: ctx.adapter.step(optimizer))
+_method("train", lambda ctx, module, mode=True: ctx.adapter.train(module, mode))
+_method("eval", lambda ctx, module: ctx.adapter.train(module, False))
+
+
+def _stack(ctx: RunContext, obj: Any) -> ContextStack:
+    if not isinstance(obj, ContextStack):
+        raise StepError(f"enter()/exit() belong to context_stack(), not {type(obj).__name__}")
+    return obj
+
+
+_method("enter", lambda ctx, stack, manager: _stack(ctx, stack).enter(manager))
+_method("exit", lambda ctx, stack: _stack(ctx, stack).exit())
+_method("exit_raising", lambda ctx, stack: _stack(ctx, stack).exit(raising=True))
+_method("close", lambda ctx, stack: _stack(ctx, stack).close())
 
 #: Names bound in every spec besides its inputs and steps.
 CONSTANTS: dict[str, Any] = {
@@ -348,8 +533,9 @@ CONSTANTS: dict[str, Any] = {
 }
 
 MUTATING_METHODS = frozenset({
-    "backward", "detach_", "requires_grad_", "retain_grad", "zero_", "fill_", "add_", "mul_", "copy_",
-    "zero_grad", "step",
+    "backward", "detach_", "requires_grad_", "retain_grad", "zero_grad", "step", "train", "eval",
+    "register_hook", "register_post_accumulate_grad_hook", "remove", "enter", "exit", "exit_raising", "close",
+    *INPLACE_METHODS,
 })
 
 STEP_VOCABULARY = Vocabulary(

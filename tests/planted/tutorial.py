@@ -248,21 +248,21 @@ class ModuleToReturnsACopy(TorchAdapter):
 class NumpyIgnoresRequiresGrad(TorchAdapter):
     """numpy() of a tensor that requires grad works."""
 
-    def numpy(self, tensor: Any) -> np.ndarray:
+    def numpy(self, tensor: Any, *, force: bool = False) -> np.ndarray:
         return tensor.detach().numpy()
 
 
 class NumpyCopies(TorchAdapter):
     """numpy() returns a copy instead of sharing memory."""
 
-    def numpy(self, tensor: Any) -> np.ndarray:
+    def numpy(self, tensor: Any, *, force: bool = False) -> np.ndarray:
         return tensor.numpy().copy()
 
 
 class NumpyWidensFloat32(TorchAdapter):
     """numpy() of a float32 tensor gives a float64 array."""
 
-    def numpy(self, tensor: Any) -> np.ndarray:
+    def numpy(self, tensor: Any, *, force: bool = False) -> np.ndarray:
         array = tensor.numpy()
         return array.astype(np.float64) if array.dtype == np.float32 else array
 
