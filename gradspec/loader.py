@@ -29,13 +29,16 @@ def spec_validator() -> Validator:
 
 
 def load_specs(directory: Path | str = DEFAULT_SPECS_DIR) -> list[Spec]:
-    """Every ``*.yaml`` spec under ``directory``, sorted by id; raises :class:`SpecErrors`."""
+    """Every ``*.yaml`` spec under ``directory``, sorted by id; raises :class:`SpecErrors`.
+    Files whose name starts with ``_`` are not specs (notes such as ``_unexpressed.yaml``)."""
     root = Path(directory)
     if not root.is_dir():
         raise SpecErrors([SpecError(_label(root), None, "specs", "not a directory")])
     specs: list[Spec] = []
     errors: list[SpecError] = []
     for path in sorted([*root.rglob("*.yaml"), *root.rglob("*.yml")]):
+        if path.name.startswith("_"):
+            continue
         try:
             specs.append(load_spec(path, root=root))
         except SpecError as error:
@@ -107,6 +110,7 @@ class _SpecBuilder:
             given=given, steps=steps, step_lines=step_lines, then=then, raises=raises,
             strategy=given_strategy(given), notes=data.get("notes", ""),
             tolerance={dtype: (pair["rtol"], pair["atol"]) for dtype, pair in data.get("tolerance", {}).items()},
+            catalogue=tuple(data.get("catalogue", ())),
         )
 
     def _check_area(self, spec_id: str) -> None:

@@ -63,6 +63,7 @@ class Spec:
     raises: ExpectedError | None
     strategy: st.SearchStrategy[dict[str, Any]] = field(repr=False)
     tolerance: dict[str, tuple[float, float]] = field(default_factory=dict)
+    catalogue: tuple[str, ...] = ()
     notes: str = ""
 
     @property

@@ -40,7 +40,7 @@ raises:
 """
 
 SPEC = "specs/area/spec.yaml"
-TOP_LEVEL_KEYS = "id, title, source, requires, devices, given, steps, then, raises, tolerance, notes"
+TOP_LEVEL_KEYS = "id, title, source, catalogue, requires, devices, given, steps, then, raises, tolerance, notes"
 _SCHEMA = json.loads(SPEC_SCHEMA_PATH.read_text(encoding="utf-8"))
 CAPABILITIES = ", ".join(_SCHEMA["$defs"]["capability"]["enum"])
 ERROR_KINDS = ", ".join(_SCHEMA["$defs"]["error_kind"]["enum"])
