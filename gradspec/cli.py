@@ -23,6 +23,8 @@ def main(argv: list[str] | None = None) -> int:
     replay.add_argument("--given", action="append", default=[], metavar="LINE",
                         help="one input assignment, e.g. 'a = tensor([0.0], dtype=float32, requires_grad=True)'; repeat per input")
     commands.add_parser("list", help="list every spec: id, kind and title")
+    index = commands.add_parser("index", help="write specs/INDEX.md: every spec and the catalogue's coverage")
+    index.add_argument("--check", action="store_true", help="only check that INDEX.md is up to date (exit 1 if not)")
     args = parser.parse_args(argv)
     try:
         specs = {spec.id: spec for spec in load_specs(Path(args.specs))}
@@ -33,7 +35,26 @@ def main(argv: list[str] | None = None) -> int:
         for spec in specs.values():
             print(f"{spec.id}\t{spec.kind}\t{spec.title}")
         return EXIT_PASS
+    if args.command == "index":
+        return _index(list(specs.values()), Path(args.specs), args.check)
     return _replay(specs, args)
+
+
+def _index(specs: list, specs_dir: Path, check: bool) -> int:
+    from gradspec.index import render
+    from gradspec.report import write_atomically
+
+    path = specs_dir / "INDEX.md"
+    text = render(specs, specs_dir)
+    if check:
+        current = path.read_text(encoding="utf-8") if path.exists() else ""
+        if current != text:
+            print(f"{path} is out of date: run python -m gradspec index", file=sys.stderr)
+            return EXIT_FAIL
+        return EXIT_PASS
+    write_atomically(path, text)
+    print(f"wrote {path}")
+    return EXIT_PASS
 
 
 def _replay(specs: dict, args: argparse.Namespace) -> int:

@@ -37,6 +37,14 @@ _UNARY_DERIVATIVES: dict[str, Callable[[Array], Array]] = {
 }
 
 
+_BINARY_PARTIALS: dict[str, Callable[[Array, Array, Array], tuple[Array, Array]]] = {
+    "add": lambda g, a, b: (g, g),
+    "sub": lambda g, a, b: (g, -g),
+    "mul": lambda g, a, b: (g * b, g * a),
+    "div": lambda g, a, b: (g / b, -g * a / (b * b)),
+}
+
+
 def unbroadcast(gradient: Array, shape: tuple[int, ...]) -> Array:
     """Sum a broadcast gradient back to an input's ``shape``."""
     while gradient.ndim > len(shape):
@@ -65,12 +73,7 @@ def gradients(name: str, inputs: list[Array], upstream: Array) -> list[Array]:
         a, b = xs
         return [g @ b.T, a.T @ g]
     a, b = xs
-    full = {
-        "add": (g, g),
-        "sub": (g, -g),
-        "mul": (g * b, g * a),
-        "div": (g / b, -g * a / (b * b)),
-    }[name]
+    full = _BINARY_PARTIALS[name](g, a, b)
     return [unbroadcast(np.broadcast_to(part, np.broadcast_shapes(a.shape, b.shape)), x.shape) for part, x in zip(full, xs)]
 
 

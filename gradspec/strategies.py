@@ -110,6 +110,12 @@ def broadcastable_shapes(ctx: Any, shape: Any, min_dims: int = 0, max_dims: int 
 
 
 @strategies.register()
+def broadcast_result(ctx: Any, *shapes: Any) -> tuple[int, ...]:
+    """The shape that shapes broadcast to (a value, not a strategy): for an upstream gradient."""
+    return tuple(np.broadcast_shapes(*(tuple(shape) for shape in shapes)))
+
+
+@strategies.register()
 def booleans(ctx: Any) -> st.SearchStrategy[bool]:
     return st.booleans()
 

@@ -1,0 +1,122 @@
+"""What each construct of the step language does when it runs (on the PyTorch adapter)."""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+
+from adapters.torch_adapter import TorchAdapter
+from gradspec.errors import StepError
+from gradspec.language.checker import check_program
+from gradspec.language.interpreter import Frame, Interpreter, RunContext
+from gradspec.language.steps import STEP_VOCABULARY, ContextStack
+
+ADAPTER = TorchAdapter()
+
+
+def run(text: str, **inputs: Any) -> dict[str, Any]:
+    """Check and run ``text``; the variables it leaves."""
+    ADAPTER.reset()
+    program = check_program(text, vocabulary=STEP_VOCABULARY, bound=inputs)
+    frame = Frame(dict(inputs))
+    interpreter = Interpreter(RunContext(ADAPTER, "cpu"), STEP_VOCABULARY)
+    for statement in program.statements:
+        interpreter.execute(statement, frame)
+    return frame.values
+
+
+def test_if_elif_else_takes_one_branch() -> None:
+    text = "if n == 0:\n    r = 'zero'\nelif n > 0:\n    r = 'positive'\nelse:\n    r = 'negative'"
+    assert [run(text, n=n)["r"] for n in (0, 3, -1)] == ["zero", "positive", "negative"]
+
+
+def test_a_tensor_is_not_a_condition() -> None:
+    with pytest.raises(StepError, match="truth value of a tensor"):
+        run("x = tensor([1.0, 2.0])\nif x:\n    pass")
+
+
+def test_error_of_gives_the_canonical_kind_or_none() -> None:
+    text = """\
+x = tensor([1.0, 2.0])
+def item():
+    return x.item()
+def fine():
+    return x.sum()
+failing = error_of(item)
+passing = error_of(fine)
+"""
+    values = run(text)
+    assert (values["failing"], values["passing"]) == ("item_not_single", None)
+
+
+def test_error_of_lets_an_unknown_exception_through() -> None:
+    with pytest.raises(RuntimeError):
+        run("x = tensor([1.0])\ny = tensor([1.0, 2.0, 3.0])\ndef bad():\n    return x @ y\nk = error_of(bad)")
+
+
+def test_context_stack_enters_and_exits_grad_modes() -> None:
+    text = """\
+stack = context_stack()
+stack.enter(no_grad())
+inside = is_grad_enabled()
+stack.enter(enable_grad())
+nested = is_grad_enabled()
+stack.exit_raising()
+after_error = is_grad_enabled()
+stack.close()
+after = is_grad_enabled()
+"""
+    values = run(text)
+    assert [values[k] for k in ("inside", "nested", "after_error", "after")] == [False, True, False, True]
+    assert isinstance(values["stack"], ContextStack)
+
+
+def test_run_in_thread_returns_the_result_and_grad_mode_is_per_thread() -> None:
+    text = "def probe():\n    return is_grad_enabled()\nwith no_grad():\n    there = run_in_thread(probe)\n    here = is_grad_enabled()"
+    values = run(text)
+    assert (values["there"], values["here"]) == (True, False)
+
+
+def test_apply_inplace_uses_the_in_place_form() -> None:
+    values = run("x = tensor([0.0, 1.0])\ny = apply_inplace(exp, x)\nsame = y is x", )
+    assert values["same"] is True
+    assert np.allclose(ADAPTER.values(values["x"]), np.exp([0.0, 1.0]))
+
+
+def test_reference_grads_are_numpy_arrays_from_the_backend_values() -> None:
+    values = run("x = tensor([0.5, -1.0], dtype=float32)\ng = reference_grads(mul, [x, x], array([1.0, 1.0]))")
+    assert all(isinstance(g, np.ndarray) and g.dtype == np.float64 for g in values["g"])
+    assert np.allclose(values["g"][0], [0.5, -1.0])
+
+
+def test_hooks_run_step_functions_and_can_be_removed() -> None:
+    text = """\
+x = tensor([1.0, 2.0], requires_grad=True)
+def double(g):
+    return g * 2
+handle = x.register_hook(double)
+sum(x * 1.0).backward()
+first = values(x.grad)
+handle.remove()
+x.grad = None
+sum(x * 1.0).backward()
+second = values(x.grad)
+"""
+    values = run(text)
+    assert values["first"].tolist() == [2.0, 2.0] and values["second"].tolist() == [1.0, 1.0]
+
+
+def test_autograd_grad_returns_a_list_without_touching_grad() -> None:
+    values = run("x = tensor([3.0], requires_grad=True)\ngs = autograd_grad(sum(x * x), [x])\nleft = x.grad")
+    assert values["left"] is None and ADAPTER.values(values["gs"][0]).tolist() == [6.0]
+
+
+def test_views_alias_their_base() -> None:
+    values = run("x = tensor([[1.0, 2.0], [3.0, 4.0]])\nt = x.transpose(0, 1)\nt.mul_(2.0)\nv = x.view(4)")
+    assert ADAPTER.values(values["v"]).tolist() == [2.0, 4.0, 6.0, 8.0]
+
+
+def test_loops_and_comprehensions_share_one_iteration_budget() -> None:
+    with pytest.raises(StepError, match="loop iterations"):
+        run("n = 0\nfor i in range(10000):\n    ys = [j for j in range(20)]")

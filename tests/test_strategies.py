@@ -1,0 +1,72 @@
+"""Inputs: strategies draw what they promise, and a drawn example round-trips through its
+rendering in the step language (so a printed counterexample replays exactly)."""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from adapters.torch_adapter import TorchAdapter
+from gradspec import render
+from gradspec.language.checker import check_expression
+from gradspec.language.interpreter import Frame, Interpreter, RunContext
+from gradspec.language.steps import STEP_VOCABULARY
+from gradspec.strategies import GIVEN_VOCABULARY, given_strategy
+from gradspec.values import OMITTED, DrawnTensor
+
+ADAPTER = TorchAdapter()
+
+
+def inputs(**given: str) -> st.SearchStrategy[dict[str, Any]]:
+    checked: dict[str, Any] = {}
+    for name, text in given.items():
+        checked[name] = check_expression(text, vocabulary=GIVEN_VOCABULARY, bound=checked)
+    return given_strategy(checked)
+
+
+def replayed(text: str) -> Any:
+    expression = check_expression(text, vocabulary=STEP_VOCABULARY, bound=())
+    return Interpreter(RunContext(ADAPTER, "cpu"), STEP_VOCABULARY).evaluate_expression(expression, Frame())
+
+
+@settings(max_examples=150, deadline=None)
+@given(inputs(x="tensors(dtype=sampled_from([bool, uint8, int8, int16, int32, int64, float16, float32, float64]), min_side=0)",
+              y="tensors(dtype=sampled_from([float16, float32, float64]), requires_grad=booleans())"))
+def test_a_rendered_tensor_replays_to_the_same_values_dtype_and_flag(drawn: dict[str, Any]) -> None:
+    for value in drawn.values():
+        rebuilt = replayed(render.given_value(value))
+        assert ADAPTER.dtype(rebuilt) == value.dtype
+        assert ADAPTER.shape(rebuilt) == value.shape
+        assert np.array_equal(ADAPTER.values(rebuilt), value.array)
+        assert ADAPTER.requires_grad(rebuilt) == (value.requires_grad is True)
+
+
+@settings(max_examples=100, deadline=None)
+@given(inputs(x="arrays(dtype=any_dtype, min_side=0, max_dims=4)"))
+def test_a_rendered_array_replays_exactly(drawn: dict[str, Any]) -> None:
+    array = drawn["x"]
+    rebuilt = replayed(render.given_value(array))
+    assert rebuilt.dtype == array.dtype and rebuilt.shape == array.shape and np.array_equal(rebuilt, array)
+
+
+def test_omitted_requires_grad_is_not_rendered() -> None:
+    assert render.given_value(DrawnTensor(np.zeros(1, dtype=np.float32), OMITTED)) == "tensor([0.0], dtype=float32)"
+
+
+@settings(max_examples=100, deadline=None)
+@given(inputs(a="tensors(min_dims=1)", b="tensors(dtype=a.dtype, shape=broadcastable_shapes(a.shape), min_magnitude=0.5)",
+              up="arrays(shape=broadcast_result(a.shape, b.shape))", pair="tuples(booleans(), integers(1, 3))"))
+def test_later_inputs_follow_earlier_ones(drawn: dict[str, Any]) -> None:
+    a, b = drawn["a"].array, drawn["b"].array
+    assert b.dtype == a.dtype
+    assert drawn["up"].shape == np.broadcast_shapes(a.shape, b.shape)
+    assert np.all(np.abs(b) >= 0.5)
+    assert isinstance(drawn["pair"][0], bool) and 1 <= drawn["pair"][1] <= 3
+
+
+@settings(max_examples=100, deadline=None)
+@given(inputs(s="one_of(shapes(min_dims=1, min_numel=2), shapes(min_dims=1, min_side=0, max_numel=0))"))
+def test_shape_bounds_on_the_number_of_elements(drawn: dict[str, Any]) -> None:
+    assert int(np.prod(drawn["s"])) != 1
