@@ -10,6 +10,9 @@ from gradspec.errors import AdapterError
 #: Adapters shipped with gradspec, by the name ``--adapter`` takes.
 BUILTIN_ADAPTERS: dict[str, str] = {
     "torch": "adapters.torch_adapter:TorchAdapter",
+    "mygrad": "adapters.mygrad_adapter:MyGradAdapter",
+    "paddle": "adapters.paddle_adapter:PaddleAdapter",
+    "jax": "adapters.jax_adapter:JaxAdapter",
 }
 
 

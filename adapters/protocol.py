@@ -24,6 +24,7 @@ from gradspec.values import DType
 
 #: Capabilities a spec may require and an adapter may declare (the spec schema lists the same).
 CAPABILITIES: Final[dict[str, str]] = {
+    "requires_grad": "tensors carry a requires_grad flag (and is_leaf) that operations propagate",
     "backward": "reverse-mode gradients into .grad of leaves via backward()",
     "data_alias": ".data: an alias of the values that autograd does not track",
     "detach": ".detach(): an alias that does not require grad",

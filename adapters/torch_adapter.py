@@ -65,7 +65,7 @@ class TorchAdapter:
     library = "torch"
     device_kinds = ("cpu", "cuda")
     capabilities = frozenset({
-        "backward", "data_alias", "detach", "version_counter", "inplace", "leaf_inplace_check",
+        "requires_grad", "backward", "data_alias", "detach", "version_counter", "inplace", "leaf_inplace_check",
         "grad_modes", "grad_mode_decorators", "set_grad_enabled", "inference_mode", "modules",
         "parameters", "optimizers", "device_moves", "to_numpy", "numpy_shares_memory", "item",
         "tolist", "integer_dtypes", "float16", "error_kinds", "grad_fn", "autograd_grad", "create_graph",

@@ -23,9 +23,14 @@ def main(argv: list[str] | None = None) -> int:
     replay.add_argument("--given", action="append", default=[], metavar="LINE",
                         help="one input assignment, e.g. 'a = tensor([0.0], dtype=float32, requires_grad=True)'; repeat per input")
     commands.add_parser("list", help="list every spec: id, kind and title")
+    matrix = commands.add_parser("matrix", help="merge run reports into a compatibility matrix (Markdown, HTML, SVG badges)")
+    matrix.add_argument("reports", nargs="+", type=Path, help="report JSON files (reports/*.json)")
+    matrix.add_argument("--out", type=Path, default=Path("reports"), help="output folder (default: reports/)")
     index = commands.add_parser("index", help="write specs/INDEX.md: every spec and the catalogue's coverage")
     index.add_argument("--check", action="store_true", help="only check that INDEX.md is up to date (exit 1 if not)")
     args = parser.parse_args(argv)
+    if args.command == "matrix":
+        return _matrix(args.reports, args.out)
     try:
         specs = {spec.id: spec for spec in load_specs(Path(args.specs))}
     except SpecErrors as errors:
@@ -76,3 +81,16 @@ def _replay(specs: dict, args: argparse.Namespace) -> int:
     outcome, message = replay(spec, adapter, device, args.given)
     print(f"{outcome}: {message}")
     return {"pass": EXIT_PASS, "fail": EXIT_FAIL}.get(outcome, EXIT_ERROR)
+
+
+def _matrix(reports: list[Path], out: Path) -> int:
+    from gradspec.matrix import write_matrix
+
+    try:
+        written = write_matrix([path for path in reports if path.name != "report.schema.json"], out)
+    except (OSError, ValueError) as error:
+        print(f"gradspec matrix: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    for path in written:
+        print(f"wrote {path}")
+    return EXIT_PASS

@@ -7,6 +7,7 @@ alone writes the reports.
 """
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -14,9 +15,10 @@ import pytest
 from hypothesis import settings
 
 from adapters import load_adapter
-from gradspec.errors import AdapterError, SpecErrors, SpecFailure
+from gradspec.baseline import Baseline, dump, load_baseline, updated
+from gradspec.errors import AdapterError, BackendError, SpecError, SpecErrors, SpecFailure
 from gradspec.loader import DEFAULT_SPECS_DIR, load_specs
-from gradspec.report import Result, build_report, terminal_line, write_report
+from gradspec.report import Result, build_report, terminal_line, write_atomically, write_report
 from gradspec.runner import Case
 from gradspec.spec import Spec
 
@@ -34,6 +36,10 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--specs", default=str(DEFAULT_SPECS_DIR), help="folder of spec files (default: specs/)")
     group.addoption("--report-dir", default=None, help="folder the reports are written to (default: reports/ at the root)")
     group.addoption("--no-report", action="store_true", help="write no report files")
+    group.addoption("--baseline", default=None, metavar="FILE",
+                    help="known non-conformances (YAML): the run fails only on new ones, fixed ones, stale or expired entries")
+    group.addoption("--update-baseline", action="store_true",
+                    help="rewrite the --baseline file from this run's failures instead of gating on it")
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -48,7 +54,11 @@ def pytest_configure(config: pytest.Config) -> None:
         device_kinds=config.getoption("gradspec_devices"),
         is_worker=hasattr(config, "workerinput"),
         selection=_selection(config),
+        baseline_path=Path(config.getoption("baseline")) if config.getoption("baseline") else None,
+        update_baseline=config.getoption("update_baseline"),
     )
+    if plugin.update_baseline and plugin.baseline_path is None:
+        raise pytest.UsageError("gradspec: --update-baseline needs --baseline FILE")
     config.stash[_PLUGIN] = plugin
     config.pluginmanager.register(plugin, "gradspec-run")
 
@@ -63,7 +73,8 @@ class GradspecPlugin:
     """One pytest session's gradspec state and the hooks that use it."""
 
     def __init__(self, *, adapter_name: str, specs_dir: Path, report_dir: Path | None,
-                 device_kinds: list[str] | None, is_worker: bool, selection: str | None) -> None:
+                 device_kinds: list[str] | None, is_worker: bool, selection: str | None,
+                 baseline_path: Path | None = None, update_baseline: bool = False) -> None:
         self.adapter_name = adapter_name
         self.specs_dir = specs_dir
         self.report_dir = report_dir
@@ -73,8 +84,12 @@ class GradspecPlugin:
         self.planned = 0
         self.results: dict[str, Result] = {}
         self.written: list[str] = []
+        self.baseline_path = baseline_path
+        self.update_baseline = update_baseline
+        self.gate_problems: list[str] = []
         self._adapter: Any = None
         self._specs: list[Spec] | None = None
+        self._baseline: Baseline | None = None
 
     def adapter(self) -> Any:
         if self._adapter is None:
@@ -104,9 +119,20 @@ class GradspecPlugin:
                                     f"{', '.join(unknown)} (it knows {', '.join(adapter.device_kinds)})")
         return kinds
 
+    def baseline(self) -> Baseline | None:
+        if self._baseline is None and self.baseline_path is not None and self.baseline_path.exists():
+            try:
+                self._baseline = load_baseline(self.baseline_path)
+            except SpecError as error:
+                raise pytest.UsageError(f"gradspec: {error}") from None
+        elif self._baseline is None and self.baseline_path is not None and not self.update_baseline:
+            raise pytest.UsageError(f"gradspec: no baseline file {self.baseline_path} (create it with --update-baseline)")
+        return self._baseline
+
     # -- collection ------------------------------------------------------------------------
     def pytest_collection(self, session: pytest.Session) -> None:
-        self.kinds()  # a bad --adapter or --device is a usage error (exit code 4) before collecting
+        self.kinds()  # a bad --adapter, --device or --baseline is a usage error (exit 4) before collecting
+        self.baseline()
 
     def pytest_generate_tests(self, metafunc: pytest.Metafunc) -> None:
         if CASE_FIXTURE not in metafunc.fixturenames:
@@ -114,7 +140,11 @@ class GradspecPlugin:
         adapter, kinds = self.adapter(), self.kinds()
         available = adapter.devices()
         specs_dir = None if self.specs_dir.resolve() == DEFAULT_SPECS_DIR.resolve() else str(self.specs_dir)
-        cases = [_param(spec, adapter, kind, available, specs_dir) for spec in self.specs() for kind in kinds]
+        gate = None if self.update_baseline else self.baseline()
+        today = dt.date.today()
+        if gate is not None:
+            self.gate_problems = gate.problems((spec.id for spec in self.specs()), adapter.name, today)
+        cases = [_param(spec, adapter, kind, available, specs_dir, gate, today) for spec in self.specs() for kind in kinds]
         self.planned = len(cases)
         metafunc.parametrize(CASE_FIXTURE, cases)
 
@@ -136,7 +166,15 @@ class GradspecPlugin:
 
     # -- reports ---------------------------------------------------------------------------
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
-        if self.is_worker or self.report_dir is None or not self.results:
+        if self.is_worker:
+            return
+        if self.gate_problems and session.exitstatus == pytest.ExitCode.OK:
+            session.exitstatus = pytest.ExitCode.TESTS_FAILED
+        if self.update_baseline and self.results:
+            self._write_baseline()
+            if session.exitstatus == pytest.ExitCode.TESTS_FAILED:
+                session.exitstatus = pytest.ExitCode.OK
+        if self.report_dir is None or not self.results:
             return
         adapter = self.adapter()
         for kind in adapter.device_kinds:
@@ -150,9 +188,25 @@ class GradspecPlugin:
                                   complete=complete, selection=self.selection)
             self.written.append(terminal_line(report, write_report(report, self.report_dir)))
 
+    def _write_baseline(self) -> None:
+        assert self.baseline_path is not None
+        failures = {(r.id, r.device): r.error or "" for r in self.results.values() if r.outcome in ("fail", "error")}
+        devices = {r.device for r in self.results.values() if r.outcome in _JUDGED}
+        data = updated(self._baseline, self.adapter().name, failures, devices)
+        write_atomically(self.baseline_path, dump(data))
+        self.written.append(f"gradspec: wrote {self.baseline_path} with {len(data['entries'])} known non-conformance(s)")
+
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
         for line in self.written:
             terminalreporter.write_line(line)
+        known = [r for r in self.results.values() if r.baseline == "known"]
+        fixed = [r for r in self.results.values() if r.baseline == "fixed"]
+        if self.baseline_path is not None and not self.update_baseline:
+            new = [r for r in self.results.values() if r.outcome in ("fail", "error") and r.baseline is None]
+            terminalreporter.write_line(f"gradspec gate ({self.baseline_path}): {len(known)} known, {len(new)} new, "
+                                        f"{len(fixed)} fixed (remove their entries), {len(self.gate_problems)} baseline problem(s)")
+        for problem in self.gate_problems:
+            terminalreporter.write_line(f"gradspec gate: {problem}", red=True)
         absent = [result for result in self.results.values() if result.outcome == "skipped"]
         if absent:
             kinds = ", ".join(sorted({result.device for result in absent}))
@@ -172,7 +226,8 @@ def _device_named(available: list[str], kind: str) -> str | None:
     return next((name for name in available if name.split(":")[0] == kind), None)
 
 
-def _param(spec: Spec, adapter: Any, kind: str, available: list[str], specs_dir: str | None) -> Any:
+def _param(spec: Spec, adapter: Any, kind: str, available: list[str], specs_dir: str | None,
+           gate: Baseline | None, today: dt.date) -> Any:
     case = Case(spec=spec, adapter=adapter, device_kind=kind, device=_device_named(available, kind), specs_dir=specs_dir)
     missing = sorted(spec.requires - adapter.capabilities)
     if missing:
@@ -181,6 +236,11 @@ def _param(spec: Spec, adapter: Any, kind: str, available: list[str], specs_dir:
         return _skipped(case, "not_applicable", f"not applicable: the behaviour concerns {', '.join(sorted(spec.devices))} only")
     if case.device is None:
         return _skipped(case, "skipped", f"device absent: {adapter.name} has no {kind} device here")
+    entry = gate.entry(spec.id, kind) if gate is not None else None
+    if entry is not None and not entry.expired(today):
+        case.known_reason = entry.reason
+        known = pytest.mark.xfail(strict=True, raises=(SpecFailure, BackendError), reason=f"known non-conformance: {entry.reason}")
+        return pytest.param(case, id=case.id, marks=[known])
     return pytest.param(case, id=case.id)
 
 
@@ -204,7 +264,7 @@ def _result(case: Case, item: pytest.Item, call: pytest.CallInfo[None], report: 
     elif report.when == "setup" and report.failed:
         outcome, error = "error", _clip(str(exception))
     elif report.when == "call":
-        outcome = "pass" if report.passed else ("fail" if isinstance(exception, SpecFailure) else "error")
+        outcome = "pass" if exception is None else ("fail" if isinstance(exception, SpecFailure) else "error")
         if exception is not None:
             error = getattr(exception, "problem", None) or _clip(f"{type(exception).__name__}: {exception}")
     else:
@@ -216,6 +276,7 @@ def _result(case: Case, item: pytest.Item, call: pytest.CallInfo[None], report: 
         source=[source.as_dict() for source in case.spec.sources], device=case.device_kind,
         outcome=outcome, examples=case.examples, shrink_runs=case.shrink_runs, duration=round(report.duration, 4),
         counterexample=counterexample, error=error, replay=replay,
+        baseline=None if case.known_reason is None or report.when != "call" else ("fixed" if outcome == "pass" else "known"),
     )
 
 

@@ -38,6 +38,7 @@ class Result:
     counterexample: str | None = None
     error: str | None = None
     replay: str | None = None
+    baseline: str | None = None  # "known" (recorded and still failing), "fixed" (recorded, now passing)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Result:

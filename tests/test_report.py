@@ -289,7 +289,7 @@ class _FakeAdapter:
 def _result(spec_id: str, outcome: str, **fields: Any) -> Result:
     values: dict[str, Any] = dict(
         id=spec_id, title="a behaviour worth checking", area=spec_id.split(".")[0], kind="example",
-        source=[{"tutorial": "T1 tensors"}], device="cuda", outcome=outcome, examples=1, shrink_runs=0, duration=0.5)
+        source=[{"tutorial": "T1 tensors"}], device="cuda", outcome=outcome, examples=1, shrink_runs=0, duration=0.5, baseline=None)
     return Result(**{**values, **fields})
 
 

@@ -1,0 +1,118 @@
+"""Baselines: the known non-conformances of an adapter, so a library can gate its CI on gradspec.
+
+A gated run passes when the only failures are recorded ones.  It fails on a new failure, on a
+recorded failure that now passes (tighten the baseline), on an entry that matches no spec, and on
+an expired entry.  ``--update-baseline`` rewrites the file from a run.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable
+
+import yaml
+
+from gradspec.errors import SpecError
+from gradspec.schema import Validator, format_path, load_schema
+from gradspec.yamldoc import YamlProblem, read_document
+
+BASELINE_SCHEMA_PATH = Path(__file__).resolve().parent.parent / "baselines" / "baseline.schema.json"
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One known non-conformance: a spec on a device kind, and why."""
+
+    spec: str
+    device: str
+    reason: str
+    link: str | None = None
+    expires: dt.date | None = None
+    line: int = 0
+
+    def expired(self, today: dt.date) -> bool:
+        return self.expires is not None and today > self.expires
+
+    def as_dict(self) -> dict[str, str]:
+        result = {"spec": self.spec, "device": self.device, "reason": self.reason}
+        if self.link:
+            result["link"] = self.link
+        if self.expires:
+            result["expires"] = self.expires.isoformat()
+        return result
+
+
+@dataclass(frozen=True)
+class Baseline:
+    """A baseline file's contents."""
+
+    path: Path
+    adapter: str
+    entries: tuple[Entry, ...]
+
+    def entry(self, spec_id: str, device: str) -> Entry | None:
+        return next((e for e in self.entries if e.spec == spec_id and e.device == device), None)
+
+    def problems(self, spec_ids: Iterable[str], adapter: str, today: dt.date) -> list[str]:
+        """What makes the baseline itself fail the gate: stale or expired entries, another adapter."""
+        known = set(spec_ids)
+        found = []
+        if self.adapter != adapter:
+            found.append(f"{self.path}:1: adapter: the baseline is for {self.adapter!r}, but the run tests {adapter!r}")
+        for entry in self.entries:
+            if entry.spec not in known:
+                found.append(f"{self.path}:{entry.line}: {entry.spec} [{entry.device}]: matches no spec (remove the entry)")
+            elif entry.expired(today):
+                found.append(f"{self.path}:{entry.line}: {entry.spec} [{entry.device}]: expired on {entry.expires} (fix the library or renew the entry)")
+        return found
+
+
+def load_baseline(path: Path) -> Baseline:
+    """Read and validate a baseline file; problems raise :class:`SpecError` (``path:line: key: problem``)."""
+    label = str(path)
+    try:
+        document = read_document(path.read_bytes())
+    except FileNotFoundError:
+        raise SpecError(label, None, "(file)", "no such baseline file") from None
+    except YamlProblem as problem:
+        raise SpecError(label, problem.line, "(file)", problem.problem) from None
+    problems = Validator(load_schema(BASELINE_SCHEMA_PATH)).problems(document.value)
+    if problems:
+        first = problems[0]
+        raise SpecError(label, document.line(first.path), format_path(first.path), first.message)
+    entries = []
+    seen: set[tuple[str, str]] = set()
+    for index, item in enumerate(document.value["entries"]):
+        key = (item["spec"], item["device"])
+        line = document.line(("entries", index))
+        if key in seen:
+            raise SpecError(label, line, f"entries[{index}]", f"{key[0]} [{key[1]}] is listed twice")
+        seen.add(key)
+        try:
+            expires = dt.date.fromisoformat(item["expires"]) if "expires" in item else None
+        except ValueError:
+            raise SpecError(label, line, f"entries[{index}].expires", f"{item['expires']!r} is not a date") from None
+        entries.append(Entry(item["spec"], item["device"], item["reason"], item.get("link"), expires, line))
+    return Baseline(path, document.value["adapter"], tuple(entries))
+
+
+def updated(baseline: Baseline | None, adapter: str, failures: dict[tuple[str, str], str],
+            devices_run: set[str]) -> dict[str, Any]:
+    """A baseline recording ``failures`` ((spec, device) -> error text), keeping the reason, link
+    and expiry of entries still failing and the entries of devices this run did not cover."""
+    old = {(e.spec, e.device): e for e in baseline.entries} if baseline else {}
+    entries = []
+    for key in sorted(set(failures) | {k for k in old if k[1] not in devices_run}):
+        if key in old:
+            entries.append(old[key].as_dict())
+        else:
+            first_line = failures[key].strip().splitlines()[0] if failures[key].strip() else "no message"
+            entries.append({"spec": key[0], "device": key[1], "reason": f"recorded from a run: {first_line}"})
+    return {"adapter": adapter, "entries": entries}
+
+
+def dump(data: dict[str, Any]) -> str:
+    header = ("# gradspec baseline: known non-conformances of this adapter (see README, 'Gating a library's CI').\n"
+              "# Each entry needs a reason: the documented behaviour of the library that differs.\n")
+    return header + yaml.safe_dump(data, sort_keys=False, width=100, allow_unicode=True)
