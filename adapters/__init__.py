@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import importlib
+import importlib.metadata
 from typing import Any
 
 from adapters.protocol import CAPABILITIES, Adapter
@@ -16,12 +17,22 @@ BUILTIN_ADAPTERS: dict[str, str] = {
 }
 
 
+#: The packaging entry-point group through which other packages provide adapters.
+ENTRY_POINT_GROUP = "gradspec.adapters"
+
+
+def _installed_adapters() -> dict[str, str]:
+    """Adapters other packages declare under the ``gradspec.adapters`` entry-point group."""
+    return {entry.name: entry.value for entry in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP)}
+
+
 def load_adapter(spec: str) -> Adapter:
-    """Instantiate an adapter named in :data:`BUILTIN_ADAPTERS` or given as ``module:Class``."""
-    target = BUILTIN_ADAPTERS.get(spec, spec)
+    """Instantiate an adapter: a name in :data:`BUILTIN_ADAPTERS`, a name another package
+    declares under the ``gradspec.adapters`` entry point, or ``package.module:Class``."""
+    target = BUILTIN_ADAPTERS.get(spec) or _installed_adapters().get(spec) or spec
     module_name, _, class_name = target.partition(":")
     if not class_name:
-        known = ", ".join(sorted(BUILTIN_ADAPTERS))
+        known = ", ".join(sorted({*BUILTIN_ADAPTERS, *_installed_adapters()}))
         raise AdapterError(f"unknown adapter {spec!r}: use one of {known} or 'package.module:Class'")
     try:
         module = importlib.import_module(module_name)
@@ -37,4 +48,4 @@ def load_adapter(spec: str) -> Adapter:
     return adapter
 
 
-__all__ = ["Adapter", "BUILTIN_ADAPTERS", "CAPABILITIES", "load_adapter"]
+__all__ = ["Adapter", "BUILTIN_ADAPTERS", "CAPABILITIES", "ENTRY_POINT_GROUP", "load_adapter"]

@@ -81,7 +81,6 @@ class GradspecPlugin:
         self.device_kinds = device_kinds
         self.is_worker = is_worker
         self.selection = selection
-        self.planned = 0
         self.results: dict[str, Result] = {}
         self.written: list[str] = []
         self.baseline_path = baseline_path
@@ -130,8 +129,10 @@ class GradspecPlugin:
         return self._baseline
 
     # -- collection ------------------------------------------------------------------------
-    def pytest_collection(self, session: pytest.Session) -> None:
-        self.kinds()  # a bad --adapter, --device or --baseline is a usage error (exit 4) before collecting
+    def pytest_sessionstart(self, session: pytest.Session) -> None:
+        # A bad --adapter, --device or --baseline is a usage error (exit 4) before anything runs,
+        # on the pytest-xdist controller as in a serial run.
+        self.kinds()
         self.baseline()
 
     def pytest_generate_tests(self, metafunc: pytest.Metafunc) -> None:
@@ -142,10 +143,7 @@ class GradspecPlugin:
         specs_dir = None if self.specs_dir.resolve() == DEFAULT_SPECS_DIR.resolve() else str(self.specs_dir)
         gate = None if self.update_baseline else self.baseline()
         today = dt.date.today()
-        if gate is not None:
-            self.gate_problems = gate.problems((spec.id for spec in self.specs()), adapter.name, today)
         cases = [_param(spec, adapter, kind, available, specs_dir, gate, today) for spec in self.specs() for kind in kinds]
-        self.planned = len(cases)
         metafunc.parametrize(CASE_FIXTURE, cases)
 
     # -- outcomes --------------------------------------------------------------------------
@@ -168,6 +166,10 @@ class GradspecPlugin:
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
         if self.is_worker:
             return
+        gate = None if self.update_baseline else self._baseline
+        if gate is not None and self.results:  # on the controller, also under pytest-xdist
+            spec_ids = (spec.id for spec in self.specs())
+            self.gate_problems = gate.problems(spec_ids, self.adapter().name, dt.date.today())
         if self.gate_problems and session.exitstatus == pytest.ExitCode.OK:
             session.exitstatus = pytest.ExitCode.TESTS_FAILED
         if self.update_baseline and self.results:

@@ -1,0 +1,78 @@
+"""Loading adapters: built-in names, ``module:Class``, packaging entry points, and the contract."""
+from __future__ import annotations
+
+import inspect
+import sys
+from pathlib import Path
+
+import pytest
+
+from adapters import BUILTIN_ADAPTERS, load_adapter
+from adapters.protocol import CAPABILITIES, Adapter
+from adapters.torch_adapter import TorchAdapter
+from gradspec.errors import AdapterError
+from gradspec.loader import load_specs
+from gradspec.schema import load_schema
+from gradspec.loader import SPEC_SCHEMA_PATH
+
+
+def test_builtin_and_module_class_adapters_load() -> None:
+    assert isinstance(load_adapter("torch"), TorchAdapter)
+    assert type(load_adapter("tests.planted.tutorial:ItemAlwaysFloat")).__name__ == "ItemAlwaysFloat"
+
+
+def test_an_adapter_declared_by_an_installed_package_loads_by_name(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    dist = tmp_path / "mylib_gradspec-1.0.dist-info"
+    dist.mkdir()
+    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: mylib-gradspec\nVersion: 1.0\n")
+    (dist / "entry_points.txt").write_text("[gradspec.adapters]\nmylib = tests.planted.tutorial:ItemAlwaysFloat\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    assert type(load_adapter("mylib")).__name__ == "ItemAlwaysFloat"
+
+
+@pytest.mark.parametrize("name, message", [
+    ("nosuchlib", "unknown adapter 'nosuchlib'"),
+    ("nosuch.module:Adapter", "cannot import adapter module 'nosuch.module'"),
+    ("adapters.torch_adapter:Missing", "module 'adapters.torch_adapter' has no adapter class 'Missing'"),
+])
+def test_bad_adapter_names_are_explained(name: str, message: str) -> None:
+    with pytest.raises(AdapterError, match=message):
+        load_adapter(name)
+
+
+class _Boasting(TorchAdapter):
+    capabilities = TorchAdapter.capabilities | {"time_travel"}
+
+
+def test_an_unknown_capability_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sys.modules[__name__], "_Boasting", _Boasting)
+    with pytest.raises(AdapterError, match="declares unknown capabilities: time_travel"):
+        load_adapter(f"{__name__}:_Boasting")
+
+
+def test_the_torch_adapter_implements_the_whole_protocol() -> None:
+    adapter = TorchAdapter()
+    assert isinstance(adapter, Adapter)
+    for name, member in inspect.getmembers(Adapter, inspect.isfunction):
+        if not name.startswith("_"):
+            assert callable(getattr(adapter, name)), name
+    assert adapter.capabilities == set(CAPABILITIES), "torch, the reference, has every capability"
+
+
+def test_capabilities_and_error_kinds_agree_with_the_spec_schema() -> None:
+    from gradspec.errors import ERROR_KINDS
+
+    schema = load_schema(SPEC_SCHEMA_PATH)
+    assert schema["$defs"]["capability"]["enum"] == list(CAPABILITIES)
+    assert schema["$defs"]["error_kind"]["enum"] == list(ERROR_KINDS)
+
+
+def test_every_builtin_adapter_is_registered_as_module_and_class() -> None:
+    for name, target in BUILTIN_ADAPTERS.items():
+        module, _, cls = target.partition(":")
+        assert module == f"adapters.{name}_adapter" and cls.endswith("Adapter")
+
+
+def test_every_capability_is_required_by_some_spec() -> None:
+    required = set().union(*(spec.requires for spec in load_specs()))
+    assert set(CAPABILITIES) - required == set()
