@@ -320,8 +320,11 @@ class TorchAdapter:
     def is_parameter(self, value: Any) -> bool:
         return isinstance(value, self.nn.Parameter)
 
-    def zero_grad(self, obj: Any, *, set_to_none: bool = True) -> None:
-        obj.zero_grad(set_to_none=set_to_none)
+    def zero_grad(self, obj: Any, *, set_to_none: Any = OMITTED) -> None:
+        if set_to_none is OMITTED:
+            obj.zero_grad()
+        else:
+            obj.zero_grad(set_to_none=set_to_none)
 
     def sgd(self, params: list[Any], *, lr: float, momentum: float, weight_decay: float = 0.0) -> Any:
         return self.torch.optim.SGD(params, lr=lr, momentum=momentum, weight_decay=weight_decay)

@@ -24,7 +24,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="one input assignment, e.g. 'a = tensor([0.0], dtype=float32, requires_grad=True)'; repeat per input")
     commands.add_parser("list", help="list every spec: id, kind and title")
     matrix = commands.add_parser("matrix", help="merge run reports into a compatibility matrix (Markdown, HTML, SVG badges)")
-    matrix.add_argument("reports", nargs="+", type=Path, help="report JSON files (reports/*.json)")
+    matrix.add_argument("reports", nargs="+", type=Path, help="report JSON files, or folders of them (reports/)")
     matrix.add_argument("--out", type=Path, default=Path("reports"), help="output folder (default: reports/)")
     index = commands.add_parser("index", help="write specs/INDEX.md: every spec and the catalogue's coverage")
     index.add_argument("--check", action="store_true", help="only check that INDEX.md is up to date (exit 1 if not)")
@@ -87,7 +87,8 @@ def _matrix(reports: list[Path], out: Path) -> int:
     from gradspec.matrix import write_matrix
 
     try:
-        written = write_matrix([path for path in reports if path.name != "report.schema.json"], out)
+        files = [found for path in reports for found in (sorted(path.glob("*.json")) if path.is_dir() else [path])]
+        written = write_matrix([path for path in files if not path.name.endswith(".schema.json")], out)
     except (OSError, ValueError) as error:
         print(f"gradspec matrix: {error}", file=sys.stderr)
         return EXIT_USAGE

@@ -509,7 +509,7 @@ _method("register_hook", lambda ctx, t, hook: ctx.adapter.register_hook(t, hook,
 _method("register_post_accumulate_grad_hook", lambda ctx, t, hook: ctx.adapter.register_hook(t, hook, when="post_accumulate"))
 _method("remove", lambda ctx, handle: ctx.adapter.remove_hook(handle))
 _method("parameters", lambda ctx, module: ctx.adapter.parameters(module))
-_method("zero_grad", lambda ctx, obj, set_to_none=True: ctx.adapter.zero_grad(obj, set_to_none=set_to_none))
+_method("zero_grad", lambda ctx, obj, set_to_none=OMITTED: ctx.adapter.zero_grad(obj, set_to_none=set_to_none))
 _method("step", lambda ctx, optimizer: ctx.adapter.step(optimizer))
 _method("train", lambda ctx, module, mode=True: ctx.adapter.train(module, mode))
 _method("eval", lambda ctx, module: ctx.adapter.train(module, False))

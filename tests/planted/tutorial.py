@@ -112,9 +112,9 @@ class FreezingIsIgnored(TorchAdapter):
 class BackwardWithoutGraphIsSilent(TorchAdapter):
     """backward() of a tensor with no graph does nothing instead of raising."""
 
-    def backward(self, tensor: Any, *, gradient: Any, retain_graph: bool | None) -> None:
+    def backward(self, tensor: Any, **options: Any) -> None:
         if tensor.requires_grad:
-            super().backward(tensor, gradient=gradient, retain_graph=retain_graph)
+            super().backward(tensor, **options)
 
 
 class NoGradIgnored(TorchAdapter):

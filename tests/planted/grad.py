@@ -1,0 +1,452 @@
+"""Planted deviations for the gradient specs (specs/grad/): each adapter wraps PyTorch and
+breaks one documented behaviour of .grad, backward, autograd_grad, hooks or gradient layout,
+the way a real library might."""
+from __future__ import annotations
+
+from typing import Any
+
+from adapters.torch_adapter import TorchAdapter
+from tests.planted.tutorial import EveryLeafGetsAGrad
+
+
+def _leaves(tensor: Any) -> list[Any]:
+    """The leaves that a backward from ``tensor`` reaches (their AccumulateGrad nodes' variables)."""
+    if tensor.grad_fn is None:
+        return [tensor] if tensor.requires_grad else []
+    found: list[Any] = []
+    seen: set[int] = set()
+    keep: list[Any] = []  # the visited nodes, alive while their ids are in ``seen``
+    stack = [tensor.grad_fn]
+    while stack:
+        node = stack.pop()
+        if node is None or id(node) in seen:
+            continue
+        seen.add(id(node))
+        keep.append(node)
+        if hasattr(node, "variable"):
+            found.append(node.variable)
+        stack.extend(next_node for next_node, _ in node.next_functions)
+    return found
+
+
+def _targets(tensor: Any, inputs: Any) -> list[Any]:
+    return list(inputs) if inputs is not None else _leaves(tensor)
+
+
+# -- accumulation and zero_grad --------------------------------------------------------------
+
+
+class BackwardOverwritesGrad(TorchAdapter):
+    """backward() replaces .grad with the new gradient instead of adding into it."""
+
+    def backward(self, tensor: Any, *, gradient: Any, retain_graph: Any, inputs: Any = None, create_graph: bool = False) -> None:
+        for leaf in _targets(tensor, inputs):
+            leaf.grad = None
+        super().backward(tensor, gradient=gradient, retain_graph=retain_graph, inputs=inputs, create_graph=create_graph)
+
+
+class GradAccumulatesOutOfPlace(TorchAdapter):
+    """backward() sums into a new .grad tensor: a .grad read earlier does not see later sums."""
+
+    def backward(self, tensor: Any, *, gradient: Any, retain_graph: Any, inputs: Any = None, create_graph: bool = False) -> None:
+        earlier = {}
+        for leaf in _targets(tensor, inputs):
+            if leaf.grad is not None:
+                earlier[id(leaf)] = (leaf, leaf.grad)
+                leaf.grad = None
+        super().backward(tensor, gradient=gradient, retain_graph=retain_graph, inputs=inputs, create_graph=create_graph)
+        for leaf, old in earlier.values():
+            leaf.grad = old if leaf.grad is None else old + leaf.grad
+
+
+class ZeroGradFillsZeros(TorchAdapter):
+    """zero_grad() fills gradients with zeros whatever set_to_none says (the pre-2.0 default)."""
+
+    def zero_grad(self, obj: Any, *, set_to_none: bool = True) -> None:
+        super().zero_grad(obj, set_to_none=False)
+
+
+class ZeroGradAlwaysNone(TorchAdapter):
+    """zero_grad(set_to_none=False) sets the gradients to None too."""
+
+    def zero_grad(self, obj: Any, *, set_to_none: bool = True) -> None:
+        super().zero_grad(obj, set_to_none=True)
+
+
+# -- non-leaf gradients ------------------------------------------------------------------------
+
+
+class EveryResultRetainsGrad(TorchAdapter):
+    """Every computed tensor keeps its gradient, as if retain_grad() had been called on it."""
+
+    def _retaining(self, result: Any) -> Any:
+        if self.is_tensor(result) and result.requires_grad and not result.is_leaf:
+            result.retain_grad()
+        return result
+
+    def unary(self, name: str, x: Any) -> Any:
+        return self._retaining(super().unary(name, x))
+
+    def binary(self, name: str, a: Any, b: Any) -> Any:
+        return self._retaining(super().binary(name, a, b))
+
+
+class RetainGradIgnored(TorchAdapter):
+    """retain_grad() does nothing (and never raises)."""
+
+    def retain_grad(self, tensor: Any) -> None:
+        return None
+
+
+class RetainGradIsAnOrdinaryHook(TorchAdapter):
+    """retain_grad() registers an ordinary hook that records the gradient where it stands among
+    the tensor's hooks (PyTorch before 2.0): hooks registered after it are not seen."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._retained: dict[int, list[Any]] = {}
+
+    def retain_grad(self, tensor: Any) -> None:
+        if not tensor.requires_grad:
+            raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
+        if tensor.is_leaf or id(tensor) in self._retained:
+            return
+        slot = [tensor, None]
+        self._retained[id(tensor)] = slot
+
+        def record(grad: Any) -> None:
+            slot[1] = grad.clone() if slot[1] is None else slot[1] + grad
+
+        tensor.register_hook(record)
+
+    def grad(self, tensor: Any) -> Any:
+        slot = self._retained.get(id(tensor))
+        return slot[1] if slot is not None and slot[0] is tensor else tensor.grad
+
+    def retains_grad(self, tensor: Any) -> bool:
+        slot = self._retained.get(id(tensor))
+        return (slot is not None and slot[0] is tensor) or tensor.retains_grad
+
+
+# -- backward ------------------------------------------------------------------------------------
+
+
+class GraphNeverFreed(TorchAdapter):
+    """backward() always keeps the graph, so a second backward silently runs again."""
+
+    def backward(self, tensor: Any, *, gradient: Any, retain_graph: Any, inputs: Any = None, create_graph: bool = False) -> None:
+        super().backward(tensor, gradient=gradient, retain_graph=True, inputs=inputs, create_graph=create_graph)
+
+
+class RetainGraphIgnored(TorchAdapter):
+    """backward(retain_graph=True) frees the graph anyway."""
+
+    def backward(self, tensor: Any, *, gradient: Any, retain_graph: Any, inputs: Any = None, create_graph: bool = False) -> None:
+        super().backward(tensor, gradient=gradient, retain_graph=None, inputs=inputs, create_graph=create_graph)
+
+
+class NonScalarBackwardUsesOnes(TorchAdapter):
+    """backward() of a non-scalar output without a gradient uses a gradient of ones."""
+
+    def backward(self, tensor: Any, *, gradient: Any, retain_graph: Any, inputs: Any = None, create_graph: bool = False) -> None:
+        if gradient is None and tensor.numel() != 1:
+            gradient = self.torch.ones_like(tensor)
+        super().backward(tensor, gradient=gradient, retain_graph=retain_graph, inputs=inputs, create_graph=create_graph)
+
+
+class GivenGradientIgnored(TorchAdapter):
+    """backward(gradient=v) of a non-scalar output uses ones instead of v."""
+
+    def backward(self, tensor: Any, *, gradient: Any, retain_graph: Any, inputs: Any = None, create_graph: bool = False) -> None:
+        if gradient is not None and tensor.numel() != 1:
+            gradient = self.torch.ones_like(tensor)
+        super().backward(tensor, gradient=gradient, retain_graph=retain_graph, inputs=inputs, create_graph=create_graph)
+
+
+class MismatchedGradientTruncated(TorchAdapter):
+    """A gradient of the wrong shape is accepted when it has enough elements: its first
+    elements are used, reshaped to the output's shape."""
+
+    def backward(self, tensor: Any, *, gradient: Any, retain_graph: Any, inputs: Any = None, create_graph: bool = False) -> None:
+        if gradient is not None and gradient.shape != tensor.shape and gradient.numel() >= tensor.numel():
+            gradient = gradient.reshape(-1)[: tensor.numel()].reshape(tensor.shape)
+        super().backward(tensor, gradient=gradient, retain_graph=retain_graph, inputs=inputs, create_graph=create_graph)
+
+
+class BackwardOfConstantIsSilent(TorchAdapter):
+    """backward() of a tensor with no graph does nothing instead of raising."""
+
+    def backward(self, tensor: Any, *, gradient: Any, retain_graph: Any, inputs: Any = None, create_graph: bool = False) -> None:
+        if tensor.requires_grad:
+            super().backward(tensor, gradient=gradient, retain_graph=retain_graph, inputs=inputs, create_graph=create_graph)
+
+
+class BackwardInputsIgnored(TorchAdapter):
+    """backward(inputs=[...]) accumulates into every leaf of the graph."""
+
+    def backward(self, tensor: Any, *, gradient: Any, retain_graph: Any, inputs: Any = None, create_graph: bool = False) -> None:
+        super().backward(tensor, gradient=gradient, retain_graph=retain_graph, inputs=None, create_graph=create_graph)
+
+
+# -- autograd_grad -------------------------------------------------------------------------------
+
+
+class AutogradGradOfConstantInputGivesZeros(TorchAdapter):
+    """autograd_grad() with respect to an input that does not require grad returns zeros."""
+
+    def autograd_grad(self, outputs: Any, inputs: Any, **options: Any) -> tuple[Any, ...]:
+        inputs = list(inputs)
+        tracked = [t for t in inputs if t.requires_grad]
+        found = iter(super().autograd_grad(outputs, tracked, **options) if tracked else ())
+        return tuple(next(found) if t.requires_grad else self.torch.zeros_like(t) for t in inputs)
+
+
+class UnusedInputsAllowedByDefault(TorchAdapter):
+    """autograd_grad() returns None for an unused input instead of raising (allow_unused defaults to True)."""
+
+    def autograd_grad(self, outputs: Any, inputs: Any, *, allow_unused: Any, **options: Any) -> tuple[Any, ...]:
+        return super().autograd_grad(outputs, inputs, allow_unused=True if allow_unused is None else allow_unused, **options)
+
+
+class AllowUnusedGivesZeros(TorchAdapter):
+    """autograd_grad(allow_unused=True) returns zeros for unused inputs instead of None."""
+
+    def autograd_grad(self, outputs: Any, inputs: Any, *, allow_unused: Any, materialize_grads: bool, **options: Any) -> tuple[Any, ...]:
+        if allow_unused:
+            materialize_grads = True
+        return super().autograd_grad(outputs, inputs, allow_unused=allow_unused, materialize_grads=materialize_grads, **options)
+
+
+class MaterializeGradsIgnored(TorchAdapter):
+    """autograd_grad(materialize_grads=True) returns None for unused inputs (and never refuses
+    allow_unused=False with it)."""
+
+    def autograd_grad(self, outputs: Any, inputs: Any, *, allow_unused: Any, materialize_grads: bool, **options: Any) -> tuple[Any, ...]:
+        if materialize_grads:
+            allow_unused, materialize_grads = True, False
+        return super().autograd_grad(outputs, inputs, allow_unused=allow_unused, materialize_grads=materialize_grads, **options)
+
+
+class MaterializeConflictAllowed(TorchAdapter):
+    """materialize_grads=True with allow_unused=False is accepted instead of refused."""
+
+    def autograd_grad(self, outputs: Any, inputs: Any, *, allow_unused: Any, materialize_grads: bool, **options: Any) -> tuple[Any, ...]:
+        if materialize_grads and allow_unused is False:
+            allow_unused = None
+        return super().autograd_grad(outputs, inputs, allow_unused=allow_unused, materialize_grads=materialize_grads, **options)
+
+
+class AutogradGradAccumulates(TorchAdapter):
+    """autograd_grad() also adds the gradients into the inputs' .grad, like backward()."""
+
+    def autograd_grad(self, outputs: Any, inputs: Any, **options: Any) -> tuple[Any, ...]:
+        inputs = list(inputs)
+        grads = super().autograd_grad(outputs, inputs, **options)
+        for tensor, grad in zip(inputs, grads):
+            if grad is not None:
+                tensor.grad = grad.detach().clone() if tensor.grad is None else tensor.grad + grad.detach()
+        return grads
+
+
+class CreateGraphIgnored(TorchAdapter):
+    """autograd_grad(create_graph=True) returns gradients that are not differentiable."""
+
+    def autograd_grad(self, outputs: Any, inputs: Any, *, create_graph: bool, retain_graph: Any, **options: Any) -> tuple[Any, ...]:
+        if retain_graph is None:
+            retain_graph = create_graph
+        return super().autograd_grad(outputs, inputs, create_graph=False, retain_graph=retain_graph, **options)
+
+
+class RetainGraphDefaultsToFalse(TorchAdapter):
+    """autograd_grad() frees the graph unless retain_graph=True, even with create_graph=True."""
+
+    def autograd_grad(self, outputs: Any, inputs: Any, *, retain_graph: Any, **options: Any) -> tuple[Any, ...]:
+        return super().autograd_grad(outputs, inputs, retain_graph=bool(retain_graph), **options)
+
+
+# -- hooks ---------------------------------------------------------------------------------------
+
+
+class HookResultIgnored(TorchAdapter):
+    """Tensor hooks are called, but a tensor they return does not replace the gradient."""
+
+    def register_hook(self, tensor: Any, hook: Any, *, when: str) -> Any:
+        if when == "grad":
+            def observe(grad: Any) -> None:
+                hook(grad)
+            return super().register_hook(tensor, observe, when=when)
+        return super().register_hook(tensor, hook, when=when)
+
+
+class HooksRunInReverseOrder(TorchAdapter):
+    """A tensor's hooks run from the last registered to the first."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._hooks: dict[int, list[Any]] = {}
+
+    def register_hook(self, tensor: Any, hook: Any, *, when: str) -> Any:
+        if when != "grad":
+            return super().register_hook(tensor, hook, when=when)
+        hooks = self._hooks.get(id(tensor))
+        if hooks is None or hooks[0] is not tensor:
+            hooks = [tensor]
+            self._hooks[id(tensor)] = hooks
+
+            def run_all(grad: Any) -> Any:
+                for registered in reversed(hooks[1:]):
+                    result = registered(grad)
+                    grad = grad if result is None else result
+                return grad
+
+            tensor.register_hook(run_all)
+        hooks.append(hook)
+        return _ListHandle(hooks, hook)
+
+
+class _ListHandle:
+    def __init__(self, hooks: list[Any], hook: Any) -> None:
+        self.hooks = hooks
+        self.hook = hook
+
+    def remove(self) -> None:
+        if self.hook in self.hooks:
+            self.hooks.remove(self.hook)
+
+
+class HookRemoveIgnored(TorchAdapter):
+    """handle.remove() leaves the hook registered."""
+
+    def remove_hook(self, handle: Any) -> None:
+        return None
+
+
+class HookOnConstantAccepted(TorchAdapter):
+    """register_hook() on a tensor that does not require grad returns a handle instead of raising."""
+
+    def register_hook(self, tensor: Any, hook: Any, *, when: str) -> Any:
+        if when == "grad" and not tensor.requires_grad:
+            return _ListHandle([], hook)
+        return super().register_hook(tensor, hook, when=when)
+
+
+class PostAccumulateHookRunsBeforeAccumulation(TorchAdapter):
+    """A post-accumulate-grad hook runs when the leaf's gradient is computed, before it is
+    added into .grad."""
+
+    def register_hook(self, tensor: Any, hook: Any, *, when: str) -> Any:
+        if when == "post_accumulate":
+            if not tensor.is_leaf:
+                raise RuntimeError("post accumulate grad hooks cannot be registered on non-leaf tensors")
+
+            def before(grad: Any) -> None:
+                hook(tensor)
+
+            return tensor.register_hook(before)
+        return super().register_hook(tensor, hook, when=when)
+
+
+class PostAccumulateHookOnNonLeafAccepted(TorchAdapter):
+    """register_post_accumulate_grad_hook() on a non-leaf returns a handle instead of raising."""
+
+    def register_hook(self, tensor: Any, hook: Any, *, when: str) -> Any:
+        if when == "post_accumulate" and not tensor.is_leaf:
+            return _ListHandle([], hook)
+        return super().register_hook(tensor, hook, when=when)
+
+
+# -- gradient layout and assignment --------------------------------------------------------------
+
+
+class GradAlwaysContiguous(TorchAdapter):
+    """A newly created .grad is always row-major contiguous, whatever the leaf's strides."""
+
+    def backward(self, tensor: Any, *, gradient: Any, retain_graph: Any, inputs: Any = None, create_graph: bool = False) -> None:
+        fresh = [leaf for leaf in _targets(tensor, inputs) if leaf.grad is None]
+        super().backward(tensor, gradient=gradient, retain_graph=retain_graph, inputs=inputs, create_graph=create_graph)
+        for leaf in fresh:
+            if leaf.grad is not None:
+                leaf.grad = leaf.grad.contiguous()
+
+
+class NonDenseGradCopiesStrides(TorchAdapter):
+    """A newly created .grad copies the leaf's strides even when the leaf is not dense."""
+
+    def backward(self, tensor: Any, *, gradient: Any, retain_graph: Any, inputs: Any = None, create_graph: bool = False) -> None:
+        fresh = [leaf for leaf in _targets(tensor, inputs) if leaf.grad is None]
+        super().backward(tensor, gradient=gradient, retain_graph=retain_graph, inputs=inputs, create_graph=create_graph)
+        for leaf in fresh:
+            if leaf.grad is not None and leaf.grad.stride() != leaf.stride():
+                strided = self.torch.empty_strided(leaf.shape, leaf.stride(), dtype=leaf.grad.dtype, device=leaf.grad.device)
+                strided.copy_(leaf.grad)
+                leaf.grad = strided
+
+
+class GradAssignmentCastsDtype(TorchAdapter):
+    """Assigning a .grad of another dtype converts it to the tensor's dtype instead of raising."""
+
+    def set_grad(self, tensor: Any, value: Any) -> None:
+        if value is not None and value.dtype != tensor.dtype:
+            value = value.to(tensor.dtype)
+        super().set_grad(tensor, value)
+
+
+class MismatchedGradAssignmentIgnored(TorchAdapter):
+    """Assigning a .grad of another shape is silently ignored."""
+
+    def set_grad(self, tensor: Any, value: Any) -> None:
+        if value is not None and value.shape != tensor.shape:
+            return
+        super().set_grad(tensor, value)
+
+
+class AssigningNoneIgnored(TorchAdapter):
+    """Assigning None to .grad leaves the gradient in place."""
+
+    def set_grad(self, tensor: Any, value: Any) -> None:
+        if value is not None:
+            super().set_grad(tensor, value)
+
+
+#: Each planted deviation and the grad specs that must report it as a failure.
+CAUGHT_BY: dict[type[TorchAdapter], set[str]] = {
+    EveryLeafGetsAGrad: {"grad.accumulate.default_none_then_sum"},
+    BackwardOverwritesGrad: {"grad.accumulate.default_none_then_sum", "grad.backward.twice_error_and_retain_graph_retained",
+                             "grad.hooks.register_hook", "grad.assign.validation_none"},
+    GradAccumulatesOutOfPlace: {"grad.accumulate.default_none_then_sum"},
+    ZeroGradFillsZeros: {"grad.zero_grad.set_to_none_default"},
+    ZeroGradAlwaysNone: {"grad.zero_grad.set_to_none_default"},
+    EveryResultRetainsGrad: {"grad.nonleaf.retain_grad"},
+    RetainGradIgnored: {"grad.nonleaf.retain_grad", "grad.nonleaf.retain_grad_requires_grad",
+                        "grad.hooks.retain_grad_sees_hooked_grad"},
+    RetainGradIsAnOrdinaryHook: {"grad.hooks.retain_grad_sees_hooked_grad"},
+    GraphNeverFreed: {"grad.backward.twice_error_and_retain_graph"},
+    RetainGraphIgnored: {"grad.backward.twice_error_and_retain_graph_retained", "grad.hooks.register_hook"},
+    NonScalarBackwardUsesOnes: {"grad.backward.nonscalar_needs_gradient"},
+    GivenGradientIgnored: {"grad.backward.nonscalar_needs_gradient_vjp"},
+    MismatchedGradientTruncated: {"grad.backward.nonscalar_needs_gradient_shape_mismatch"},
+    BackwardOfConstantIsSilent: {"grad.backward.requires_graph"},
+    BackwardInputsIgnored: {"grad.backward.inputs_restricts_accumulation"},
+    AutogradGradOfConstantInputGivesZeros: {"grad.backward.requires_graph_autograd_grad"},
+    UnusedInputsAllowedByDefault: {"grad.autograd_grad.allow_unused_materialize_default_error"},
+    AllowUnusedGivesZeros: {"grad.autograd_grad.allow_unused_materialize"},
+    MaterializeGradsIgnored: {"grad.autograd_grad.allow_unused_materialize",
+                              "grad.autograd_grad.allow_unused_materialize_conflict"},
+    MaterializeConflictAllowed: {"grad.autograd_grad.allow_unused_materialize_conflict"},
+    AutogradGradAccumulates: {"grad.autograd_grad.returns_without_accumulating_and_create_graph",
+                              "grad.autograd_grad.returns_without_accumulating_and_create_graph_higher_order"},
+    CreateGraphIgnored: {"grad.autograd_grad.returns_without_accumulating_and_create_graph_higher_order"},
+    RetainGraphDefaultsToFalse: {"grad.autograd_grad.returns_without_accumulating_and_create_graph_higher_order"},
+    HookResultIgnored: {"grad.hooks.register_hook", "grad.hooks.register_hook_order",
+                        "grad.hooks.retain_grad_sees_hooked_grad"},
+    HooksRunInReverseOrder: {"grad.hooks.register_hook_order"},
+    HookRemoveIgnored: {"grad.hooks.register_hook"},
+    HookOnConstantAccepted: {"grad.hooks.register_hook_requires_grad"},
+    PostAccumulateHookRunsBeforeAccumulation: {"grad.hooks.post_accumulate_grad"},
+    PostAccumulateHookOnNonLeafAccepted: {"grad.hooks.post_accumulate_grad_nonleaf"},
+    GradAlwaysContiguous: {"grad.layout.matches_param_strides"},
+    NonDenseGradCopiesStrides: {"grad.layout.matches_param_strides_non_dense"},
+    GradAssignmentCastsDtype: {"grad.assign.validation_dtype"},
+    MismatchedGradAssignmentIgnored: {"grad.assign.validation_shape"},
+    AssigningNoneIgnored: {"grad.assign.validation_none"},
+}

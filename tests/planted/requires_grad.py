@@ -1,0 +1,380 @@
+"""Planted deviations for the requires_grad and freezing areas: each wraps the PyTorch adapter
+and breaks one documented behaviour the way another library plausibly might."""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from adapters.torch_adapter import TorchAdapter
+from gradspec.values import OMITTED
+
+_DTYPE_MESSAGE = "Only Tensors of floating point and complex dtype can require gradients"
+_OLD_DTYPE_MESSAGE = "only Tensors of floating point dtype can require gradients"
+_NONLEAF_MESSAGE = "you can only change requires_grad flags of leaf variables."
+
+
+def _differentiable(tensor: Any) -> bool:
+    return tensor.dtype.is_floating_point or tensor.dtype.is_complex
+
+
+# -- requires_grad.factory ------------------------------------------------------------------
+
+
+class IntegerTensorsReportRequiresGrad(TorchAdapter):
+    """requires_grad of an integer or bool tensor reads True (a flag kept apart from the dtype)."""
+
+    def requires_grad(self, tensor: Any) -> bool:
+        return tensor.requires_grad or not _differentiable(tensor)
+
+
+class LikeFactoriesAreRecorded(TorchAdapter):
+    """zeros_like/ones_like are computed from their input (x * 0, x * 0 + 1), so they are
+    recorded when the input requires grad."""
+
+    def create_like(self, factory: str, other: Any) -> Any:
+        zeros = other * 0
+        return zeros if factory == "zeros" else zeros + 1
+
+
+class FromNumpyRequiresGrad(TorchAdapter):
+    """from_numpy()/as_tensor() of a floating array give a tensor that requires grad."""
+
+    def from_numpy(self, array: np.ndarray) -> Any:
+        result = super().from_numpy(array)
+        return result.requires_grad_() if result.dtype.is_floating_point else result
+
+    def as_tensor(self, value: Any, *, device: str) -> Any:
+        result = super().as_tensor(value, device=device)
+        return result.requires_grad_() if result.dtype.is_floating_point else result
+
+
+class OtherFloatsRequireGradByDefault(TorchAdapter):
+    """Tensors of float16 and complex dtypes require grad unless told otherwise."""
+
+    def _default(self, dtype: Any, requires_grad: Any) -> Any:
+        if requires_grad is OMITTED and (dtype.name == "float16" or dtype.name.startswith("complex")):
+            return True
+        return requires_grad
+
+    def tensor(self, array: np.ndarray, *, requires_grad: Any, device: str) -> Any:
+        return super().tensor(array, requires_grad=self._default(array.dtype, requires_grad), device=device)
+
+    def create(self, factory: str, shape: Any, dtype: Any, *, requires_grad: Any, device: str) -> Any:
+        return super().create(factory, shape, dtype, requires_grad=self._default(dtype, requires_grad), device=device)
+
+    def create_like(self, factory: str, other: Any) -> Any:
+        result = super().create_like(factory, other)
+        return result.requires_grad_() if other.dtype in (self.torch.float16, self.torch.complex64, self.torch.complex128) else result
+
+
+# -- requires_grad.propagation --------------------------------------------------------------
+
+
+class ResultRequiresGradOnlyWhenAllInputsDo(TorchAdapter):
+    """A binary result requires grad only when every tensor operand does (AND instead of OR)."""
+
+    def binary(self, name: str, a: Any, b: Any) -> Any:
+        result = super().binary(name, a, b)
+        operands = [x for x in (a, b) if self.is_tensor(x)]
+        if self.is_tensor(result) and not all(x.requires_grad for x in operands):
+            return result.detach()
+        return result
+
+
+class ComplexResultsDropTheGraph(TorchAdapter):
+    """Binary operations on complex tensors are not recorded (no complex autograd)."""
+
+    def binary(self, name: str, a: Any, b: Any) -> Any:
+        result = super().binary(name, a, b)
+        return result.detach() if self.is_tensor(result) and result.dtype.is_complex else result
+
+
+# -- requires_grad.dtype --------------------------------------------------------------------
+
+
+class IntegerFactoriesIgnoreRequiresGrad(TorchAdapter):
+    """zeros()/ones() of an integer or bool dtype silently ignore requires_grad=True."""
+
+    def create(self, factory: str, shape: Any, dtype: Any, *, requires_grad: Any, device: str) -> Any:
+        if not (dtype.is_floating or dtype.name.startswith("complex")):
+            requires_grad = OMITTED
+        return super().create(factory, shape, dtype, requires_grad=requires_grad, device=device)
+
+
+class Float64CannotRequireGrad(TorchAdapter):
+    """requires_grad=True is silently dropped for float64 tensors (a float32-only autograd)."""
+
+    def tensor(self, array: np.ndarray, *, requires_grad: Any, device: str) -> Any:
+        if array.dtype == np.float64:
+            requires_grad = OMITTED
+        return super().tensor(array, requires_grad=requires_grad, device=device)
+
+    def create(self, factory: str, shape: Any, dtype: Any, *, requires_grad: Any, device: str) -> Any:
+        if dtype.name == "float64":
+            requires_grad = OMITTED
+        return super().create(factory, shape, dtype, requires_grad=requires_grad, device=device)
+
+
+class OnlyFloat32And64CanRequireGrad(TorchAdapter):
+    """float16 and complex tensors refuse requires_grad=True, as torch once did for complex."""
+
+    @staticmethod
+    def _check(dtype_name: str, requires_grad: Any) -> None:
+        if requires_grad is not OMITTED and requires_grad and (dtype_name == "float16" or dtype_name.startswith("complex")):
+            raise RuntimeError(_OLD_DTYPE_MESSAGE)
+
+    def tensor(self, array: np.ndarray, *, requires_grad: Any, device: str) -> Any:
+        self._check(array.dtype.name, requires_grad)
+        return super().tensor(array, requires_grad=requires_grad, device=device)
+
+    def create(self, factory: str, shape: Any, dtype: Any, *, requires_grad: Any, device: str) -> Any:
+        self._check(dtype.name, requires_grad)
+        return super().create(factory, shape, dtype, requires_grad=requires_grad, device=device)
+
+    def parameter(self, tensor: Any, *, requires_grad: Any) -> Any:
+        self._check(str(tensor.dtype).removeprefix("torch."), True if requires_grad is OMITTED else requires_grad)
+        return super().parameter(tensor, requires_grad=requires_grad)
+
+
+class IntegerRequiresGradMethodIgnored(TorchAdapter):
+    """requires_grad_() on an integer or bool tensor silently does nothing."""
+
+    def requires_grad_(self, tensor: Any, value: bool) -> Any:
+        if self.is_tensor(tensor) and not _differentiable(tensor):
+            return tensor
+        return super().requires_grad_(tensor, value)
+
+
+class IntegerRequiresGradSetterIgnored(TorchAdapter):
+    """.requires_grad = True on an integer or bool tensor silently does nothing."""
+
+    def set_requires_grad(self, tensor: Any, value: bool) -> None:
+        if _differentiable(tensor):
+            super().set_requires_grad(tensor, value)
+
+
+class IntegerRequiresGradFalseRefused(TorchAdapter):
+    """Any change of requires_grad on an integer or bool tensor is refused, even to False."""
+
+    def requires_grad_(self, tensor: Any, value: bool) -> Any:
+        if self.is_tensor(tensor) and not _differentiable(tensor):
+            raise RuntimeError(_OLD_DTYPE_MESSAGE)
+        return super().requires_grad_(tensor, value)
+
+    def set_requires_grad(self, tensor: Any, value: bool) -> None:
+        if not _differentiable(tensor):
+            raise RuntimeError(_DTYPE_MESSAGE)
+        super().set_requires_grad(tensor, value)
+
+
+class ToIntegerRaises(TorchAdapter):
+    """.to(<integer dtype>) of a tensor that requires grad tries to keep requires_grad, and raises."""
+
+    def to(self, obj: Any, target: Any) -> Any:
+        if self.is_tensor(obj) and obj.requires_grad and not isinstance(target, str) and not (
+                target.is_floating or target.name.startswith("complex")):
+            raise RuntimeError(_DTYPE_MESSAGE)
+        return super().to(obj, target)
+
+
+class ToFloatDropsTheGraph(TorchAdapter):
+    """.to(<another floating dtype>) returns an unrecorded copy."""
+
+    def to(self, obj: Any, target: Any) -> Any:
+        result = super().to(obj, target)
+        if self.is_tensor(obj) and result is not obj and not isinstance(target, str):
+            return result.detach()
+        return result
+
+
+# -- requires_grad.leaf and nonleaf ---------------------------------------------------------
+
+
+class LeafMeansRequiresGrad(TorchAdapter):
+    """is_leaf is True only for tensors that require grad and have no grad_fn."""
+
+    def is_leaf(self, tensor: Any) -> bool:
+        return tensor.requires_grad and tensor.grad_fn is None
+
+
+class RequiresGradReturnsACopy(TorchAdapter):
+    """Tensor.requires_grad_() is functional: it returns a new tensor and leaves the original."""
+
+    def requires_grad_(self, tensor: Any, value: bool) -> Any:
+        if self.is_tensor(tensor) and tensor.is_leaf:
+            return tensor.detach().clone().requires_grad_(value)
+        return super().requires_grad_(tensor, value)
+
+
+class NonLeafRequiresGradCanBeUnset(TorchAdapter):
+    """Turning off requires_grad of a non-leaf detaches it in place instead of raising."""
+
+    def requires_grad_(self, tensor: Any, value: bool) -> Any:
+        if self.is_tensor(tensor) and not tensor.is_leaf and not value:
+            return tensor.detach_()
+        return super().requires_grad_(tensor, value)
+
+    def set_requires_grad(self, tensor: Any, value: bool) -> None:
+        if not tensor.is_leaf and not value:
+            tensor.detach_()
+            return
+        super().set_requires_grad(tensor, value)
+
+
+class NonLeafRequiresGradTrueRefused(TorchAdapter):
+    """requires_grad_() on a non-leaf is refused even when it asks for True."""
+
+    def requires_grad_(self, tensor: Any, value: bool) -> Any:
+        if self.is_tensor(tensor) and not tensor.is_leaf:
+            raise RuntimeError(_NONLEAF_MESSAGE)
+        return super().requires_grad_(tensor, value)
+
+
+# -- requires_grad.parameter ----------------------------------------------------------------
+
+
+class ParameterFollowsGradMode(TorchAdapter):
+    """A parameter made inside no_grad does not require grad by default."""
+
+    def parameter(self, tensor: Any, *, requires_grad: Any) -> Any:
+        if requires_grad is OMITTED:
+            requires_grad = self.torch.is_grad_enabled()
+        return super().parameter(tensor, requires_grad=requires_grad)
+
+
+class ParameterIgnoresRequiresGradFalse(TorchAdapter):
+    """parameter(t, requires_grad=False) still makes a parameter that requires grad."""
+
+    def parameter(self, tensor: Any, *, requires_grad: Any) -> Any:
+        return super().parameter(tensor, requires_grad=OMITTED)
+
+
+class IntegerParametersSilentlyFrozen(TorchAdapter):
+    """parameter() of an integer or bool tensor gives a frozen parameter instead of raising."""
+
+    def parameter(self, tensor: Any, *, requires_grad: Any) -> Any:
+        if requires_grad is OMITTED and not _differentiable(tensor):
+            requires_grad = False
+        return super().parameter(tensor, requires_grad=requires_grad)
+
+
+# -- freezing -------------------------------------------------------------------------------
+
+
+class ModuleRequiresGradNotRecursive(TorchAdapter):
+    """Module.requires_grad_() sets only the module's own parameters, not its children's."""
+
+    def requires_grad_(self, tensor: Any, value: bool) -> Any:
+        if isinstance(tensor, self.nn.Module):
+            for parameter in tensor.parameters(recurse=False):
+                parameter.requires_grad_(value)
+            return tensor
+        return super().requires_grad_(tensor, value)
+
+
+class ModuleRequiresGradReturnsNone(TorchAdapter):
+    """Module.requires_grad_() works but returns None instead of the module."""
+
+    def requires_grad_(self, tensor: Any, value: bool) -> Any:
+        result = super().requires_grad_(tensor, value)
+        return None if isinstance(tensor, self.nn.Module) else result
+
+
+class ModuleRequiresGradAlsoBuffers(TorchAdapter):
+    """Module.requires_grad_() sets the flag on floating buffers too."""
+
+    def requires_grad_(self, tensor: Any, value: bool) -> Any:
+        result = super().requires_grad_(tensor, value)
+        if isinstance(tensor, self.nn.Module):
+            for buffer in tensor.buffers():
+                if buffer.dtype.is_floating_point:
+                    buffer.requires_grad_(value)
+        return result
+
+
+class FrozenParametersGetZeroGrad(TorchAdapter):
+    """.grad of a frozen parameter reads as zeros instead of None."""
+
+    def grad(self, tensor: Any) -> Any:
+        if tensor.grad is None and isinstance(tensor, self.nn.Parameter) and not tensor.requires_grad:
+            return self.torch.zeros_like(tensor)
+        return tensor.grad
+
+
+class SgdTreatsNoneGradAsZero(TorchAdapter):
+    """SGD steps a parameter whose .grad is None as if its gradient were 0 (weight decay and
+    momentum still move it)."""
+
+    def step(self, optimizer: Any) -> None:
+        missing = [p for group in optimizer.param_groups for p in group["params"] if p.grad is None]
+        for p in missing:
+            p.grad = self.torch.zeros_like(p)
+        try:
+            optimizer.step()
+        finally:
+            for p in missing:
+                p.grad = None
+
+
+class EvalDisablesGrad(TorchAdapter):
+    """A module in eval mode runs its forward without recording (eval() conflated with no_grad)."""
+
+    def call(self, obj: Any, *args: Any, **kwargs: Any) -> Any:
+        if isinstance(obj, self.nn.Module) and not obj.training:
+            with self.torch.no_grad():
+                return super().call(obj, *args, **kwargs)
+        return super().call(obj, *args, **kwargs)
+
+
+class GradOffImpliesEval(TorchAdapter):
+    """A module called while grad mode is off runs in eval mode (no_grad conflated with eval())."""
+
+    def call(self, obj: Any, *args: Any, **kwargs: Any) -> Any:
+        if isinstance(obj, self.nn.Module) and obj.training and not self.torch.is_grad_enabled():
+            obj.eval()
+            try:
+                return super().call(obj, *args, **kwargs)
+            finally:
+                obj.train()
+        return super().call(obj, *args, **kwargs)
+
+
+#: Each planted deviation and the specs that must report it as a failure.
+CAUGHT_BY: dict[type[TorchAdapter], set[str]] = {
+    IntegerTensorsReportRequiresGrad: {"requires_grad.factory.default_false_integer_dtypes",
+                                       "requires_grad.dtype.requires_grad_setter_error_false_is_noop"},
+    LikeFactoriesAreRecorded: {"requires_grad.factory.default_false_no_grad_fn", "requires_grad.factory.like_does_not_inherit"},
+    FromNumpyRequiresGrad: {"requires_grad.factory.default_false_from_numpy"},
+    OtherFloatsRequireGradByDefault: {"requires_grad.factory.default_false_float16", "requires_grad.factory.default_false_complex"},
+    ResultRequiresGradOnlyWhenAllInputsDo: {"requires_grad.propagation.any_input", "requires_grad.propagation.any_input_complex",
+                                            "requires_grad.propagation.binary_ops"},
+    ComplexResultsDropTheGraph: {"requires_grad.propagation.any_input_complex"},
+    IntegerFactoriesIgnoreRequiresGrad: {"requires_grad.dtype.integer_factory_error_zeros"},
+    Float64CannotRequireGrad: {"requires_grad.dtype.integer_factory_error_floating_accepted"},
+    OnlyFloat32And64CanRequireGrad: {"requires_grad.dtype.integer_factory_error_float16_accepted",
+                                     "requires_grad.dtype.integer_factory_error_complex_accepted",
+                                     "requires_grad.parameter.default_true_complex"},
+    IntegerRequiresGradMethodIgnored: {"requires_grad.dtype.requires_grad_setter_error_method"},
+    IntegerRequiresGradSetterIgnored: {"requires_grad.dtype.requires_grad_setter_error_attribute"},
+    IntegerRequiresGradFalseRefused: {"requires_grad.dtype.requires_grad_setter_error_false_is_noop"},
+    ToIntegerRaises: {"requires_grad.to_integer_drops_requires_grad", "requires_grad.to_integer_drops_requires_grad_complex"},
+    ToFloatDropsTheGraph: {"requires_grad.to_integer_drops_requires_grad", "requires_grad.to_integer_drops_requires_grad_complex"},
+    LeafMeansRequiresGrad: {"requires_grad.leaf.is_leaf_and_grad_fn_invariant"},
+    RequiresGradReturnsACopy: {"requires_grad.leaf.is_leaf_and_grad_fn_requires_grad_returns_self",
+                               "requires_grad.dtype.requires_grad_setter_error_false_is_noop"},
+    NonLeafRequiresGradCanBeUnset: {"requires_grad.nonleaf.cannot_unset", "requires_grad.nonleaf.cannot_unset_setter"},
+    NonLeafRequiresGradTrueRefused: {"requires_grad.nonleaf.cannot_unset_true_is_noop"},
+    ParameterFollowsGradMode: {"requires_grad.parameter.default_true_constructor"},
+    ParameterIgnoresRequiresGradFalse: {"requires_grad.parameter.default_true_explicit_false"},
+    IntegerParametersSilentlyFrozen: {"requires_grad.parameter.default_true_integer_error"},
+    ModuleRequiresGradNotRecursive: {"freezing.module.requires_grad_false_whole_model"},
+    ModuleRequiresGradReturnsNone: {"freezing.module.requires_grad_false", "freezing.module.requires_grad_false_whole_model",
+                                    "freezing.module.requires_grad_false_buffers"},
+    ModuleRequiresGradAlsoBuffers: {"freezing.module.requires_grad_false_buffers"},
+    FrozenParametersGetZeroGrad: {"freezing.frozen_params_get_no_grad", "freezing.optimizer.skips_none_grads",
+                                  "freezing.transfer_learning.trains_only_new_head"},
+    SgdTreatsNoneGradAsZero: {"freezing.optimizer.skips_none_grads", "freezing.optimizer.skips_none_grads_after_zero_grad"},
+    EvalDisablesGrad: {"freezing.eval_is_orthogonal_to_grad_mode"},
+    GradOffImpliesEval: {"freezing.eval_is_orthogonal_to_grad_mode_dropout", "freezing.eval_is_orthogonal_to_grad_mode_batch_norm"},
+}
