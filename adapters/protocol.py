@@ -91,6 +91,8 @@ class Adapter(Protocol):
     def is_tensor(self, value: Any) -> bool: ...
     def tensor(self, array: np.ndarray, *, requires_grad: Any, device: str) -> Any:
         """A tensor with ``array``'s values and dtype; ``requires_grad=OMITTED`` passes nothing."""
+    def copy_construct(self, tensor: Any, *, requires_grad: Any, device: str) -> Any:
+        """A new tensor from an existing one (``torch.tensor(t)``)."""
     def create(self, factory: str, shape: tuple[int, ...], dtype: DType, *, requires_grad: Any, device: str) -> Any:
         """``zeros``/``ones`` of a shape and dtype."""
     def create_like(self, factory: str, other: Any) -> Any:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import operator
 import re
+import warnings
 from typing import Any, Callable, Sequence
 
 import numpy as np
@@ -112,6 +113,13 @@ class TorchAdapter:
         if requires_grad is OMITTED:
             return self.torch.tensor(array, device=device)
         return self.torch.tensor(array, device=device, requires_grad=requires_grad)
+
+    def copy_construct(self, tensor: Any, *, requires_grad: Any, device: str) -> Any:
+        with warnings.catch_warnings():  # torch recommends detach().clone() here, by design
+            warnings.simplefilter("ignore", UserWarning)
+            if requires_grad is OMITTED:
+                return self.torch.tensor(tensor, device=device)
+            return self.torch.tensor(tensor, device=device, requires_grad=requires_grad)
 
     def create(self, factory: str, shape: tuple[int, ...], dtype: DType, *, requires_grad: Any, device: str) -> Any:
         function = {"zeros": self.torch.zeros, "ones": self.torch.ones}[factory]

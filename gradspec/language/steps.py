@@ -45,7 +45,12 @@ def _as_array(data: Any, dtype: DType | None, shape: Any) -> np.ndarray:
 
 @functions.register()
 def tensor(ctx: RunContext, data: Any, dtype: DType | None = None, requires_grad: Any = OMITTED, shape: Any = None) -> Any:
-    """A tensor on the device under test; ``requires_grad`` omitted keeps the library default."""
+    """A tensor on the device under test; ``requires_grad`` omitted keeps the library default.
+    From an existing tensor it is the library's copy-construction (``torch.tensor(t)``)."""
+    if ctx.adapter.is_tensor(data):
+        if dtype is not None or shape is not None:
+            raise StepError("tensor(t) of a tensor takes no dtype or shape")
+        return ctx.adapter.copy_construct(data, requires_grad=requires_grad, device=ctx.device)
     return ctx.adapter.tensor(_as_array(data, dtype, shape), requires_grad=requires_grad, device=ctx.device)
 
 

@@ -341,6 +341,21 @@ class GradOffImpliesEval(TorchAdapter):
 
 
 #: Each planted deviation and the specs that must report it as a failure.
+class CopyConstructionAliases(TorchAdapter):
+    """tensor(t) of a tensor returns an alias of its storage (t.detach())."""
+
+    def copy_construct(self, tensor: Any, *, requires_grad: Any, device: str) -> Any:
+        return tensor.detach()
+
+
+class CopyConstructionKeepsTheGraph(TorchAdapter):
+    """tensor(t) of a tensor that requires grad stays in the graph (t.clone())."""
+
+    def copy_construct(self, tensor: Any, *, requires_grad: Any, device: str) -> Any:
+        return tensor.clone()
+
+
+
 CAUGHT_BY: dict[type[TorchAdapter], set[str]] = {
     IntegerTensorsReportRequiresGrad: {"requires_grad.factory.default_false_integer_dtypes",
                                        "requires_grad.dtype.requires_grad_setter_error_false_is_noop"},
@@ -377,4 +392,6 @@ CAUGHT_BY: dict[type[TorchAdapter], set[str]] = {
     SgdTreatsNoneGradAsZero: {"freezing.optimizer.skips_none_grads", "freezing.optimizer.skips_none_grads_after_zero_grad"},
     EvalDisablesGrad: {"freezing.eval_is_orthogonal_to_grad_mode"},
     GradOffImpliesEval: {"freezing.eval_is_orthogonal_to_grad_mode_dropout", "freezing.eval_is_orthogonal_to_grad_mode_batch_norm"},
+    CopyConstructionAliases: {"requires_grad.torch_tensor.copy_construct_detaches"},
+    CopyConstructionKeepsTheGraph: {"requires_grad.torch_tensor.copy_construct_detaches"},
 }
