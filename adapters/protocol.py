@@ -31,7 +31,8 @@ CAPABILITIES: Final[dict[str, str]] = {
     "version_counter": "in-place changes bump a version counter checked by backward",
     "inplace": "in-place methods (zero_, fill_, add_, mul_, copy_)",
     "leaf_inplace_check": "an in-place op on a leaf that requires grad is refused",
-    "grad_modes": "no_grad() and enable_grad() as context managers",
+    "grad_modes": "no_grad() as a context manager",
+    "enable_grad": "enable_grad() turns grad mode back on inside no_grad()",
     "grad_mode_decorators": "grad-mode objects used as decorators, with and without ()",
     "set_grad_enabled": "set_grad_enabled(mode)",
     "inference_mode": "inference_mode()",
@@ -187,6 +188,10 @@ class Adapter(Protocol):
     def call(self, obj: Any, *args: Any, **kwargs: Any) -> Any:
         """Call a library object: a module's forward, or a grad-mode object decorating a function."""
 
+    #: True for PyTorch (or a build of it) only: ``raises.match`` regexes are written against
+    #: PyTorch's messages, so they are checked only for adapters raising those; for any other
+    #: library the canonical error kind is what a spec checks.
+    pytorch_messages: bool
     #: Per-spec allclose tolerances replacing the spec's: ``{spec id: {dtype name: (rtol, atol)}}``.
     tolerances: dict[str, dict[str, tuple[float, float]]]
 

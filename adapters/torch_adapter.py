@@ -67,12 +67,14 @@ class TorchAdapter:
     device_kinds = ("cpu", "cuda")
     capabilities = frozenset({
         "requires_grad", "backward", "data_alias", "detach", "version_counter", "inplace", "leaf_inplace_check",
-        "grad_modes", "grad_mode_decorators", "set_grad_enabled", "inference_mode", "modules",
+        "grad_modes", "enable_grad", "grad_mode_decorators", "set_grad_enabled", "inference_mode", "modules",
         "parameters", "optimizers", "device_moves", "to_numpy", "numpy_shares_memory", "item",
         "tolist", "integer_dtypes", "float16", "error_kinds", "grad_fn", "autograd_grad", "create_graph",
         "retain_graph", "backward_inputs", "retain_grad", "hooks", "post_accumulate_hooks", "views", "strides",
         "threads", "train_eval", "from_numpy", "complex", "parameter_constructor", "dtype_conversion",
     })
+    #: PyTorch raises PyTorch's messages: a spec's ``raises.match`` is checked against them.
+    pytorch_messages = True
     #: Per-spec allclose tolerances that replace the spec's own: {spec id: {dtype: (rtol, atol)}}.
     tolerances: dict[str, dict[str, tuple[float, float]]] = {}
 

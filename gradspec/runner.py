@@ -116,7 +116,8 @@ def run_example(spec: Spec, context: RunContext, drawn: dict[str, Any]) -> None:
 
 def _step(spec: Spec, index: int) -> str:
     """How a failure names a step: its code and its line in the spec file."""
-    return f"step `{ast.unparse(spec.steps.statements[index])}` (line {spec.step_lines[index]})"
+    first_line = ast.unparse(spec.steps.statements[index]).splitlines()[0]
+    return f"step `{first_line}` (line {spec.step_lines[index]})"
 
 
 def _describe_error(error: BaseException) -> str:
@@ -143,7 +144,7 @@ def _check_expected(spec: Spec, where: str, error: BaseException, adapter: Any) 
     kind = adapter.error_kind(error)
     if kind != expected.kind:
         raise SpecFailure(f"{where} raised {kind or 'an unknown error'} ({_describe_error(error)}), but should raise {expected.kind}")
-    if expected.match is not None and not re.search(expected.match, str(error)):
+    if expected.match is not None and getattr(adapter, "pytorch_messages", False) and not re.search(expected.match, str(error)):
         raise SpecFailure(f"{where} raised {kind} with message {str(error)!r}, but the message should match {expected.match!r}")
 
 
