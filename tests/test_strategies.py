@@ -44,7 +44,7 @@ def test_a_rendered_tensor_replays_to_the_same_values_dtype_and_flag(drawn: dict
 
 
 @settings(max_examples=100, deadline=None)
-@given(inputs(x="arrays(dtype=any_dtype, min_side=0, max_dims=4)"))
+@given(inputs(x="arrays(dtype=sampled_from([bool, int8, int64, float32, float64, complex64, complex128]), min_side=0, max_dims=4)"))
 def test_a_rendered_array_replays_exactly(drawn: dict[str, Any]) -> None:
     array = drawn["x"]
     rebuilt = replayed(render.given_value(array))

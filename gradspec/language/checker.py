@@ -244,7 +244,7 @@ class _Checker:
 
     def _expr_Constant(self, node: ast.Constant, depth: int) -> None:
         value = node.value
-        if isinstance(value, bool) or value is None or isinstance(value, (float, str)):
+        if isinstance(value, bool) or value is None or isinstance(value, (float, complex, str)):
             return
         if isinstance(value, int):
             if abs(value) > MAX_INT:

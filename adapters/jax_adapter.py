@@ -1,0 +1,515 @@
+"""JAX on CPU, through a thin recording layer that maps tape-style specs onto ``jax.vjp``.
+
+JAX is functional: a ``jax.Array`` is an immutable value with no ``requires_grad`` flag, no
+``.grad``, no ``grad_fn``, no grad mode and no in-place methods; derivatives come from
+transforming a *function* with ``jax.grad``/``jax.vjp``.  The specs compute gradients tape-style
+(``y = op(x); y.backward(upstream); x.grad``), so this adapter wraps each ``jax.Array`` in a
+:class:`JaxTensor` that remembers which JAX function produced it from which inputs.  Nothing
+else is emulated.  How the library's concepts map:
+
+* ``tensor(a, requires_grad=True)`` makes the array a *variable*: one of the primals a later
+  ``backward()`` differentiates with respect to (``argnums`` of ``jax.grad``).  Without the
+  argument, or with ``False``, it is a constant the recorded function closes over: a new JAX
+  array is never differentiated unless it is passed as an argument.  The flag itself cannot be
+  read or changed: ``requires_grad``/``is_leaf``/``grad_fn`` raise :class:`AdapterError`.
+* ``y.backward(g)`` rebuilds the recorded computation of ``y`` as a Python function of the
+  variables and calls ``jax.vjp`` on it (``jax.grad`` when ``g`` is omitted, which, like JAX,
+  accepts scalar real outputs only).  Every derivative rule is JAX's own; the adapter writes
+  none.  ``backward(inputs=[...])`` picks the primals, as ``argnums`` does.
+* ``.grad`` is only the slot where the adapter puts what JAX returned: each backward replaces
+  it (JAX returns gradients, it never accumulates them), and an assigned gradient is stored
+  unchecked (there is no ``.grad`` for JAX to validate).
+* Gradients are themselves recorded, so they can be differentiated again (JAX's derivatives are
+  always differentiable: ``jax.grad(jax.grad(f))``); ``create_graph`` and ``retain_graph`` are
+  accepted and change nothing, since JAX never frees a computation.  ``autograd_grad`` is
+  ``jax.vjp`` with respect to any recorded arrays (JAX can differentiate with respect to any
+  array, and gives zeros for one the output does not use: ``allow_unused`` and
+  ``materialize_grads`` have no JAX counterpart and are ignored).
+* ``.to(device)`` is ``jax.device_put``, ``.to(dtype)`` is ``Array.astype``, ``numpy()`` is
+  ``numpy.asarray``, ``item()``/``tolist()`` are the array's own methods; devices are named as
+  JAX names them (``str(device)``: ``cpu:0``, ``cuda:0``).
+* float64 is enabled (``jax_enable_x64``, off by default in JAX, where float64 requests silently
+  become float32), so specs drawing float64 and int64 test those dtypes.
+
+Not expressed (``AdapterError``): in-place methods (JAX arrays are immutable; JAX's own
+``x[i] = v`` error is left to show), ``.data``, version counters, grad modes, hooks,
+``retain_grad``, strides, lazy conjugate bits, ``from_numpy`` memory sharing, modules,
+parameters and optimizers (those live in Flax/Optax, not in JAX).
+"""
+from __future__ import annotations
+
+import operator
+import re
+from typing import Any, Callable, Iterable, Sequence
+
+import jax
+import numpy as np
+
+from gradspec.errors import AdapterError
+from gradspec.values import DTYPES, OMITTED, DType
+
+jax.config.update("jax_enable_x64", True)  # before any array exists: float64 stays float64
+
+import jax.numpy as jnp  # noqa: E402
+
+Array = Any  # jax.Array
+
+_UNARY: dict[str, Callable[[Array], Array]] = {
+    "neg": jnp.negative, "exp": jnp.exp, "sin": jnp.sin, "cos": jnp.cos, "tanh": jnp.tanh,
+    "sigmoid": jax.nn.sigmoid, "relu": jax.nn.relu, "abs": jnp.abs,
+}
+_BINARY: dict[str, Callable[[Any, Any], Array]] = {
+    "add": operator.add, "sub": operator.sub, "mul": operator.mul, "div": operator.truediv,
+    "pow": operator.pow, "matmul": operator.matmul, "floor_divide": operator.floordiv,
+    "remainder": operator.mod, "eq": jnp.equal, "ne": jnp.not_equal, "lt": operator.lt,
+    "le": operator.le, "gt": operator.gt, "ge": operator.ge,
+}
+_REDUCTIONS: dict[str, Callable[..., Array]] = {"sum": jnp.sum, "mean": jnp.mean}
+
+#: Stable parts of JAX's messages for each canonical error kind.
+_ERROR_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (kind, re.compile(pattern)) for kind, pattern in (
+        ("backward_non_scalar", r"Gradient only defined for scalar-output functions"),
+        ("requires_grad_dtype", r"grad requires real- or complex-valued inputs"),
+        ("item_not_single", r"can only convert an array of size 1 to a Python scalar"),
+        ("device_unavailable", r"Unknown backend|no platforms that are instances of"),
+        ("device_mismatch", r"Received incompatible devices for jitted computation"),
+        ("grad_shape_mismatch", r"Shape of cotangent input to vjp pullback function"),
+    )
+)
+#: ``jax.vjp``'s pullback refuses a cotangent of the wrong type; it is a shape mismatch when
+#: the shapes in brackets differ (the same message also reports a dtype mismatch).
+_VJP_TYPE = re.compile(r"for argument to VJP function: got \w+\[([^\]]*)\], but expected \w+\[([^\]]*)\]")
+
+
+class JaxTensor:
+    """A ``jax.Array`` and how it was computed: the recording the spec's tape needs.
+
+    ``rule`` replays the array from its ``inputs``' values (``None`` for an array the spec
+    created); ``variable`` marks a created array that ``backward()`` differentiates with respect
+    to; ``grad`` is where the adapter puts the gradient JAX returned.
+    """
+
+    __slots__ = ("value", "rule", "inputs", "variable", "grad")
+
+    def __init__(self, value: Array, rule: Callable[..., Array] | _GradientOutput | None = None,
+                 inputs: tuple[JaxTensor, ...] = (), variable: bool = False) -> None:
+        self.value = value
+        self.rule = rule
+        self.inputs = inputs
+        self.variable = variable
+        self.grad: JaxTensor | None = None
+
+    def parents(self) -> tuple[JaxTensor, ...]:
+        """The recorded arrays this one was computed from."""
+        if isinstance(self.rule, _GradientOutput):
+            return self.rule.bundle.parents()
+        return self.inputs
+
+    def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
+        array = np.asarray(self.value)
+        return array if dtype is None else array.astype(dtype)
+
+    def __repr__(self) -> str:
+        return f"JaxTensor({self.value!r})"
+
+
+def _evaluate(tensor: JaxTensor, env: dict[JaxTensor, Array], memo: dict[Any, Any]) -> tuple[Array, bool]:
+    """The value of ``tensor`` with the arrays in ``env`` replaced (by JAX tracers), and whether
+    it depends on them; what does not is the recorded value itself."""
+    if tensor in env:
+        return env[tensor], True
+    if tensor in memo:
+        return memo[tensor]
+    rule = tensor.rule
+    if rule is None:
+        result = (tensor.value, False)
+    elif isinstance(rule, _GradientOutput):
+        traced = rule.bundle.touched(env)
+        result = (rule.bundle.evaluate(env, memo)[rule.index] if traced else tensor.value, traced)
+    else:
+        inputs = [_evaluate(parent, env, memo) for parent in tensor.inputs]
+        traced = any(flag for _, flag in inputs)
+        result = (rule(*(value for value, _ in inputs)) if traced else tensor.value, traced)
+    memo[tensor] = result
+    return result
+
+
+class _Gradient:
+    """Gradients of recorded ``outputs`` with respect to recorded ``wrt``, by ``jax.grad`` (no
+    cotangents) or ``jax.vjp``; replayable, so gradients are differentiable in turn."""
+
+    def __init__(self, outputs: list[JaxTensor], wrt: list[JaxTensor], cotangents: list[JaxTensor] | None) -> None:
+        self.outputs = outputs
+        self.wrt = wrt
+        self.cotangents = cotangents
+        self.support = set(_graph(self.parents()))
+
+    def parents(self) -> tuple[JaxTensor, ...]:
+        return (*self.outputs, *self.wrt, *(self.cotangents or ()))
+
+    def touched(self, env: dict[JaxTensor, Array]) -> bool:
+        """Whether replacing the arrays in ``env`` changes these gradients."""
+        return any(tensor in self.support for tensor in env)
+
+    def evaluate(self, env: dict[JaxTensor, Array], memo: dict[Any, Any]) -> tuple[Array, ...]:
+        """The gradients, one per ``wrt``, with the arrays in ``env`` replaced."""
+        if self in memo:
+            return memo[self]
+        if not self.wrt:
+            return ()
+        primals = [_evaluate(tensor, env, memo)[0] for tensor in self.wrt]
+
+        def function(*values: Array) -> Any:
+            inner = {**env, **dict(zip(self.wrt, values))}
+            inner_memo: dict[Any, Any] = {}
+            results = [_evaluate(output, inner, inner_memo)[0] for output in self.outputs]
+            return results[0] if len(results) == 1 else tuple(results)
+
+        argnums = tuple(range(len(primals)))
+        if self.cotangents is None:
+            grads = jax.grad(function, argnums=argnums)(*primals)
+        else:
+            cotangents = [_evaluate(tensor, env, memo)[0] for tensor in self.cotangents]
+            _, pullback = jax.vjp(function, *primals)
+            grads = pullback(cotangents[0] if len(cotangents) == 1 else tuple(cotangents))
+        memo[self] = tuple(grads)
+        return memo[self]
+
+
+class _GradientOutput:
+    """The rule of a gradient array: entry ``index`` of a :class:`_Gradient`."""
+
+    __slots__ = ("bundle", "index")
+
+    def __init__(self, bundle: _Gradient, index: int) -> None:
+        self.bundle = bundle
+        self.index = index
+
+
+def _graph(roots: Iterable[JaxTensor]) -> list[JaxTensor]:
+    """Every recorded array ``roots`` were computed from, the roots included, depth first."""
+    seen: dict[JaxTensor, None] = {}
+    stack = list(roots)[::-1]
+    while stack:
+        tensor = stack.pop()
+        if tensor not in seen:
+            seen[tensor] = None
+            stack.extend(tensor.parents()[::-1])
+    return list(seen)
+
+
+def _unique(tensors: Iterable[JaxTensor]) -> list[JaxTensor]:
+    result: list[JaxTensor] = []
+    for tensor in tensors:
+        if not any(tensor is seen for seen in result):
+            result.append(tensor)
+    return result
+
+
+class JaxAdapter:
+    """JAX (``jax.numpy`` arrays, ``jax.vjp``/``jax.grad``) on CPU.  See the module docstring."""
+
+    name = "jax"
+    library = "jax"
+    device_kinds = ("cpu",)
+    capabilities = frozenset({
+        "backward", "backward_inputs", "retain_graph", "autograd_grad", "create_graph",
+        "item", "tolist", "to_numpy", "integer_dtypes", "float16", "complex", "error_kinds",
+        "device_moves", "dtype_conversion",
+    })
+    tolerances: dict[str, dict[str, tuple[float, float]]] = {}
+
+    # -- the library and its environment --------------------------------------------------
+    def library_version(self) -> str:
+        return jax.__version__
+
+    def devices(self) -> list[str]:
+        return [str(device) for device in jax.devices("cpu")]
+
+    def seed(self, seed: int) -> None:
+        """JAX has no global random state (keys are explicit), so there is nothing to seed."""
+
+    def reset(self) -> None:
+        """JAX has no global autograd state (no grad mode) to restore."""
+
+    # -- tensors ---------------------------------------------------------------------------
+    def is_tensor(self, value: Any) -> bool:
+        return isinstance(value, JaxTensor)
+
+    def tensor(self, array: np.ndarray, *, requires_grad: Any, device: str) -> Any:
+        value = jax.device_put(jnp.array(array), self._device(device))
+        return JaxTensor(value, variable=requires_grad is not OMITTED and bool(requires_grad))
+
+    def copy_construct(self, tensor: Any, *, requires_grad: Any, device: str) -> Any:
+        """``jnp.array(t)``: a copy that, in JAX, gradients flow through (recorded as such);
+        with ``requires_grad=True`` a new variable holding the copied values."""
+        target = self._device(device)
+        if requires_grad is not OMITTED and requires_grad:
+            return JaxTensor(jax.device_put(jnp.array(tensor.value), target), variable=True)
+        return self._record(lambda value: jax.device_put(jnp.array(value), target), tensor)
+
+    def create(self, factory: str, shape: tuple[int, ...], dtype: DType, *, requires_grad: Any, device: str) -> Any:
+        function = {"zeros": jnp.zeros, "ones": jnp.ones}[factory]
+        value = jax.device_put(function(shape, dtype=dtype.numpy), self._device(device))
+        return JaxTensor(value, variable=requires_grad is not OMITTED and bool(requires_grad))
+
+    def create_like(self, factory: str, other: Any) -> Any:
+        return JaxTensor({"zeros": jnp.zeros_like, "ones": jnp.ones_like}[factory](other.value))
+
+    def values(self, tensor: Any) -> np.ndarray:
+        return np.array(tensor.value, copy=True)
+
+    def shape(self, tensor: Any) -> tuple[int, ...]:
+        return tuple(tensor.value.shape)
+
+    def dtype(self, tensor: Any) -> DType:
+        name = np.dtype(tensor.value.dtype).name
+        if name not in DTYPES:
+            raise AdapterError(f"JAX dtype {name} is not a dtype of the spec language")
+        return DTYPES[name]
+
+    def device(self, tensor: Any) -> str:
+        return str(tensor.value.device)
+
+    def numel(self, tensor: Any) -> int:
+        return int(tensor.value.size)
+
+    def _device(self, name: str) -> Any:
+        """The JAX device a spec names (``cpu``, ``cpu:0``, ``cuda:0``); JAX raises for a
+        platform it does not have."""
+        platform, _, index = name.partition(":")
+        return jax.devices(platform)[int(index) if index else 0]
+
+    # -- operations ------------------------------------------------------------------------
+    def _record(self, function: Callable[..., Array], *operands: Any) -> JaxTensor:
+        """Apply a JAX function to tensors and constants, recording it over the tensors."""
+        positions = [i for i, operand in enumerate(operands) if isinstance(operand, JaxTensor)]
+        inputs = tuple(operands[i] for i in positions)
+
+        def rule(*values: Array) -> Array:
+            arguments = list(operands)
+            for position, value in zip(positions, values):
+                arguments[position] = value
+            return function(*arguments)
+
+        return JaxTensor(rule(*(tensor.value for tensor in inputs)), rule, inputs)
+
+    def unary(self, name: str, x: Any) -> Any:
+        if name not in _UNARY:
+            raise AdapterError(f"unknown unary operation {name!r}")
+        return self._record(_UNARY[name], x)
+
+    def binary(self, name: str, a: Any, b: Any) -> Any:
+        if name not in _BINARY:
+            raise AdapterError(f"unknown binary operation {name!r}")
+        return self._record(_BINARY[name], a, b)
+
+    def reduce(self, name: str, x: Any, *, dim: int | None) -> Any:
+        function = _REDUCTIONS[name]
+        return self._record(lambda value: function(value, axis=dim), x)
+
+    def reshape(self, tensor: Any, shape: Sequence[int]) -> Any:
+        target = tuple(shape[0]) if len(shape) == 1 and isinstance(shape[0], (tuple, list)) else tuple(shape)
+        return self._record(lambda value: jnp.reshape(value, target), tensor)
+
+    def getitem(self, obj: Any, index: Any) -> Any:
+        index = self._plain_index(index)
+        return self._record(lambda value: value[index], obj)
+
+    def setitem(self, obj: Any, index: Any, value: Any) -> None:
+        """JAX's own refusal shows: its arrays are immutable (``x.at[i].set(v)`` makes a new one)."""
+        obj.value[self._plain_index(index)] = value.value if isinstance(value, JaxTensor) else value
+
+    def _plain_index(self, index: Any) -> Any:
+        if isinstance(index, tuple):
+            return tuple(self._plain_index(part) for part in index)
+        return index.value if isinstance(index, JaxTensor) else index
+
+    def inplace(self, name: str, tensor: Any, *args: Any) -> Any:
+        raise AdapterError(f"JAX arrays are immutable: there is no in-place {name}() (x.at[...].set() returns a new array)")
+
+    def clone(self, tensor: Any) -> Any:
+        return self._record(jnp.copy, tensor)
+
+    def view(self, name: str, tensor: Any, *args: Any) -> Any:
+        """JAX has no views: these are the JAX functions of the same meaning, returning new
+        (immutable) arrays."""
+        functions: dict[str, Callable[..., Array]] = {
+            "view": lambda value: jnp.reshape(value, tuple(args[0]) if len(args) == 1 and isinstance(args[0], (tuple, list)) else args),
+            "transpose": lambda value: jnp.swapaxes(value, *args),
+            "expand": lambda value: jnp.broadcast_to(value, self._expanded(value.shape, args)),
+            "unsqueeze": lambda value: jnp.expand_dims(value, *args),
+            "t": lambda value: value.T,
+            "conj": jnp.conj, "real": jnp.real, "imag": jnp.imag,
+        }
+        if name not in functions:
+            raise AdapterError(f"unknown view operation {name!r}")
+        return self._record(functions[name], tensor)
+
+    @staticmethod
+    def _expanded(shape: tuple[int, ...], sizes: tuple[Any, ...]) -> tuple[int, ...]:
+        sizes = tuple(sizes[0]) if len(sizes) == 1 and isinstance(sizes[0], (tuple, list)) else tuple(sizes)
+        offset = len(sizes) - len(shape)
+        return tuple(shape[i - offset] if size == -1 else size for i, size in enumerate(sizes))
+
+    def resolve(self, name: str, tensor: Any) -> Any:
+        raise AdapterError(f"JAX has no lazy conjugate/negative bits or memory layouts: there is no {name}()")
+
+    def stride(self, tensor: Any) -> tuple[int, ...]:
+        raise AdapterError("JAX arrays do not expose strides")
+
+    def is_contiguous(self, tensor: Any) -> bool:
+        raise AdapterError("JAX arrays do not expose a memory layout")
+
+    # -- autograd --------------------------------------------------------------------------
+    def requires_grad(self, tensor: Any) -> bool:
+        raise AdapterError("JAX arrays have no requires_grad flag")
+
+    def set_requires_grad(self, tensor: Any, value: bool) -> None:
+        raise AdapterError("JAX arrays have no requires_grad flag")
+
+    def requires_grad_(self, tensor: Any, value: bool) -> Any:
+        raise AdapterError("JAX arrays have no requires_grad flag")
+
+    def is_leaf(self, tensor: Any) -> bool:
+        raise AdapterError("JAX arrays have no is_leaf flag (they record no graph)")
+
+    def grad_fn(self, tensor: Any) -> Any:
+        raise AdapterError("JAX arrays have no grad_fn (they record no graph)")
+
+    def grad(self, tensor: Any) -> Any:
+        return tensor.grad
+
+    def set_grad(self, tensor: Any, value: Any) -> None:
+        tensor.grad = value
+
+    def retain_grad(self, tensor: Any) -> None:
+        raise AdapterError("JAX has no retain_grad(): differentiate with respect to the intermediate instead")
+
+    def retains_grad(self, tensor: Any) -> bool:
+        raise AdapterError("JAX has no retain_grad()")
+
+    def backward(self, tensor: Any, *, gradient: Any, retain_graph: bool | None, inputs: Any = None,
+                 create_graph: bool = False) -> None:
+        if inputs is None:
+            targets = [leaf for leaf in _graph([tensor]) if leaf.variable and leaf.rule is None]
+        else:
+            targets = _unique(self._tensors(inputs))
+        if not targets:
+            return  # nothing is differentiated: jax.vjp with no primals returns no gradient
+        cotangents = None if gradient is None else [self._as_recorded(gradient)]
+        for target, grad in zip(targets, self._gradients([tensor], targets, cotangents)):
+            target.grad = grad
+
+    def autograd_grad(self, outputs: Any, inputs: Any, *, grad_outputs: Any, retain_graph: bool | None,
+                      create_graph: bool, allow_unused: bool | None, materialize_grads: bool) -> tuple[Any, ...]:
+        outputs_list = self._tensors(outputs)
+        cotangents = None
+        if grad_outputs is not None:
+            cotangents = [self._as_recorded(g) for g in (grad_outputs if isinstance(grad_outputs, (list, tuple)) else [grad_outputs])]
+        elif len(outputs_list) != 1:
+            raise AdapterError("jax.grad differentiates a single scalar output: give grad_outputs for several")
+        return tuple(self._gradients(outputs_list, self._tensors(inputs), cotangents))
+
+    def _gradients(self, outputs: list[JaxTensor], wrt: list[JaxTensor], cotangents: list[JaxTensor] | None) -> list[JaxTensor]:
+        bundle = _Gradient(outputs, wrt, cotangents)
+        grads = bundle.evaluate({}, {})
+        return [JaxTensor(value, _GradientOutput(bundle, index)) for index, value in enumerate(grads)]
+
+    @staticmethod
+    def _tensors(value: Any) -> list[JaxTensor]:
+        return list(value) if isinstance(value, (list, tuple)) else [value]
+
+    @staticmethod
+    def _as_recorded(value: Any) -> JaxTensor:
+        return value if isinstance(value, JaxTensor) else JaxTensor(jnp.asarray(value))
+
+    def register_hook(self, tensor: Any, hook: Callable[..., Any], *, when: str) -> Any:
+        raise AdapterError("JAX arrays have no gradient hooks (jax.custom_vjp customises a function instead)")
+
+    def remove_hook(self, handle: Any) -> None:
+        raise AdapterError("JAX arrays have no gradient hooks")
+
+    def detach(self, tensor: Any) -> Any:
+        """``jax.lax.stop_gradient``: a new array through which no gradient flows (not an alias)."""
+        return self._record(jax.lax.stop_gradient, tensor)
+
+    def detach_(self, tensor: Any) -> Any:
+        raise AdapterError("JAX arrays are immutable: there is no in-place detach_()")
+
+    def data(self, tensor: Any) -> Any:
+        raise AdapterError("JAX arrays have no .data alias")
+
+    def set_data(self, tensor: Any, value: Any) -> None:
+        raise AdapterError("JAX arrays have no .data alias")
+
+    def version(self, tensor: Any) -> int:
+        raise AdapterError("JAX arrays have no version counter (they are immutable)")
+
+    def grad_mode(self, name: str, *args: Any) -> Any:
+        raise AdapterError(f"JAX has no grad modes ({name}): only the functions passed to jax.grad/jax.vjp are differentiated")
+
+    def is_grad_enabled(self) -> bool:
+        raise AdapterError("JAX has no grad mode")
+
+    def is_inference_mode_enabled(self) -> bool:
+        raise AdapterError("JAX has no inference mode")
+
+    def is_inference(self, tensor: Any) -> bool:
+        raise AdapterError("JAX has no inference tensors")
+
+    # -- conversion ------------------------------------------------------------------------
+    def to(self, obj: Any, target: DType | str) -> Any:
+        if not isinstance(obj, JaxTensor):
+            raise AdapterError(f"{type(obj).__name__} is not a JAX array")
+        if isinstance(target, DType):
+            function: Callable[[Array], Array] = lambda value: value.astype(target.numpy)  # noqa: E731
+        else:
+            device = self._device(target)
+            function = lambda value: jax.device_put(value, device)  # noqa: E731
+        result = function(obj.value)
+        if result is obj.value:
+            return obj  # JAX returned the very same array
+        return JaxTensor(result, lambda value: function(value), (obj,))
+
+    def numpy(self, tensor: Any, *, force: bool = False) -> np.ndarray:
+        return np.asarray(tensor.value)
+
+    def from_numpy(self, array: np.ndarray) -> Any:
+        raise AdapterError("JAX has no from_numpy(): jnp.asarray copies or not as it chooses, and arrays are immutable")
+
+    def as_tensor(self, value: Any, *, device: str) -> Any:
+        if isinstance(value, JaxTensor):
+            return value
+        return JaxTensor(jax.device_put(jnp.asarray(value), self._device(device)))
+
+    def item(self, tensor: Any) -> Any:
+        return tensor.value.item()
+
+    def tolist(self, tensor: Any) -> Any:
+        return tensor.value.tolist()
+
+    # -- modules and optimizers ------------------------------------------------------------
+    def _no_modules(self, *args: Any, **kwargs: Any) -> Any:
+        raise AdapterError("JAX has no modules, parameters or optimizers (Flax and Optax are separate libraries)")
+
+    linear = sequential = dropout = batch_norm = train = is_training = module_buffer = _no_modules
+    parameter = parameters = module_parameter = zero_grad = sgd = step = _no_modules
+
+    def is_parameter(self, value: Any) -> bool:
+        return False
+
+    def call(self, obj: Any, *args: Any, **kwargs: Any) -> Any:
+        raise AdapterError(f"{type(obj).__name__} is not callable in specs: JAX has no modules or grad-mode objects")
+
+    # -- errors ----------------------------------------------------------------------------
+    def error_kind(self, error: BaseException) -> str | None:
+        message = str(error)
+        for kind, pattern in _ERROR_PATTERNS:
+            if pattern.search(message):
+                return kind
+        mismatch = _VJP_TYPE.search(message)
+        if mismatch and mismatch.group(1) != mismatch.group(2):
+            return "grad_shape_mismatch"
+        return None
