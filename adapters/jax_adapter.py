@@ -45,6 +45,7 @@ from typing import Any, Callable, Iterable, Sequence
 import jax
 import numpy as np
 
+from adapters.messages import compile_patterns, kind_by_message
 from gradspec.errors import AdapterError
 from gradspec.values import DTYPES, OMITTED, DType
 
@@ -67,16 +68,14 @@ _BINARY: dict[str, Callable[[Any, Any], Array]] = {
 _REDUCTIONS: dict[str, Callable[..., Array]] = {"sum": jnp.sum, "mean": jnp.mean}
 
 #: Stable parts of JAX's messages for each canonical error kind.
-_ERROR_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
-    (kind, re.compile(pattern)) for kind, pattern in (
-        ("backward_non_scalar", r"Gradient only defined for scalar-output functions"),
-        ("requires_grad_dtype", r"grad requires real- or complex-valued inputs"),
-        ("item_not_single", r"can only convert an array of size 1 to a Python scalar"),
-        ("device_unavailable", r"Unknown backend|no platforms that are instances of"),
-        ("device_mismatch", r"Received incompatible devices for jitted computation"),
-        ("grad_shape_mismatch", r"Shape of cotangent input to vjp pullback function"),
-    )
-)
+_ERROR_PATTERNS = compile_patterns((
+    ("backward_non_scalar", r"Gradient only defined for scalar-output functions"),
+    ("requires_grad_dtype", r"grad requires real- or complex-valued inputs"),
+    ("item_not_single", r"can only convert an array of size 1 to a Python scalar"),
+    ("device_unavailable", r"Unknown backend|no platforms that are instances of"),
+    ("device_mismatch", r"Received incompatible devices for jitted computation"),
+    ("grad_shape_mismatch", r"Shape of cotangent input to vjp pullback function"),
+))
 #: ``jax.vjp``'s pullback refuses a cotangent of the wrong type; it is a shape mismatch when
 #: the shapes in brackets differ (the same message also reports a dtype mismatch).
 _VJP_TYPE = re.compile(r"for argument to VJP function: got \w+\[([^\]]*)\], but expected \w+\[([^\]]*)\]")
@@ -505,10 +504,10 @@ class JaxAdapter:
 
     # -- errors ----------------------------------------------------------------------------
     def error_kind(self, error: BaseException) -> str | None:
+        kind = kind_by_message(error, _ERROR_PATTERNS)
+        if kind is not None:
+            return kind
         message = str(error)
-        for kind, pattern in _ERROR_PATTERNS:
-            if pattern.search(message):
-                return kind
         mismatch = _VJP_TYPE.search(message)
         if mismatch and mismatch.group(1) != mismatch.group(2):
             return "grad_shape_mismatch"

@@ -34,24 +34,22 @@ How MyGrad's concepts map onto the protocol (and what is left out):
 from __future__ import annotations
 
 import operator
-import re
 from typing import Any, Callable, Sequence
 
 import numpy as np
 
+from adapters.messages import compile_patterns, kind_by_message
 from gradspec.errors import AdapterError
 from gradspec.values import DTYPES, OMITTED, DType
 
 #: Stable parts of MyGrad's (and, where MyGrad delegates, NumPy's) messages per canonical kind.
-_ERROR_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
-    (kind, re.compile(pattern)) for kind, pattern in (
-        ("requires_grad_dtype", r"Integer-valued tensors must be treated as constants"),
-        ("item_not_single", r"can only convert an? (tensor|array) of size 1 to a Python scalar"),
-        ("grad_shape_mismatch", r"`tensor\.backward\(grad\)` was passed a gradient with an incompatible shape"),
-        ("graph_freed", r"was 'cleared' prior to backprop"),
-        ("numpy_dtype", r"Tensor data must be of an floating type, integer type, or boolean type"),
-    )
-)
+_ERROR_PATTERNS = compile_patterns((
+    ("requires_grad_dtype", r"Integer-valued tensors must be treated as constants"),
+    ("item_not_single", r"can only convert an? (tensor|array) of size 1 to a Python scalar"),
+    ("grad_shape_mismatch", r"`tensor\.backward\(grad\)` was passed a gradient with an incompatible shape"),
+    ("graph_freed", r"was 'cleared' prior to backprop"),
+    ("numpy_dtype", r"Tensor data must be of an floating type, integer type, or boolean type"),
+))
 
 _BINARY: dict[str, Callable[[Any, Any], Any]] = {
     "add": operator.add, "sub": operator.sub, "mul": operator.mul, "div": operator.truediv,
@@ -387,11 +385,7 @@ class MyGradAdapter:
 
     # -- errors ----------------------------------------------------------------------------
     def error_kind(self, error: BaseException) -> str | None:
-        message = str(error)
-        for kind, pattern in _ERROR_PATTERNS:
-            if pattern.search(message):
-                return kind
-        return None
+        return kind_by_message(error, _ERROR_PATTERNS)
 
     # -- helpers ---------------------------------------------------------------------------
     def _tensor(self, value: Any) -> Any:

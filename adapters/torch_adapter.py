@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 import operator
-import re
 import warnings
 from typing import Any, Callable, Sequence
 
 import numpy as np
 
+from adapters.messages import compile_patterns, kind_by_message
 from gradspec.errors import AdapterError
 from gradspec.values import DTYPES, OMITTED, DType
 
@@ -24,39 +24,37 @@ _RESOLVE = ("resolve_conj", "resolve_neg", "contiguous")
 
 #: Stable prefixes of torch's messages for each canonical error kind (the hint text that
 #: follows them changes between releases and is never matched).
-_ERROR_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
-    (kind, re.compile(pattern, re.IGNORECASE)) for kind, pattern in (
-        ("requires_grad_dtype", r"only Tensors of floating point (and complex )?dtype can require gradients"),
-        ("no_grad_fn", r"element \d+ of tensors does not require grad and does not have a grad_fn"),
-        ("inplace_modified", r"one of the variables needed for gradient computation has been modified by an inplace operation"),
-        ("view_leaf_inplace", r"a view of a leaf Variable that requires grad is being used in an in-place operation"),
-        ("leaf_inplace", r"a leaf Variable that requires grad (is being|has been) used in an in-place operation"),
-        ("item_not_single", r"a Tensor with \d+ elements cannot be converted to Scalar"),
-        ("backward_non_scalar", r"grad can be implicitly created only for scalar outputs"),
-        ("numpy_requires_grad", r"Can't call numpy\(\) on Tensor that requires grad"),
-        ("numpy_device", r"can't convert \S+ device type tensor to numpy"),
-        ("device_mismatch", r"Expected all tensors to be on the same device"),
-        ("graph_freed", r"Trying to backward through the graph a second time"),
-        ("nonleaf_requires_grad", r"you can only change requires_grad flags of leaf variables"),
-        ("detach_view", r"Can't detach views in-place"),
-        ("inference_saved", r"Inference tensors cannot be saved for backward"),
-        ("inference_inplace", r"Inplace update to inference tensor outside InferenceMode is not allowed"),
-        ("inference_requires_grad", r"Setting requires_grad=True on inference tensor outside InferenceMode is not allowed"),
-        ("inference_version", r"Inference tensors do not track version counter"),
-        ("unused_input", r"appears to not have been used in the graph"),
-        ("input_no_grad", r"One of the differentiated Tensors does not require grad"),
-        ("hook_no_grad", r"cannot register a hook on a tensor that doesn't require gradient"),
-        ("post_hook_nonleaf", r"post accumulate grad hooks cannot be registered on non-leaf tensors"),
-        ("retain_grad_no_grad", r"can't retain_grad on Tensor that has requires_grad=False"),
-        ("grad_shape_mismatch", r"Mismatch in shape: grad_output\[\d+\] has a shape of"),
-        ("grad_assign_mismatch", r"attempting to assign a gradient (of size|with dtype)"),
-        ("numpy_lazy_bit", r"Can't call numpy\(\) on Tensor that has (conjugate|negative) bit set"),
-        ("numpy_negative_strides", r"At least one stride in the given numpy array is negative"),
-        ("numpy_dtype", r"can't convert np\.ndarray of type"),
-        ("device_unavailable", r"Torch not compiled with CUDA enabled|Found no NVIDIA driver|No CUDA GPUs are available"),
-        ("materialize_without_unused", r"Expected allow_unused to be True or not passed when materialize_grads=True"),
-    )
-)
+_ERROR_PATTERNS = compile_patterns((
+    ("requires_grad_dtype", r"only Tensors of floating point (and complex )?dtype can require gradients"),
+    ("no_grad_fn", r"element \d+ of tensors does not require grad and does not have a grad_fn"),
+    ("inplace_modified", r"one of the variables needed for gradient computation has been modified by an inplace operation"),
+    ("view_leaf_inplace", r"a view of a leaf Variable that requires grad is being used in an in-place operation"),
+    ("leaf_inplace", r"a leaf Variable that requires grad (is being|has been) used in an in-place operation"),
+    ("item_not_single", r"a Tensor with \d+ elements cannot be converted to Scalar"),
+    ("backward_non_scalar", r"grad can be implicitly created only for scalar outputs"),
+    ("numpy_requires_grad", r"Can't call numpy\(\) on Tensor that requires grad"),
+    ("numpy_device", r"can't convert \S+ device type tensor to numpy"),
+    ("device_mismatch", r"Expected all tensors to be on the same device"),
+    ("graph_freed", r"Trying to backward through the graph a second time"),
+    ("nonleaf_requires_grad", r"you can only change requires_grad flags of leaf variables"),
+    ("detach_view", r"Can't detach views in-place"),
+    ("inference_saved", r"Inference tensors cannot be saved for backward"),
+    ("inference_inplace", r"Inplace update to inference tensor outside InferenceMode is not allowed"),
+    ("inference_requires_grad", r"Setting requires_grad=True on inference tensor outside InferenceMode is not allowed"),
+    ("inference_version", r"Inference tensors do not track version counter"),
+    ("unused_input", r"appears to not have been used in the graph"),
+    ("input_no_grad", r"One of the differentiated Tensors does not require grad"),
+    ("hook_no_grad", r"cannot register a hook on a tensor that doesn't require gradient"),
+    ("post_hook_nonleaf", r"post accumulate grad hooks cannot be registered on non-leaf tensors"),
+    ("retain_grad_no_grad", r"can't retain_grad on Tensor that has requires_grad=False"),
+    ("grad_shape_mismatch", r"Mismatch in shape: grad_output\[\d+\] has a shape of"),
+    ("grad_assign_mismatch", r"attempting to assign a gradient (of size|with dtype)"),
+    ("numpy_lazy_bit", r"Can't call numpy\(\) on Tensor that has (conjugate|negative) bit set"),
+    ("numpy_negative_strides", r"At least one stride in the given numpy array is negative"),
+    ("numpy_dtype", r"can't convert np\.ndarray of type"),
+    ("device_unavailable", r"Torch not compiled with CUDA enabled|Found no NVIDIA driver|No CUDA GPUs are available"),
+    ("materialize_without_unused", r"Expected allow_unused to be True or not passed when materialize_grads=True"),
+))
 
 
 class TorchAdapter:
@@ -349,8 +347,4 @@ class TorchAdapter:
 
     # -- errors ----------------------------------------------------------------------------
     def error_kind(self, error: BaseException) -> str | None:
-        message = str(error)
-        for kind, pattern in _ERROR_PATTERNS:
-            if pattern.search(message):
-                return kind
-        return None
+        return kind_by_message(error, _ERROR_PATTERNS)
