@@ -1,0 +1,406 @@
+"""PaddlePaddle (dynamic graph mode, CPU build) as a gradspec backend.
+
+How paddle's concepts map onto the protocol:
+
+* ``requires_grad`` is ``not stop_gradient``.  ``paddle.to_tensor`` takes ``stop_gradient``
+  (default ``True``: a new tensor does not require grad); ``zeros``/``ones`` take
+  ``requires_grad``.  An explicit ``requires_grad`` is passed as the matching keyword; an
+  omitted one passes nothing, so paddle's own default is what a spec sees.  ``tensor(t)`` of a
+  tensor is ``paddle.to_tensor(t)``, which copies.
+* ``.numpy()`` has no ``force`` argument: it converts any tensor (whatever ``stop_gradient``)
+  to a copy, so ``numpy(force=True)`` is the same call.
+* The version counter is ``Tensor.inplace_version``; backward compares it with the version
+  recorded when a tensor was saved.  ``.data`` and ``.detach()`` are paddle's own (both share
+  the buffer), ``retain_grad()`` is ``retain_grads()``, ``autograd_grad`` is ``paddle.grad``.
+* Grad modes are ``paddle.no_grad``, ``paddle.enable_grad`` and ``paddle.set_grad_enabled``
+  (instances decorate functions; ``paddle.no_grad``/``enable_grad`` are classes, so a bare
+  ``@no_grad`` passes the function to the constructor, as paddle itself would).
+* Modules are ``paddle.nn.Layer`` (``Linear``, ``Sequential``, ``Dropout``, ``BatchNorm1D``,
+  whose ``running_mean``/``running_var`` are its ``_mean``/``_variance``); ``Parameter`` is
+  ``paddle.nn.Parameter`` (``EagerParamBase``).  SGD with momentum is
+  ``paddle.optimizer.Momentum``, plain SGD (momentum 0) ``paddle.optimizer.SGD``.
+* Torch-style two-axis ``transpose(a, b)`` is ``paddle.transpose`` with the permutation that
+  swaps ``a`` and ``b``; ``.real``/``.imag`` are ``paddle.real``/``paddle.imag``.
+* ``add_``/``sub_``/``mul_``/``div_`` of paddle take a tensor operand: a Python number is passed
+  as a 0-d tensor of the receiver's dtype.
+
+Not expressible, so not declared (their specs are not applicable): ``inference_mode``,
+``backward(inputs=...)``, ``register_post_accumulate_grad_hook``.  ``.numpy()`` always copies,
+so ``numpy_shares_memory`` is not declared either.  Other methods paddle has no counterpart
+for raise :class:`AdapterError` (``retains_grad``, ``resolve_conj``/``resolve_neg``,
+``materialize_grads``, ``backward(create_graph=True)``).
+"""
+from __future__ import annotations
+
+import operator
+from typing import Any, Callable, Sequence
+
+import numpy as np
+
+from adapters.messages import compile_patterns, kind_by_message
+from gradspec.errors import AdapterError
+from gradspec.values import DTYPES, OMITTED, DType
+
+_BINARY: dict[str, Callable[[Any, Any], Any]] = {
+    "add": operator.add, "sub": operator.sub, "mul": operator.mul, "div": operator.truediv,
+    "pow": operator.pow, "matmul": operator.matmul, "floor_divide": operator.floordiv,
+    "remainder": operator.mod, "eq": operator.eq, "ne": operator.ne, "lt": operator.lt,
+    "le": operator.le, "gt": operator.gt, "ge": operator.ge,
+}
+_UNARY = ("neg", "exp", "sin", "cos", "tanh", "sigmoid", "relu", "abs")
+_TENSOR_OPERAND = ("add_", "sub_", "mul_", "div_")
+_INPLACE = ("zero_", "fill_", "copy_") + _TENSOR_OPERAND + tuple(f"{name}_" for name in _UNARY)
+_VIEWS = ("view", "transpose", "expand", "unsqueeze", "t", "conj", "imag", "real")
+#: Module buffer names of the protocol -> paddle's attribute on BatchNorm layers.
+_BUFFERS = {"running_mean": "_mean", "running_var": "_variance"}
+
+#: Stable parts of paddle's messages for each canonical error kind (the ``(InvalidArgument)``
+#: prefix, the generated tensor names and the ``[Hint: ...]`` tail are never matched).
+_ERROR_PATTERNS = compile_patterns((
+    ("inplace_modified", r"used in gradient computation has been modified by an inplace operation"),
+    ("leaf_inplace", r"Leaf (Var|Tensor) \(.*?\) that doesn't stop gradient can't use inplace strategy"),
+    ("item_not_single", r"only one element tensors can be converted to Python scalars"),
+    ("graph_freed", r"The TensorWrappers of \w+ do not exist"),
+    ("unused_input", r"input does not appear in the backward graph"),
+    ("hook_no_grad", r"Cannot register hook on a tensor that stop gradient"),
+    ("grad_shape_mismatch", r"Tensor shape not match, Tensor of grad_tensor"),
+    ("numpy_dtype", r"Input object type error or incompatible array data type"),
+    ("device_unavailable", r"not compiled with CUDA|No available device found"),
+))
+
+
+class PaddleAdapter:
+    """PaddlePaddle's dynamic-graph API, on CPU."""
+
+    name = "paddle"
+    library = "paddlepaddle"
+    device_kinds = ("cpu",)
+    capabilities = frozenset({
+        "requires_grad", "backward", "data_alias", "detach", "version_counter", "inplace", "leaf_inplace_check",
+        "grad_modes", "enable_grad", "grad_mode_decorators", "set_grad_enabled", "modules", "parameters",
+        "optimizers", "device_moves", "to_numpy", "item", "tolist", "integer_dtypes", "float16", "error_kinds",
+        "grad_fn", "autograd_grad", "create_graph", "retain_graph", "retain_grad", "hooks", "views", "strides",
+        "threads", "train_eval", "from_numpy", "complex", "parameter_constructor", "dtype_conversion",
+    })
+    #: paddle's messages are its own: specs check the canonical error kind, not torch's wording.
+    pytorch_messages = False
+    #: Per-spec allclose tolerances that replace the spec's own: {spec id: {dtype: (rtol, atol)}}.
+    tolerances: dict[str, dict[str, tuple[float, float]]] = {}
+
+    def __init__(self) -> None:
+        import paddle
+
+        self.paddle = paddle
+        self.nn = paddle.nn
+        self._dtypes: dict[str, Any] = {name: getattr(paddle, name) for name in DTYPES}
+        self._names = {dtype: name for name, dtype in self._dtypes.items()}
+        self._grad_modes: dict[str, Any] = {
+            "no_grad": paddle.no_grad, "enable_grad": paddle.enable_grad,
+            "set_grad_enabled": paddle.set_grad_enabled,
+        }
+        self._grad_mode_types = tuple(self._grad_modes.values())
+
+    # -- the library and its environment --------------------------------------------------
+    def library_version(self) -> str:
+        return self.paddle.__version__
+
+    def devices(self) -> list[str]:
+        return ["cpu"]
+
+    def seed(self, seed: int) -> None:
+        self.paddle.seed(seed)
+
+    def reset(self) -> None:
+        self.paddle.set_grad_enabled(True)  # the constructor switches the mode, as a call
+
+    # -- tensors ---------------------------------------------------------------------------
+    def is_tensor(self, value: Any) -> bool:
+        return isinstance(value, self.paddle.Tensor)
+
+    def tensor(self, array: np.ndarray, *, requires_grad: Any, device: str) -> Any:
+        if requires_grad is OMITTED:
+            return self.paddle.to_tensor(array, place=device)
+        return self.paddle.to_tensor(array, place=device, stop_gradient=not requires_grad)
+
+    def copy_construct(self, tensor: Any, *, requires_grad: Any, device: str) -> Any:
+        # paddle.to_tensor of a tensor copies it (documented: "copy will be performed").
+        if requires_grad is OMITTED:
+            return self.paddle.to_tensor(tensor, place=device)
+        return self.paddle.to_tensor(tensor, place=device, stop_gradient=not requires_grad)
+
+    def create(self, factory: str, shape: tuple[int, ...], dtype: DType, *, requires_grad: Any, device: str) -> Any:
+        function = {"zeros": self.paddle.zeros, "ones": self.paddle.ones}[factory]
+        if requires_grad is OMITTED:
+            return function(list(shape), dtype=self._dtype(dtype), device=device)
+        return function(list(shape), dtype=self._dtype(dtype), device=device, requires_grad=requires_grad)
+
+    def create_like(self, factory: str, other: Any) -> Any:
+        return {"zeros": self.paddle.zeros_like, "ones": self.paddle.ones_like}[factory](other)
+
+    def values(self, tensor: Any) -> np.ndarray:
+        return np.array(tensor.numpy(), copy=True)
+
+    def shape(self, tensor: Any) -> tuple[int, ...]:
+        return tuple(tensor.shape)
+
+    def dtype(self, tensor: Any) -> DType:
+        return DTYPES[self._names[tensor.dtype]]
+
+    def device(self, tensor: Any) -> str:
+        return str(tensor.device)
+
+    def numel(self, tensor: Any) -> int:
+        return int(tensor.size)
+
+    def _dtype(self, dtype: DType) -> Any:
+        return self._dtypes[dtype.name]
+
+    # -- operations ------------------------------------------------------------------------
+    def unary(self, name: str, x: Any) -> Any:
+        if name not in _UNARY:
+            raise AdapterError(f"unknown unary operation {name!r}")
+        if name == "relu":
+            return self.nn.functional.relu(x)
+        return getattr(self.paddle, name)(x)
+
+    def binary(self, name: str, a: Any, b: Any) -> Any:
+        try:
+            return _BINARY[name](a, b)
+        except KeyError:
+            raise AdapterError(f"unknown binary operation {name!r}") from None
+
+    def reduce(self, name: str, x: Any, *, dim: int | None) -> Any:
+        function = {"sum": self.paddle.sum, "mean": self.paddle.mean}[name]
+        return function(x) if dim is None else function(x, axis=dim)
+
+    def reshape(self, tensor: Any, shape: Sequence[int]) -> Any:
+        return tensor.reshape(_sizes(shape))
+
+    def getitem(self, obj: Any, index: Any) -> Any:
+        return obj[index]
+
+    def setitem(self, obj: Any, index: Any, value: Any) -> None:
+        obj[index] = value
+
+    def inplace(self, name: str, tensor: Any, *args: Any) -> Any:
+        if name not in _INPLACE:
+            raise AdapterError(f"unknown in-place operation {name!r}")
+        if name == "relu_":
+            return self.nn.functional.relu_(tensor)
+        if name in _TENSOR_OPERAND:
+            args = tuple(self._operand(arg, tensor) for arg in args)
+        return getattr(tensor, name)(*args)
+
+    def _operand(self, value: Any, like: Any) -> Any:
+        """A Python number as the 0-d tensor paddle's in-place arithmetic takes."""
+        if self.is_tensor(value):
+            return value
+        return self.paddle.to_tensor(value, dtype=like.dtype, place=like.place)
+
+    def clone(self, tensor: Any) -> Any:
+        return tensor.clone()
+
+    def view(self, name: str, tensor: Any, *args: Any) -> Any:
+        if name not in _VIEWS:
+            raise AdapterError(f"unknown view operation {name!r}")
+        if name == "view":
+            return tensor.view(_sizes(args))
+        if name == "expand":
+            return tensor.expand(_sizes(args))
+        if name == "transpose":
+            first, second = args
+            perm = list(range(len(tensor.shape)))
+            if perm:
+                perm[first], perm[second] = perm[second], perm[first]
+            return self.paddle.transpose(tensor, perm)
+        if name in ("real", "imag"):
+            return getattr(self.paddle, name)(tensor)
+        return getattr(tensor, name)(*args)
+
+    def resolve(self, name: str, tensor: Any) -> Any:
+        if name == "contiguous":
+            return tensor.contiguous()
+        raise AdapterError(f"paddle has no lazy conjugate/negative bits, hence no {name}()")
+
+    def stride(self, tensor: Any) -> tuple[int, ...]:
+        return tuple(tensor.stride())
+
+    def is_contiguous(self, tensor: Any) -> bool:
+        return tensor.is_contiguous()
+
+    # -- autograd --------------------------------------------------------------------------
+    def requires_grad(self, tensor: Any) -> bool:
+        return not tensor.stop_gradient
+
+    def set_requires_grad(self, tensor: Any, value: bool) -> None:
+        tensor.stop_gradient = not value
+
+    def requires_grad_(self, tensor: Any, value: bool) -> Any:
+        return tensor.requires_grad_(value)  # Tensor and Layer both have it
+
+    def is_leaf(self, tensor: Any) -> bool:
+        return tensor.is_leaf
+
+    def grad_fn(self, tensor: Any) -> Any:
+        return tensor.grad_fn
+
+    def grad(self, tensor: Any) -> Any:
+        return tensor.grad
+
+    def set_grad(self, tensor: Any, value: Any) -> None:
+        tensor.grad = value
+
+    def retain_grad(self, tensor: Any) -> None:
+        tensor.retain_grads()
+
+    def retains_grad(self, tensor: Any) -> bool:
+        raise AdapterError("paddle cannot tell whether a tensor retains its grad (no retains_grad)")
+
+    def backward(self, tensor: Any, *, gradient: Any, retain_graph: bool | None, inputs: Any = None,
+                 create_graph: bool = False) -> None:
+        if inputs is not None:
+            raise AdapterError("paddle's Tensor.backward() has no inputs argument")
+        if create_graph:
+            raise AdapterError("paddle's Tensor.backward() has no create_graph argument (use paddle.grad)")
+        tensor.backward(grad_tensor=gradient, retain_graph=bool(retain_graph))
+
+    def autograd_grad(self, outputs: Any, inputs: Any, *, grad_outputs: Any, retain_graph: bool | None,
+                      create_graph: bool, allow_unused: bool | None, materialize_grads: bool) -> tuple[Any, ...]:
+        if materialize_grads:
+            raise AdapterError("paddle.grad() has no materialize_grads argument")
+        return tuple(self.paddle.grad(outputs, inputs, grad_outputs=grad_outputs, retain_graph=retain_graph,
+                                      create_graph=create_graph, allow_unused=bool(allow_unused)))
+
+    def register_hook(self, tensor: Any, hook: Any, *, when: str) -> Any:
+        if when != "grad":
+            raise AdapterError("paddle has no post-accumulate-grad hooks")
+        return tensor.register_hook(hook)
+
+    def remove_hook(self, handle: Any) -> None:
+        handle.remove()
+
+    def detach(self, tensor: Any) -> Any:
+        return tensor.detach()
+
+    def detach_(self, tensor: Any) -> Any:
+        return tensor.detach_()
+
+    def data(self, tensor: Any) -> Any:
+        return tensor.data
+
+    def set_data(self, tensor: Any, value: Any) -> None:
+        tensor.data = value
+
+    def version(self, tensor: Any) -> int:
+        return tensor.inplace_version
+
+    def grad_mode(self, name: str, *args: Any) -> Any:
+        if name not in self._grad_modes:
+            raise AdapterError(f"paddle has no {name}")
+        return self._grad_modes[name](*args)
+
+    def is_grad_enabled(self) -> bool:
+        return self.paddle.is_grad_enabled()
+
+    def is_inference_mode_enabled(self) -> bool:
+        raise AdapterError("paddle has no inference mode")
+
+    def is_inference(self, tensor: Any) -> bool:
+        raise AdapterError("paddle has no inference tensors")
+
+    # -- conversion ------------------------------------------------------------------------
+    def to(self, obj: Any, target: DType | str) -> Any:
+        if isinstance(obj, self.nn.Layer):
+            if isinstance(target, DType):
+                return obj.to(dtype=self._dtype(target))
+            return obj.to(device=target)
+        return obj.to(self._dtype(target) if isinstance(target, DType) else target)
+
+    def numpy(self, tensor: Any, *, force: bool = False) -> np.ndarray:
+        # paddle's numpy() has no force argument: it converts every tensor (grad or not) by copying.
+        return tensor.numpy()
+
+    def from_numpy(self, array: np.ndarray) -> Any:
+        return self.paddle.from_numpy(array)
+
+    def as_tensor(self, value: Any, *, device: str) -> Any:
+        return self.paddle.as_tensor(value, device=device)
+
+    def item(self, tensor: Any) -> Any:
+        return tensor.item()
+
+    def tolist(self, tensor: Any) -> Any:
+        return tensor.tolist()
+
+    # -- modules and optimizers ------------------------------------------------------------
+    def linear(self, in_features: int, out_features: int, *, bias: bool, device: str) -> Any:
+        return self.nn.Linear(in_features, out_features, bias_attr=None if bias else False)
+
+    def sequential(self, modules: list[Any]) -> Any:
+        return self.nn.Sequential(*modules)
+
+    def dropout(self, p: float) -> Any:
+        return self.nn.Dropout(p)
+
+    def batch_norm(self, features: int, *, device: str) -> Any:
+        return self.nn.BatchNorm1D(features)
+
+    def train(self, module: Any, mode: bool) -> Any:
+        return module.train() if mode else module.eval()
+
+    def is_training(self, module: Any) -> bool:
+        return module.training
+
+    def module_buffer(self, module: Any, name: str) -> Any:
+        attribute = _BUFFERS.get(name, name)
+        if not hasattr(module, attribute):
+            raise AdapterError(f"{type(module).__name__} has no {name} ({attribute})")
+        return getattr(module, attribute)
+
+    def parameter(self, tensor: Any, *, requires_grad: Any) -> Any:
+        if requires_grad is OMITTED:
+            return self.nn.Parameter(tensor)
+        return self.nn.Parameter(tensor, requires_grad=requires_grad)
+
+    def parameters(self, module: Any) -> list[Any]:
+        return list(module.parameters())
+
+    def module_parameter(self, module: Any, name: str) -> Any:
+        if not isinstance(module, self.nn.Layer):
+            raise AdapterError(f".{name} of {type(module).__name__}: not a layer")
+        return getattr(module, name)
+
+    def is_parameter(self, value: Any) -> bool:
+        return isinstance(value, self.nn.Parameter)
+
+    def zero_grad(self, obj: Any, *, set_to_none: Any = OMITTED) -> None:
+        if set_to_none is OMITTED:
+            obj.zero_grad()
+        else:
+            obj.zero_grad(set_to_none=set_to_none)
+
+    def sgd(self, params: list[Any], *, lr: float, momentum: float, weight_decay: float = 0.0) -> Any:
+        decay = weight_decay or None
+        if momentum:
+            return self.paddle.optimizer.Momentum(learning_rate=lr, momentum=momentum, parameters=params,
+                                                  weight_decay=decay)
+        return self.paddle.optimizer.SGD(learning_rate=lr, parameters=params, weight_decay=decay)
+
+    def step(self, optimizer: Any) -> None:
+        optimizer.step()
+
+    def call(self, obj: Any, *args: Any, **kwargs: Any) -> Any:
+        if isinstance(obj, (self.nn.Layer, *self._grad_mode_types)):
+            return obj(*args, **kwargs)
+        raise AdapterError(f"{type(obj).__name__} is not callable in specs")
+
+    # -- errors ----------------------------------------------------------------------------
+    def error_kind(self, error: BaseException) -> str | None:
+        return kind_by_message(error, _ERROR_PATTERNS)
+
+
+def _sizes(args: Sequence[Any]) -> list[int]:
+    """Torch-style sizes, given as one sequence or as several ints, as paddle's shape list."""
+    if len(args) == 1 and isinstance(args[0], (tuple, list)):
+        return [int(side) for side in args[0]]
+    return [int(side) for side in args]
