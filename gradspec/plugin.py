@@ -52,7 +52,7 @@ def pytest_configure(config: pytest.Config) -> None:
         specs_dir=Path(config.getoption("specs")),
         report_dir=report_dir,
         device_kinds=config.getoption("gradspec_devices"),
-        is_worker=hasattr(config, "workerinput"),
+        worker=_worker_index(config),
         selection=_selection(config),
         baseline_path=Path(config.getoption("baseline")) if config.getoption("baseline") else None,
         update_baseline=config.getoption("update_baseline"),
@@ -73,13 +73,14 @@ class GradspecPlugin:
     """One pytest session's gradspec state and the hooks that use it."""
 
     def __init__(self, *, adapter_name: str, specs_dir: Path, report_dir: Path | None,
-                 device_kinds: list[str] | None, is_worker: bool, selection: str | None,
+                 device_kinds: list[str] | None, worker: int | None, selection: str | None,
                  baseline_path: Path | None = None, update_baseline: bool = False) -> None:
         self.adapter_name = adapter_name
         self.specs_dir = specs_dir
         self.report_dir = report_dir
         self.device_kinds = device_kinds
-        self.is_worker = is_worker
+        self.worker = worker
+        self.is_worker = worker is not None
         self.selection = selection
         self.results: dict[str, Result] = {}
         self.written: list[str] = []
@@ -143,7 +144,8 @@ class GradspecPlugin:
         specs_dir = None if self.specs_dir.resolve() == DEFAULT_SPECS_DIR.resolve() else str(self.specs_dir)
         gate = None if self.update_baseline else self.baseline()
         today = dt.date.today()
-        cases = [_param(spec, adapter, kind, available, specs_dir, gate, today) for spec in self.specs() for kind in kinds]
+        devices = {kind: device_for(available, kind, self.worker) for kind in kinds}
+        cases = [_param(spec, adapter, kind, devices[kind], specs_dir, gate, today) for spec in self.specs() for kind in kinds]
         metafunc.parametrize(CASE_FIXTURE, cases)
 
     # -- outcomes --------------------------------------------------------------------------
@@ -183,7 +185,7 @@ class GradspecPlugin:
             results = [result for result in self.results.values() if result.device == kind]
             if not any(result.outcome in _JUDGED for result in results):
                 continue  # nothing ran on this device: an earlier report of it stays as it is
-            device = _device_named(adapter.devices(), kind) or kind
+            device = ",".join(_devices_of(adapter.devices(), kind)) or kind
             complete = len(results) == len(self.specs()) and self.selection is None
             report = build_report(adapter=adapter, device_kind=kind, device=device,
                                   profile=settings.get_current_profile_name(), results=results,
@@ -224,13 +226,29 @@ def _selection(config: pytest.Config) -> str | None:
     return " ".join(parts) or None
 
 
-def _device_named(available: list[str], kind: str) -> str | None:
-    return next((name for name in available if name.split(":")[0] == kind), None)
+def _worker_index(config: pytest.Config) -> int | None:
+    """The pytest-xdist worker number (``gw3`` -> 3), or ``None`` outside a worker."""
+    workerinput = getattr(config, "workerinput", None)
+    return None if workerinput is None else int(str(workerinput["workerid"]).removeprefix("gw") or 0)
 
 
-def _param(spec: Spec, adapter: Any, kind: str, available: list[str], specs_dir: str | None,
+def _devices_of(available: list[str], kind: str) -> list[str]:
+    return [name for name in available if name.split(":")[0] == kind]
+
+
+def device_for(available: list[str], kind: str, worker: int | None) -> str | None:
+    """The device a process runs ``kind`` on: the first one, or, for pytest-xdist worker ``n``
+    on a machine with several (``cuda:0``, ``cuda:1``...), the ``n``-th in turn, so that
+    workers spread over the GPUs."""
+    devices = _devices_of(available, kind)
+    if not devices:
+        return None
+    return devices[(worker or 0) % len(devices)]
+
+
+def _param(spec: Spec, adapter: Any, kind: str, device: str | None, specs_dir: str | None,
            gate: Baseline | None, today: dt.date) -> Any:
-    case = Case(spec=spec, adapter=adapter, device_kind=kind, device=_device_named(available, kind), specs_dir=specs_dir)
+    case = Case(spec=spec, adapter=adapter, device_kind=kind, device=device, specs_dir=specs_dir)
     missing = sorted(spec.requires - adapter.capabilities)
     if missing:
         return _skipped(case, "not_applicable", f"not applicable: {adapter.name} lacks {', '.join(missing)}")
