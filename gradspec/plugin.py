@@ -17,6 +17,7 @@ from hypothesis import settings
 from adapters import load_adapter
 from gradspec.baseline import Baseline, dump, load_baseline, updated
 from gradspec.errors import AdapterError, BackendError, SpecError, SpecErrors, SpecFailure
+from gradspec.isolation import run_isolated
 from gradspec.loader import DEFAULT_SPECS_DIR, load_specs
 from gradspec.report import Result, build_report, terminal_line, write_atomically, write_report
 from gradspec.runner import Case
@@ -38,6 +39,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--no-report", action="store_true", help="write no report files")
     group.addoption("--baseline", default=None, metavar="FILE",
                     help="known non-conformances (YAML): the run fails only on new ones, fixed ones, stale or expired entries")
+    group.addoption("--isolate", action="store_true",
+                    help="run each spec in a forked child process: a crashing, aborting or hanging backend costs one spec an error (CPU runs)")
+    group.addoption("--spec-timeout", type=float, default=600.0, metavar="SECONDS",
+                    help="with --isolate: seconds a spec may run before its process is killed (default: 600)")
+    group.addoption("--spec-memory", type=int, default=None, metavar="MB",
+                    help="with --isolate: memory a spec's process may map beyond what it starts with, in MiB (default: no limit)")
     group.addoption("--update-baseline", action="store_true",
                     help="rewrite the --baseline file from this run's failures instead of gating on it")
 
@@ -55,6 +62,7 @@ def pytest_configure(config: pytest.Config) -> None:
         worker=_worker_index(config),
         selection=_selection(config),
         baseline_path=Path(config.getoption("baseline")) if config.getoption("baseline") else None,
+        isolation=(config.getoption("spec_timeout"), config.getoption("spec_memory")) if config.getoption("isolate") else None,
         update_baseline=config.getoption("update_baseline"),
     )
     if plugin.update_baseline and plugin.baseline_path is None:
@@ -74,7 +82,8 @@ class GradspecPlugin:
 
     def __init__(self, *, adapter_name: str, specs_dir: Path, report_dir: Path | None,
                  device_kinds: list[str] | None, worker: int | None, selection: str | None,
-                 baseline_path: Path | None = None, update_baseline: bool = False) -> None:
+                 baseline_path: Path | None = None, update_baseline: bool = False,
+                 isolation: tuple[float, int | None] | None = None) -> None:
         self.adapter_name = adapter_name
         self.specs_dir = specs_dir
         self.report_dir = report_dir
@@ -85,6 +94,7 @@ class GradspecPlugin:
         self.results: dict[str, Result] = {}
         self.written: list[str] = []
         self.baseline_path = baseline_path
+        self.isolation = isolation
         self.update_baseline = update_baseline
         self.gate_problems: list[str] = []
         self._adapter: Any = None
@@ -147,6 +157,17 @@ class GradspecPlugin:
         devices = {kind: device_for(available, kind, self.worker) for kind in kinds}
         cases = [_param(spec, adapter, kind, devices[kind], specs_dir, gate, today) for spec in self.specs() for kind in kinds]
         metafunc.parametrize(CASE_FIXTURE, cases)
+
+    # -- running ---------------------------------------------------------------------------
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_pyfunc_call(self, pyfuncitem: pytest.Function) -> bool | None:
+        case = _case(pyfuncitem)
+        if case is None or self.isolation is None:
+            return None
+        timeout, memory_mb = self.isolation
+        arguments = {name: pyfuncitem.funcargs[name] for name in pyfuncitem._fixtureinfo.argnames}
+        run_isolated(lambda: pyfuncitem.obj(**arguments), case, timeout=timeout, memory_mb=memory_mb)
+        return True
 
     # -- outcomes --------------------------------------------------------------------------
     @pytest.hookimpl(wrapper=True)
