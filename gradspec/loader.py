@@ -6,6 +6,7 @@ Every problem is a :class:`~gradspec.errors.SpecError` reading ``path:line: key:
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -24,6 +25,7 @@ DEFAULT_SPECS_DIR = SPEC_SCHEMA_PATH.parent
 MAX_FILE_BYTES = 256 * 1024
 
 
+@lru_cache(maxsize=1)
 def spec_validator() -> Validator:
     return Validator(load_schema(SPEC_SCHEMA_PATH))
 

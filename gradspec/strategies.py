@@ -7,7 +7,9 @@ arguments may themselves be strategies or earlier inputs (``shape=a.shape``).
 from __future__ import annotations
 
 import ast
-from typing import Any
+import inspect
+from functools import lru_cache
+from typing import Any, Callable
 
 import numpy as np
 from hypothesis import strategies as st
@@ -26,6 +28,22 @@ DEFAULT_BOUND = 100.0
 strategies = Registry()
 
 
+def _cached(function: Callable[..., Any]) -> Callable[..., Any]:
+    """Memoize a strategy builder on hashable arguments: inputs that depend on earlier ones are
+    rebuilt for every example, and building a strategy costs more than drawing from it."""
+    cached = lru_cache(maxsize=4096)(function)
+
+    def build(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return cached(*args, **kwargs)
+        except TypeError:  # an unhashable argument (a list): build afresh
+            return function(*args, **kwargs)
+
+    build.__signature__ = inspect.signature(function)  # type: ignore[attr-defined]
+    build.__name__ = function.__name__
+    return build
+
+
 def _strategy(value: Any) -> st.SearchStrategy[Any]:
     """A strategy from a constant, a dtype group, or a strategy."""
     if isinstance(value, st.SearchStrategy):
@@ -35,6 +53,7 @@ def _strategy(value: Any) -> st.SearchStrategy[Any]:
     return st.just(value)
 
 
+@lru_cache(maxsize=1024)
 def elements(dtype: DType, min_value: float, max_value: float, min_magnitude: float = 0.0) -> st.SearchStrategy[Any]:
     """Finite elements of ``dtype`` within the bounds (integers within the dtype's range too),
     and at least ``min_magnitude`` from zero."""
@@ -68,8 +87,12 @@ def _arrays(draw: Any, dtype: Any, shape: Any, min_dims: int, max_dims: int, min
             min_value: float, max_value: float, min_magnitude: float) -> np.ndarray:
     chosen: DType = draw(_strategy(dtype))
     chosen_shape = draw(_strategy(shape)) if shape is not None else draw(_shapes(min_dims, max_dims, min_side, max_side))
-    values = elements(chosen, min_value, max_value, min_magnitude)
-    return draw(hnp.arrays(chosen.numpy, tuple(chosen_shape), elements=values))
+    return draw(_array_strategy(chosen, tuple(chosen_shape), elements(chosen, min_value, max_value, min_magnitude)))
+
+
+@lru_cache(maxsize=4096)
+def _array_strategy(dtype: DType, shape: tuple[int, ...], values: st.SearchStrategy[Any]) -> st.SearchStrategy[np.ndarray]:
+    return hnp.arrays(dtype.numpy, shape, elements=values)
 
 
 @strategies.register()
@@ -195,6 +218,9 @@ def _drawn_attribute(name: str) -> Any:
     return read
 
 
+for _function in strategies.values():
+    object.__setattr__(_function, "impl", _cached(_function.impl))
+
 GIVEN_VOCABULARY = Vocabulary(
     functions=strategies,
     constants={**DTYPES, **DTYPE_GROUPS},
@@ -232,18 +258,19 @@ def given_strategy(given: dict[str, Expression]) -> st.SearchStrategy[dict[str, 
             fixed[name] = strategy
     if len(fixed) == len(names):
         return st.fixed_dictionaries(fixed)
+    return _inputs(tuple(given.items()), fixed)
 
-    @st.composite
-    def draw_inputs(draw: Any) -> dict[str, Any]:
-        drawn: dict[str, Any] = {}
-        for name, expression in given.items():
-            strategy = fixed.get(name)
-            if strategy is None:
-                strategy = _strategy(_GIVEN_INTERPRETER.evaluate_expression(expression, Frame(dict(drawn))))
-            drawn[name] = draw(strategy)
-        return drawn
 
-    return draw_inputs()
+@st.composite
+def _inputs(draw: Any, given: tuple[tuple[str, Expression], ...], fixed: dict[str, st.SearchStrategy[Any]]) -> dict[str, Any]:
+    """Inputs drawn in order; one depending on earlier inputs gets its strategy from their values."""
+    drawn: dict[str, Any] = {}
+    for name, expression in given:
+        strategy = fixed.get(name)
+        if strategy is None:
+            strategy = _strategy(_GIVEN_INTERPRETER.evaluate_expression(expression, Frame(dict(drawn))))
+        drawn[name] = draw(strategy)
+    return drawn
 
 
 def _names_in(expression: Expression) -> set[str]:

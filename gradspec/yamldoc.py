@@ -44,6 +44,8 @@ class YamlProblem(Exception):
 
 
 _SCALAR_LOADER = yaml.SafeLoader("")
+#: LibYAML's parser when PyYAML was built with it (about ten times faster), else PyYAML's own.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def read_document(raw: bytes) -> Document:
@@ -56,8 +58,12 @@ def read_document(raw: bytes) -> Document:
     if text.startswith("\ufeff"):
         text = text[1:]
     try:
-        _refuse_anchors_and_tags(text)
-        nodes = list(yaml.compose_all(text, Loader=yaml.SafeLoader))
+        nodes = _compose(text, _LOADER)
+    except yaml.YAMLError:
+        nodes = None
+    try:
+        if nodes is None:  # report PyYAML's own wording, the same whether LibYAML is there or not
+            nodes = _compose(text, yaml.SafeLoader)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark is not None else 1
@@ -77,8 +83,13 @@ def read_document(raw: bytes) -> Document:
     return document
 
 
-def _refuse_anchors_and_tags(text: str) -> None:
-    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+def _compose(text: str, loader: type) -> list[yaml.Node]:
+    _refuse_anchors_and_tags(text, loader)
+    return list(yaml.compose_all(text, Loader=loader))
+
+
+def _refuse_anchors_and_tags(text: str, loader: type) -> None:
+    for event in yaml.parse(text, Loader=loader):
         line = event.start_mark.line + 1
         if isinstance(event, yaml.AliasEvent):
             raise YamlProblem(line, f"YAML alias '*{event.anchor}' is not allowed")

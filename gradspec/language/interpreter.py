@@ -4,6 +4,7 @@ from __future__ import annotations
 import ast
 import contextlib
 import operator
+from functools import lru_cache
 from dataclasses import dataclass, field
 from types import GeneratorType
 from typing import Any, Callable
@@ -205,10 +206,7 @@ class Interpreter:
     def call(self, function: Any, args: list[Any], kwargs: dict[str, Any]) -> Any:
         """Call a language value: a known function, a step function, or a library object."""
         if isinstance(function, Function):
-            try:
-                function.signature.bind(*args, **kwargs)
-            except TypeError as error:
-                raise StepError(f"{function.name}(): {error}") from None
+            _check_call_shape(function, len(args), tuple(kwargs))
             return function.impl(self.context, *args, **kwargs)
         if isinstance(function, (UserFunction, Decorated)):
             if kwargs:
@@ -333,6 +331,15 @@ class Interpreter:
             self._assign(first.target, item, frame)
             if all(self.truth(self.evaluate(condition, frame)) for condition in first.ifs):
                 self._comprehend(node, rest, frame, out)
+
+
+@lru_cache(maxsize=4096)
+def _check_call_shape(function: Function, positional: int, keywords: tuple[str, ...]) -> None:
+    """Refuse a call whose arguments do not fit the function (checked once per call shape)."""
+    try:
+        function.signature.bind(*([None] * positional), **dict.fromkeys(keywords))
+    except TypeError as error:
+        raise StepError(f"{function.name}(): {error}") from None
 
 
 def _python_binary(op: type, left: Any, right: Any) -> Any:

@@ -1,0 +1,224 @@
+"""gradspec's speed against its own limits, measured side by side in one run on one machine.
+
+    python scripts/benchmark.py [--quick]
+
+Prints (1) the cost per Hypothesis example of specs run through the loader, strategies and
+interpreter, against a hand-written ``@given`` test of the same property calling torch directly
+and against the bare generation of the same inputs; (2) examples per second for the whole suite,
+per area, and the slowest ten specs; (3) the full suite's wall time serial and with ``-n 2``;
+(4) collection time for the real specs and for 1,000 generated specs.  Timings are medians of
+interleaved repetitions; nothing here asserts a time (machines are shared and noisy).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+from typing import Any, Callable
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import numpy as np  # noqa: E402
+import torch  # noqa: E402
+from hypothesis import HealthCheck, Phase, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+from hypothesis.extra import numpy as hnp  # noqa: E402
+
+from adapters.torch_adapter import TorchAdapter  # noqa: E402
+from gradspec.loader import load_spec, load_specs  # noqa: E402
+from gradspec.runner import Case  # noqa: E402
+
+SETTINGS = dict(derandomize=True, database=None, deadline=None, phases=[Phase.generate],
+                suppress_health_check=list(HealthCheck))
+
+
+def per_example(run: Callable[[], None], examples: int) -> float:
+    start = time.perf_counter()
+    run()
+    return (time.perf_counter() - start) / examples
+
+
+# -- (1) one spec, three ways -------------------------------------------------------------------
+
+def _float_arrays(shape: Any = hnp.array_shapes(min_dims=1, max_dims=3, min_side=1, max_side=4)) -> st.SearchStrategy:
+    dtypes = st.sampled_from([np.dtype("float32"), np.dtype("float64")])
+    return dtypes.flatmap(lambda dtype: hnp.arrays(dtype, shape, elements=st.floats(
+        -100, 100, width=dtype.itemsize * 8, allow_nan=False, allow_infinity=False, allow_subnormal=False)))
+
+
+def data_inplace_hand_written(examples: int) -> tuple[Callable[[], None], Callable[[], None]]:
+    """aliasing.data.inplace_is_untracked, written by hand against torch."""
+
+    @settings(max_examples=examples, **SETTINGS)
+    @given(_float_arrays())
+    def property_(array: np.ndarray) -> None:
+        torch.manual_seed(0)
+        a = torch.tensor(array, requires_grad=True)
+        b = a + 2
+        loss = torch.mean(b * b)
+        b.data.zero_()
+        loss.backward()
+        assert torch.equal(a.grad, torch.zeros_like(a))
+        assert torch.equal(b, torch.zeros_like(b))
+
+    @settings(max_examples=examples, **SETTINGS)
+    @given(_float_arrays())
+    def generation(array: np.ndarray) -> None:
+        pass
+
+    return property_, generation
+
+
+def binary_ops_hand_written(examples: int) -> tuple[Callable[[], None], Callable[[], None]]:
+    """requires_grad.propagation.binary_ops, written by hand against torch."""
+    ops = [torch.add, torch.sub, torch.mul, torch.div]
+
+    @st.composite
+    def inputs(draw: Any) -> tuple:
+        op = draw(st.sampled_from(ops))
+        rg_a, rg_b = draw(st.booleans()), draw(st.booleans())
+        a = draw(_float_arrays(hnp.array_shapes(min_dims=0, max_dims=3, min_side=1, max_side=4)))
+        shape = draw(hnp.broadcastable_shapes(a.shape, min_side=1, max_side=4))
+        b = draw(hnp.arrays(a.dtype, shape, elements=st.floats(-100, 100, width=a.dtype.itemsize * 8, allow_nan=False,
+                                                                 allow_infinity=False, allow_subnormal=False)))
+        return op, rg_a, rg_b, a, b
+
+    @settings(max_examples=examples, **SETTINGS)
+    @given(inputs())
+    def property_(drawn: tuple) -> None:
+        op, rg_a, rg_b, a, b = drawn
+        torch.manual_seed(0)
+        ta, tb = torch.tensor(a, requires_grad=rg_a), torch.tensor(b, requires_grad=rg_b)
+        assert op(ta, tb).requires_grad == (rg_a or rg_b)
+        assert op(tb, ta).requires_grad == (rg_a or rg_b)
+        assert op(ta, 2.0).requires_grad == rg_a
+
+    @settings(max_examples=examples, **SETTINGS)
+    @given(inputs())
+    def generation(drawn: tuple) -> None:
+        pass
+
+    return property_, generation
+
+
+def through_gradspec(spec_path: str, examples: int) -> tuple[Callable[[], None], Callable[[], None]]:
+    spec = load_spec(ROOT / spec_path, root=ROOT / "specs")
+    case = Case(spec, TorchAdapter(), "cpu", "cpu")
+
+    @settings(max_examples=examples, **SETTINGS)
+    @given(spec.strategy)
+    def run(drawn: dict) -> None:
+        case.run(drawn)
+
+    @settings(max_examples=examples, **SETTINGS)
+    @given(spec.strategy)
+    def generation(drawn: dict) -> None:
+        pass
+
+    return run, generation
+
+
+def compare_one_spec(spec_path: str, hand_written: Callable, examples: int, repeats: int) -> None:
+    hand, hand_generation = hand_written(examples)
+    ours, our_generation = through_gradspec(spec_path, examples)
+    timings: dict[str, list[float]] = defaultdict(list)
+    for _ in range(repeats):  # interleaved, so drifts of the machine hit every variant alike
+        for name, run in (("gradspec", ours), ("hand-written", hand), ("generation", hand_generation),
+                          ("gradspec generation", our_generation)):
+            timings[name].append(per_example(run, examples))
+    median = {name: statistics.median(values) for name, values in timings.items()}
+    print(f"\n{spec_path} ({examples} examples x {repeats} repetitions, median ms per example)")
+    for name in ("gradspec", "hand-written", "generation", "gradspec generation"):
+        print(f"  {name:<22} {1000 * median[name]:8.3f} ms")
+    print(f"  gradspec / hand-written          {median['gradspec'] / median['hand-written']:.3f}x  (goal <= 1.05x)")
+    print(f"  gradspec / bare generation       {median['gradspec'] / median['generation']:.3f}x  (goal <= 1.25x)")
+    print(f"  gradspec generation / generation {median['gradspec generation'] / median['generation']:.3f}x")
+
+
+# -- (2) and (3) the whole suite ---------------------------------------------------------------
+
+def run_suite(report_dir: Path, *extra: str) -> float:
+    command = [sys.executable, "-m", "pytest", str(ROOT / "suites"), "-q", "-p", "no:cacheprovider",
+               "--device=cpu", f"--report-dir={report_dir}", *extra]
+    start = time.perf_counter()
+    subprocess.run(command, cwd=ROOT, env={**os.environ, "CI": "true"}, check=True, capture_output=True)
+    return time.perf_counter() - start
+
+
+def suite_figures(repeats: int) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        serial, parallel = [], []
+        for _ in range(repeats):
+            serial.append(run_suite(Path(folder) / "serial"))
+            parallel.append(run_suite(Path(folder) / "parallel", "-n", "2"))
+        report = json.loads((Path(folder) / "serial" / "torch-cpu.json").read_text())
+    rows = [row for row in report["results"] if row["outcome"] == "pass"]
+    by_area: dict[str, list[dict]] = defaultdict(list)
+    for row in rows:
+        by_area[row["area"]].append(row)
+    print("\nWhole suite, CI profile, torch CPU: examples per second (in the tests themselves)")
+    total_examples, total_time = sum(r["examples"] for r in rows), sum(r["duration"] for r in rows)
+    print(f"  all {len(rows)} specs: {total_examples / total_time:8.0f} examples/s ({total_examples} examples in {total_time:.1f} s)")
+    for area, area_rows in sorted(by_area.items()):
+        examples, seconds = sum(r["examples"] for r in area_rows), sum(r["duration"] for r in area_rows)
+        print(f"  {area:<14} {examples / seconds:8.0f} examples/s  ({len(area_rows)} specs, {seconds:.1f} s)")
+    print("  slowest ten specs:")
+    for row in sorted(rows, key=lambda r: -r["duration"])[:10]:
+        print(f"    {row['duration']:6.2f} s  {row['examples']:4d} examples  {row['id']}")
+    s, p = statistics.median(serial), statistics.median(parallel)
+    print(f"\nFull suite wall time (pytest process included, median of {repeats}): serial {s:.1f} s, -n 2 {p:.1f} s, "
+          f"speed-up {s / p:.2f}x  (goals: serial < 30 s, speed-up >= 1.6x)")
+
+
+# -- (4) collection ----------------------------------------------------------------------------
+
+def collection_figures(repeats: int) -> None:
+    real = statistics.median(_timed(load_specs) for _ in range(repeats))
+    template = (ROOT / "specs/requires_grad/propagation_binary_ops.yaml").read_text()
+    with tempfile.TemporaryDirectory() as folder:
+        area = Path(folder) / "generated"
+        area.mkdir()
+        for index in range(1000):
+            text = template.replace("id: requires_grad.propagation.binary_ops", f"id: generated.spec_{index:04d}")
+            (area / f"spec_{index:04d}.yaml").write_text(text)
+        generated = statistics.median(_timed(lambda: load_specs(folder)) for _ in range(repeats))
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "pytest", str(ROOT / "suites"), "--collect-only", "-q", "-p", "no:cacheprovider",
+                        f"--specs={folder}", "--no-report"], cwd=ROOT, check=True, capture_output=True)
+        pytest_generated = time.perf_counter() - start
+    count = len(load_specs())
+    print(f"\nCollection: load and check the {count} real specs {real:.2f} s; 1,000 generated specs {generated:.2f} s "
+          f"(goal < 2 s); pytest --collect-only of the 1,000 (process start included) {pytest_generated:.2f} s")
+
+
+def _timed(action: Callable[[], Any]) -> float:
+    start = time.perf_counter()
+    action()
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="fewer examples and repetitions")
+    args = parser.parse_args()
+    examples, repeats = (100, 3) if args.quick else (300, 5)
+    print(f"gradspec benchmark: Python {platform.python_version()}, torch {torch.__version__}, "
+          f"{platform.machine()}, {os.cpu_count()} CPUs, {platform.platform()}")
+    compare_one_spec("specs/aliasing/data_inplace_is_untracked.yaml", data_inplace_hand_written, examples, repeats)
+    compare_one_spec("specs/requires_grad/propagation_binary_ops.yaml", binary_ops_hand_written, examples, repeats)
+    collection_figures(3)
+    suite_figures(1 if args.quick else 3)
+
+
+if __name__ == "__main__":
+    main()
