@@ -1,7 +1,8 @@
 """Load spec files: plain YAML, a closed schema, and checked step-language text.
 
 Every problem is a :class:`~gradspec.errors.SpecError` reading ``path:line: key: problem``;
-:func:`load_specs` gathers all of them before raising.
+:func:`load_specs` gathers all of them before raising.  Loading runs no step: it parses and
+checks the text, and builds (without drawing) the Hypothesis strategies of ``given``.
 """
 from __future__ import annotations
 
@@ -12,10 +13,10 @@ from typing import Any, Iterable
 
 from hypothesis.errors import HypothesisException
 
-from gradspec.errors import SpecError, SpecErrors
+from gradspec.errors import SpecError, SpecErrors, StepError
 from gradspec.language.checker import Expression, LanguageError, Program, check_expression, check_program, check_property
 from gradspec.language.steps import STEP_VOCABULARY
-from gradspec.schema import Validator, format_path, load_schema
+from gradspec.schema import SHOWN_CHARS, Validator, format_path, load_schema
 from gradspec.spec import Check, ExpectedError, Source, Spec
 from gradspec.strategies import GIVEN_VOCABULARY, given_strategy, input_strategy
 from gradspec.yamldoc import Document, YamlProblem, read_document
@@ -23,6 +24,11 @@ from gradspec.yamldoc import Document, YamlProblem, read_document
 SPEC_SCHEMA_PATH = Path(__file__).resolve().parent.parent / "specs" / "spec.schema.json"
 DEFAULT_SPECS_DIR = SPEC_SCHEMA_PATH.parent
 MAX_FILE_BYTES = 256 * 1024
+#: Inputs and ``then`` properties one spec may have (each costs time at load and per example).
+MAX_INPUTS = 64
+MAX_PROPERTIES = 100
+#: What building an input's strategy may raise for a spec's own mistake (not a bug of gradspec).
+_STRATEGY_ERRORS = (HypothesisException, StepError, TypeError, ValueError, AttributeError, LookupError, ArithmeticError)
 
 
 @lru_cache(maxsize=1)
@@ -92,11 +98,13 @@ class _SpecBuilder:
         if data is None:
             raise self.error((), "empty document (expected one YAML mapping describing a behaviour)")
         if not isinstance(data, dict):
-            raise self.error((), f"expected a mapping of spec keys but got a {type(data).__name__}")
-        problems = spec_validator().problems(data)
-        if problems:
-            first = problems[0]
+            raise self.error((), f"expected a mapping of spec keys but got {_a(type(data).__name__)}")
+        first = spec_validator().first_problem(data)
+        if first is not None:
             raise self.error(first.path, first.message)
+        for key, limit, what in (("given", MAX_INPUTS, "inputs"), ("then", MAX_PROPERTIES, "properties")):
+            if len(data.get(key, ())) > limit:
+                raise self.error((key,), f"too many {what} ({len(data[key])} > {limit})")
         self._check_area(data["id"])
         given = self._given(data.get("given", {}))
         if self.document.block_styles.get(("steps",)) == ">":
@@ -145,8 +153,9 @@ class _SpecBuilder:
                 strategy = input_strategy(checked[name], earlier=set(checked) - {name})
                 if strategy is not None:
                     strategy.validate()
-            except (HypothesisException, TypeError, ValueError, AttributeError) as error:
-                raise self.error(key, f"cannot draw this input: {error}", self.document.value_lines.get(key)) from None
+            except _STRATEGY_ERRORS as error:
+                problem = " ".join(str(error).split()) or type(error).__name__
+                raise self.error(key, f"cannot draw this input: {problem}", self.document.value_lines.get(key)) from None
         return checked
 
     def _text_line(self, key: tuple[str | int, ...], lineno: int) -> int:
@@ -180,10 +189,10 @@ class _SpecBuilder:
         except LanguageError as error:
             raise self.error(("raises", "at"), error.message) from None
         if not found:
-            raise self.error(("raises", "at"), f"{raises['at']!r} matches no top-level step")
+            raise self.error(("raises", "at"), f"{_shown(raises['at'])} matches no top-level step")
         if len(found) > 1:
             lines = ", ".join(str(self._text_line(("steps",), steps.statements[i].lineno)) for i in found)
-            raise self.error(("raises", "at"), f"{raises['at']!r} matches several steps (lines {lines})")
+            raise self.error(("raises", "at"), f"{_shown(raises['at'])} matches several steps (lines {lines})")
         index = found[0]
         if index != len(steps.statements) - 1:
             raise self.error(("raises", "at"), "steps after the raising step would never run: end the steps there")
@@ -193,7 +202,21 @@ class _SpecBuilder:
                 re.compile(match)
             except re.error as error:
                 raise self.error(("raises", "match"), f"not a regular expression: {error}") from None
+            except RecursionError:
+                raise self.error(("raises", "match"), "not a regular expression: nested too deeply") from None
+            except (OverflowError, ValueError) as error:
+                raise self.error(("raises", "match"), f"not a regular expression: {error}") from None
         return ExpectedError(step=index, step_text=raises["at"], kind=raises["kind"], match=match)
+
+
+def _a(noun: str) -> str:
+    """``noun`` with its indefinite article."""
+    return f"an {noun}" if noun[:1] in "aeiou" else f"a {noun}"
+
+
+def _shown(text: str) -> str:
+    """``text`` quoted for a message, shortened to :data:`SHOWN_CHARS` characters."""
+    return repr(text if len(text) <= SHOWN_CHARS else text[:SHOWN_CHARS] + "...")
 
 
 def format_errors(errors: Iterable[SpecError]) -> str:

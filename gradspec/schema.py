@@ -30,6 +30,10 @@ _PY_TYPES: dict[str, tuple[type, ...]] = {
 
 Path_ = tuple[str | int, ...]
 
+#: Values and keys are shown in messages up to this many characters.
+SHOWN_CHARS = 80
+_PLAIN_KEY = re.compile(r"[^\s.\[\]'\"]+")
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -44,8 +48,19 @@ def format_path(path: Path_) -> str:
     """``('source', 0, 'url')`` -> ``source[0].url``."""
     text = ""
     for part in path:
+        if isinstance(part, str) and not (_PLAIN_KEY.fullmatch(part) and part.isprintable()):
+            part = _shown(part)  # an empty key, or one with spaces, dots, quotes or line breaks
         text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
     return text or "(document)"
+
+
+def _shown(value: Any) -> str:
+    """``repr(value)`` for a message, shortened to :data:`SHOWN_CHARS` characters."""
+    try:
+        text = repr(value)
+    except ValueError:  # an integer with too many digits to print
+        return f"<an integer of {value.bit_length()} bits>"
+    return text if len(text) <= SHOWN_CHARS else text[: SHOWN_CHARS - 3] + "..."
 
 
 def _type_name(value: Any) -> str:
@@ -62,6 +77,10 @@ class Validator:
     def problems(self, value: Any) -> list[Problem]:
         """All problems, first by position; an empty list means the value is valid."""
         return list(self._check(value, self.schema, ()))
+
+    def first_problem(self, value: Any) -> Problem | None:
+        """The first of :meth:`problems`, without looking for the others."""
+        return next(self._check(value, self.schema, ()), None)
 
     def _resolve(self, schema: dict[str, Any]) -> dict[str, Any]:
         """``schema`` with its ``$ref`` (if any) merged under its own keywords."""
@@ -83,22 +102,22 @@ class Validator:
         if "type" in schema:
             types = schema["type"] if isinstance(schema["type"], list) else [schema["type"]]
             if not any(_is_type(value, name) for name in types):
-                yield Problem(path, f"expected {expected} but got {value!r} (type={_type_name(value)})", False)
+                yield Problem(path, f"expected {expected} but got {_shown(value)} (type={_type_name(value)})", False)
                 return
         if "enum" in schema and not any(_json_equal(value, choice) for choice in schema["enum"]):
             choices = ", ".join(str(choice) for choice in schema["enum"])
             hint = _did_you_mean(value, schema["enum"])
-            yield Problem(path, f"{value!r} is not {expected}{hint} (expected one of: {choices})", False)
+            yield Problem(path, f"{_shown(value)} is not {expected}{hint} (expected one of: {choices})", False)
             return
         if "const" in schema and not _json_equal(value, schema["const"]):
-            yield Problem(path, f"expected {schema['const']!r} but got {value!r}", False)
+            yield Problem(path, f"expected {schema['const']!r} but got {_shown(value)}", False)
         if isinstance(value, str):
             yield from self._check_string(value, schema, path, expected)
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             if "minimum" in schema and value < schema["minimum"]:
-                yield Problem(path, f"expected {expected} (at least {schema['minimum']}) but got {value!r}", False)
+                yield Problem(path, f"expected {expected} (at least {schema['minimum']}) but got {_shown(value)}", False)
             if "maximum" in schema and value > schema["maximum"]:
-                yield Problem(path, f"expected {expected} (at most {schema['maximum']}) but got {value!r}", False)
+                yield Problem(path, f"expected {expected} (at most {schema['maximum']}) but got {_shown(value)}", False)
         if isinstance(value, list):
             yield from self._check_array(value, schema, path, expected)
         if isinstance(value, dict):
@@ -107,22 +126,22 @@ class Validator:
             if keyword in schema:
                 yield from self._check_alternatives(value, schema[keyword], path, exactly_one, expected)
         if "not" in schema and not list(self._check(value, schema["not"], path)):
-            yield Problem(path, f"expected {expected} but got {value!r}", False)
+            yield Problem(path, f"expected {expected} but got {_shown(value)}", False)
 
     def _check_string(self, value: str, schema: dict, path: Path_, expected: str) -> Iterator[Problem]:
         if len(value) < schema.get("minLength", 0):
-            yield Problem(path, f"expected {expected} but got an empty or too short string {value!r}", False)
+            yield Problem(path, f"expected {expected} but got an empty or too short string {_shown(value)}", False)
         elif "pattern" in schema and not _pattern(schema["pattern"]).search(value):
-            yield Problem(path, f"{value!r} is not {expected}", False)
+            yield Problem(path, f"{_shown(value)} is not {expected}", False)
 
     def _check_array(self, value: list, schema: dict, path: Path_, expected: str) -> Iterator[Problem]:
         if len(value) < schema.get("minItems", 0):
-            yield Problem(path, f"expected {expected} with at least {schema['minItems']} item(s) but got {value!r}", False)
+            yield Problem(path, f"expected {expected} with at least {schema['minItems']} item(s) but got {_shown(value)}", False)
         if schema.get("uniqueItems"):
             seen: list[Any] = []
             for index, item in enumerate(value):
                 if any(_json_equal(item, other) for other in seen):
-                    yield Problem(path + (index,), f"duplicate item {item!r}")
+                    yield Problem(path + (index,), f"duplicate item {_shown(item)}")
                 seen.append(item)
         if "items" in schema:
             for index, item in enumerate(value):
@@ -134,11 +153,11 @@ class Validator:
         extra = schema.get("additionalProperties", True)
         for key, item in value.items():
             if names and "pattern" in names and not _pattern(names["pattern"]).search(key):
-                yield Problem(path + (key,), f"{key!r} is not a valid name (expected lower_snake_case)")
+                yield Problem(path + (key,), f"{_shown(key)} is not a valid name (expected lower_snake_case)")
                 continue
             if names and "enum" in names and key not in names["enum"]:
                 choices = ", ".join(names["enum"])
-                yield Problem(path + (key,), f"{key!r} is not a valid key{_did_you_mean(key, names['enum'])} (expected one of: {choices})")
+                yield Problem(path + (key,), f"{_shown(key)} is not a valid key{_did_you_mean(key, names['enum'])} (expected one of: {choices})")
                 continue
             if key in properties:
                 yield from self._check(item, properties[key], path + (key,))
@@ -163,7 +182,7 @@ class Validator:
         if isinstance(value, dict) and all(option.get("required") for option in options):
             yield Problem(path, _alternatives_problem(value, options, exactly_one), False)
         else:
-            yield Problem(path, f"expected {expected} but got {value!r}", False)
+            yield Problem(path, f"expected {expected} but got {_shown(value)}", False)
 
 
 def _alternatives_problem(value: dict, options: list[dict], exactly_one: bool) -> str:

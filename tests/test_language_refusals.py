@@ -317,10 +317,10 @@ def run_steps(text: str) -> None:
         interpreter.execute(statement, frame)
 
 
-def test_recursion_through_redefinition_stops() -> None:
-    """A redefined function sees its new self: the call depth limit stops it."""
-    with pytest.raises(StepError, match="recursion is not allowed"):
-        run_steps("def f(a):\n    return a\ndef f(a):\n    return f(a)\ny = f(1)")
+def test_recursion_through_redefinition_is_refused() -> None:
+    """A redefined function would see its new self: refused before anything runs."""
+    error = refusal("def f(a):\n    return a\ndef f(a):\n    return f(a)\ny = f(1)")
+    assert (error.lineno, error.message) == (3, "'f' cannot be rebound: f() uses it, and could then call itself (no recursion)")
 
 
 def test_recursion_through_self_application_stops() -> None:

@@ -4,13 +4,20 @@ Everything is decided here, before any spec runs: which statements and expressio
 which names are bound, which attributes may be read or set, which methods may be called and
 with how many arguments.  A spec can therefore never import, reach a dunder, call ``eval``,
 recurse, or allocate without bound.
+
+What only a run can know is bounded when the steps run (the interpreter's call depth, loop
+iterations, powers and repetitions); what constants already show is refused here: a huge
+exponent or integer, a creation call whose constant sizes ask for more than
+:data:`MAX_ELEMENTS` elements, a name rebound after a function uses it (recursion through
+names).
 """
 from __future__ import annotations
 
 import ast
 import difflib
+import warnings
 from dataclasses import dataclass
-from typing import Iterable
+from typing import Any, Iterable, Iterator
 
 from gradspec.language.functions import Function, Vocabulary
 
@@ -19,6 +26,9 @@ MAX_STATEMENTS = 400
 MAX_DEPTH = 100
 MAX_EXPONENT = 64
 MAX_INT = 2**63
+#: Elements one creation call with constant sizes may ask for (a shape, a layer's weights).
+MAX_ELEMENTS = 2**24
+TOO_DEEP = f"nested too deeply (more than {MAX_DEPTH} levels)"
 
 _BINARY_OPS = (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.FloorDiv, ast.Mod, ast.Pow, ast.MatMult)
 _UNARY_OPS = (ast.USub, ast.UAdd, ast.Not)
@@ -45,9 +55,12 @@ class Program:
     def statements_like(self, text: str) -> list[int]:
         """The indices of the top-level statements whose code is ``text`` (layout aside)."""
         try:
-            wanted = ast.unparse(ast.parse(text.strip(), mode="exec"))
-        except SyntaxError as error:
-            raise LanguageError(1, f"{text!r} is not a statement ({error.msg})") from None
+            wanted = ast.unparse(_parse(text.strip(), "exec"))
+        except LanguageError as error:
+            problem = error.message.removeprefix("syntax error: ")
+            raise LanguageError(1, f"{_excerpt(text)} is not a statement ({problem})") from None
+        except RecursionError:
+            raise LanguageError(1, f"{_excerpt(text)} is not a statement ({TOO_DEEP})") from None
         return [i for i, stmt in enumerate(self.statements) if ast.unparse(stmt) == wanted]
 
 
@@ -100,12 +113,16 @@ def _parse(source: str, mode: str) -> ast.AST:
     # then allowed and line numbers stay those of the text.
     text = f"({source}\n)" if mode == "eval" else source
     try:
-        return ast.parse(text, mode=mode)
+        with warnings.catch_warnings():  # e.g. "invalid decimal literal" for '1if': not the spec's problem
+            warnings.simplefilter("ignore")
+            return ast.parse(text, mode=mode)
     except SyntaxError as error:
         lines = source.count("\n") + 1
         raise LanguageError(min(error.lineno or 1, lines), f"syntax error: {error.msg}") from None
-    except (ValueError, RecursionError, MemoryError) as error:
-        raise LanguageError(1, f"cannot parse: {type(error).__name__}") from None
+    except (RecursionError, MemoryError):  # the parser's own stack: far deeper than MAX_DEPTH
+        raise LanguageError(1, TOO_DEEP) from None
+    except ValueError as error:  # e.g. a lone surrogate, which cannot be encoded
+        raise LanguageError(1, f"cannot parse: {error}") from None
 
 
 class _Checker:
@@ -113,6 +130,8 @@ class _Checker:
         self.vocabulary = vocabulary
         self.scopes: list[set[str]] = [bound]
         self.arities: list[dict[str, int]] = [{}]  # step functions bound in each scope
+        self.used: list[dict[str, str]] = [{}]  # names of each scope a step function uses -> that function
+        self.functions: list[tuple[str, int]] = []  # functions being checked: (name, index of their scope)
         self.function_depth = 0
 
     # -- scopes ---------------------------------------------------------------------------
@@ -122,10 +141,29 @@ class _Checker:
     def _push(self, names: set[str]) -> None:
         self.scopes.append(names)
         self.arities.append({})
+        self.used.append({})
 
     def _pop(self) -> None:
         self.scopes.pop()
         self.arities.pop()
+        self.used.pop()
+
+    def _note_use(self, name: str) -> None:
+        """Remember that the function being checked uses ``name`` from an enclosing scope: those
+        scopes may no longer rebind it (the function could otherwise end up calling itself)."""
+        if not self.functions:
+            return
+        function, own_scope = self.functions[-1]
+        found = next((index for index in reversed(range(len(self.scopes))) if name in self.scopes[index]), None)
+        if found is not None and found < own_scope:
+            for index in range(found, own_scope):
+                self.used[index].setdefault(name, function)
+
+    def _check_rebinding(self, name: str, lineno: int) -> None:
+        function = self.used[-1].get(name)
+        if function is not None:
+            raise LanguageError(lineno, f"'{name}' cannot be rebound: {function}() uses it, "
+                                        "and could then call itself (no recursion)")
 
     def _arity(self, name: str) -> int | None:
         for scope, arities in zip(reversed(self.scopes), reversed(self.arities)):
@@ -138,6 +176,7 @@ class _Checker:
             self._check_name(target)
             if target.id in self.vocabulary.names():
                 raise LanguageError(target.lineno, f"cannot assign to the built-in name '{target.id}'")
+            self._check_rebinding(target.id, target.lineno)
             self.scopes[-1].add(target.id)
             self.arities[-1].pop(target.id, None)
         elif isinstance(target, (ast.Tuple, ast.List)):
@@ -170,7 +209,7 @@ class _Checker:
     # -- statements -----------------------------------------------------------------------
     def statement(self, node: ast.stmt, depth: int) -> None:
         if depth > MAX_DEPTH:
-            raise LanguageError(node.lineno, f"nested too deeply (more than {MAX_DEPTH} levels)")
+            raise LanguageError(node.lineno, TOO_DEEP)
         if isinstance(node, ast.Expr):
             self.expression(node.value, depth + 1)
         elif isinstance(node, ast.Assign):
@@ -190,6 +229,10 @@ class _Checker:
             self.expression(node.iter, depth + 1)
             self._bind(node.target, depth + 1)
             self._block(node.body, depth)
+            # The body runs again: a name it binds before a function it defines uses that name
+            # is rebound after the function exists.
+            for name, lineno in _bindings(node.body):
+                self._check_rebinding(name, lineno)
         elif isinstance(node, ast.If):
             self.expression(node.test, depth + 1)
             self._block(node.body, depth)
@@ -221,22 +264,26 @@ class _Checker:
             raise LanguageError(node.lineno, f"cannot define a function named '{node.name}'")
         for decorator in node.decorator_list:
             self.expression(decorator, depth + 1)
-        # The function's own name is bound only after its body, so its body cannot call it;
-        # the interpreter also bounds the call depth (a function passed to itself).
+        # The function's own name is bound only after its body, so its body cannot call it, and
+        # names its body uses cannot be rebound (to it) later; the interpreter also bounds the
+        # call depth (a function passed to itself, or stored in a list it reads).
         self._push({arg.arg for arg in arguments.args})
+        self.functions.append((node.name, len(self.scopes) - 1))
         self.function_depth += 1
         try:
             self._block(node.body, depth)
         finally:
             self.function_depth -= 1
+            self.functions.pop()
             self._pop()
+        self._check_rebinding(node.name, node.lineno)
         self.scopes[-1].add(node.name)
         self.arities[-1][node.name] = len(arguments.args)
 
     # -- expressions ----------------------------------------------------------------------
     def expression(self, node: ast.expr, depth: int) -> None:
         if depth > MAX_DEPTH:
-            raise LanguageError(getattr(node, "lineno", 1), f"nested too deeply (more than {MAX_DEPTH} levels)")
+            raise LanguageError(getattr(node, "lineno", 1), TOO_DEEP)
         handler = getattr(self, f"_expr_{type(node).__name__}", None)
         if handler is None:
             raise LanguageError(getattr(node, "lineno", 1), f"{_describe(node)} is not allowed")
@@ -248,7 +295,7 @@ class _Checker:
             return
         if isinstance(value, int):
             if abs(value) > MAX_INT:
-                raise LanguageError(node.lineno, f"integer constant too large ({abs(value)} > 2**63)")
+                raise LanguageError(node.lineno, f"integer constant too large ({_shown_int(abs(value))} > 2**63)")
             return
         raise LanguageError(node.lineno, f"constant {value!r} of type {type(value).__name__} is not allowed")
 
@@ -259,6 +306,7 @@ class _Checker:
             close = difflib.get_close_matches(node.id, sorted(known), n=1, cutoff=0.8)
             hint = f" (did you mean '{close[0]}'?)" if close else ""
             raise LanguageError(node.lineno, f"undefined name '{node.id}'{hint}")
+        self._note_use(node.id)
 
     def _expr_Attribute(self, node: ast.Attribute, depth: int) -> None:
         self._check_attribute_name(node)
@@ -279,6 +327,8 @@ class _Checker:
                 raise LanguageError(node.lineno, "**arguments are not allowed")
             self.expression(keyword.value, depth)
         func = node.func
+        if isinstance(func, ast.Constant):
+            raise LanguageError(node.lineno, f"{_excerpt(func.value)} is not callable")
         if isinstance(func, ast.Attribute):
             self.expression(func.value, depth)
             self._check_attribute_name(func)
@@ -302,6 +352,7 @@ class _Checker:
         if function is None:
             raise LanguageError(node.lineno, f"'{func.id}' is not callable")
         self._check_arity(function, node, f"{func.id}()")
+        self._check_size(function, node, f"{func.id}()")
 
     @staticmethod
     def _check_arity(function: Function, node: ast.Call, label: str) -> None:
@@ -312,15 +363,26 @@ class _Checker:
         except TypeError as error:
             raise LanguageError(node.lineno, f"{label}: {error} (signature: {function.name}{function.signature})") from None
 
+    @staticmethod
+    def _check_size(function: Function, node: ast.Call, label: str) -> None:
+        """Refuse a creation call whose constant sizes ask for more than MAX_ELEMENTS elements
+        (sizes only known when the steps run are the adapter's and the interpreter's to bound)."""
+        arguments = function.signature.bind(*node.args, **{keyword.arg: keyword.value for keyword in node.keywords})
+        arguments.apply_defaults()
+        elements = _elements({name: _folded(value) for name, value in arguments.arguments.items()})
+        if elements is not None and elements > MAX_ELEMENTS:
+            count = str(int(elements)) if elements <= MAX_INT else "more than 2**63"
+            raise LanguageError(node.lineno, f"{label}: asks for {count} elements (more than {MAX_ELEMENTS})")
+
     def _expr_BinOp(self, node: ast.BinOp, depth: int) -> None:
         if not isinstance(node.op, _BINARY_OPS):
             raise LanguageError(node.lineno, f"operator {type(node.op).__name__} is not allowed")
+        self.expression(node.left, depth)
+        self.expression(node.right, depth)
         if isinstance(node.op, ast.Pow):
             exponent = _constant_number(node.right)
             if exponent is not None and exponent > MAX_EXPONENT:
-                raise LanguageError(node.lineno, f"exponent too large ({ast.unparse(node.right)} > {MAX_EXPONENT})")
-        self.expression(node.left, depth)
-        self.expression(node.right, depth)
+                raise LanguageError(node.lineno, f"exponent too large ({_code(node.right)} > {MAX_EXPONENT})")
 
     def _expr_UnaryOp(self, node: ast.UnaryOp, depth: int) -> None:
         if not isinstance(node.op, _UNARY_OPS):
@@ -355,6 +417,9 @@ class _Checker:
         elif isinstance(node, ast.Tuple):
             for element in node.elts:
                 self._slice(element, depth)
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+            raise LanguageError(node.lineno, f"indexing with a string ({_excerpt(node.value)}) is not allowed "
+                                             "(lists, tuples and tensors take integers and slices)")
         else:
             self.expression(node, depth)
 
@@ -409,6 +474,98 @@ def _constant_number(node: ast.expr) -> float | None:
         except (ArithmeticError, ValueError):
             return None
     return None
+
+
+_UNKNOWN: Any = object()
+
+
+def _folded(value: Any) -> Any:
+    """A call argument as a constant: a number or a tuple of numbers, else ``_UNKNOWN``;
+    a default (not a node) is already a value."""
+    if isinstance(value, (ast.Tuple, ast.List)):
+        items = tuple(_folded(element) for element in value.elts)
+        return _UNKNOWN if any(item is _UNKNOWN for item in items) else items
+    if isinstance(value, ast.AST):
+        number = _constant_number(value)
+        return _UNKNOWN if number is None else number
+    return value
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _product(numbers: Iterable[Any]) -> float | None:
+    result: float = 1
+    for number in numbers:
+        if not _is_number(number):
+            return None
+        result *= number
+    return result
+
+
+def _elements(arguments: dict[str, Any]) -> float | None:
+    """The number of elements a creation call asks for, read from its constant size arguments
+    by their names (``shape``; ``max_side ** max_dims`` without a shape; a layer's
+    ``in_features * out_features``, ``features`` or ``widths``); ``None`` when unknown."""
+    shape = arguments.get("shape", _UNKNOWN)
+    if isinstance(shape, tuple):
+        return _product(shape)
+    if shape is None and _is_number(arguments.get("max_side")) and _is_number(arguments.get("max_dims")):
+        side, dims = arguments["max_side"], arguments["max_dims"]
+        return float("inf") if dims > MAX_EXPONENT else _product([side] * max(int(dims), 0))
+    if "in_features" in arguments:
+        return _product([arguments["in_features"], arguments.get("out_features")])
+    if _is_number(arguments.get("features")):
+        return arguments["features"]
+    widths = arguments.get("widths")
+    if isinstance(widths, tuple):
+        products = [_product(pair) for pair in zip(widths, widths[1:])]
+        return None if None in products else sum(products)  # type: ignore[arg-type]
+    return None
+
+
+def _bindings(body: list[ast.stmt]) -> Iterator[tuple[str, int]]:
+    """The names statements bind in their own scope (not inside the functions they define),
+    with their lines; ``x[i] = ...`` and ``x.grad = ...`` bind no name."""
+    for statement in body:
+        targets: list[ast.expr] = []
+        if isinstance(statement, ast.Assign):
+            targets = statement.targets
+        elif isinstance(statement, ast.For):
+            targets = [statement.target]
+        elif isinstance(statement, ast.With):
+            targets = [item.optional_vars for item in statement.items if item.optional_vars is not None]
+        elif isinstance(statement, ast.FunctionDef):
+            yield statement.name, statement.lineno
+        for target in targets:
+            for node in ast.walk(target):
+                if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+                    yield node.id, node.lineno
+        if isinstance(statement, (ast.For, ast.With, ast.If)):
+            yield from _bindings(statement.body)
+            yield from _bindings(getattr(statement, "orelse", []))
+
+
+def _shown_int(value: int) -> str:
+    """An integer for a message: its digits, or its size when they would be too many."""
+    return str(value) if value.bit_length() <= 256 else f"a {value.bit_length()}-bit number"
+
+
+def _code(node: ast.AST, limit: int = 40) -> str:
+    """The code of ``node`` for a message, shortened to ``limit`` characters."""
+    try:
+        text = ast.unparse(node)
+    except (ValueError, RecursionError):  # an integer too long to print, a tree too deep
+        return "..."
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _excerpt(value: Any, limit: int = 60) -> str:
+    """``value`` quoted for a message, shortened to ``limit`` characters."""
+    if isinstance(value, str) and len(value) > limit:
+        value = value[:limit] + "..."
+    return _code(ast.Constant(value), limit + 10)
 
 
 def _describe(node: ast.AST) -> str:
