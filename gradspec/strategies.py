@@ -78,7 +78,13 @@ def _elements(dtype: DType, min_value: float, max_value: float) -> st.SearchStra
     raise ValueError(f"no elements for dtype {dtype}")
 
 
+#: Drawn shapes stay small: a conformance property needs no large tensors.
+MAX_DRAWN_DIMS, MAX_DRAWN_SIDE = 8, 64
+
+
 def _shapes(min_dims: int, max_dims: int, min_side: int, max_side: int) -> st.SearchStrategy[tuple[int, ...]]:
+    if max_dims > MAX_DRAWN_DIMS or max_side > MAX_DRAWN_SIDE:
+        raise ValueError(f"drawn shapes are bounded: max_dims <= {MAX_DRAWN_DIMS}, max_side <= {MAX_DRAWN_SIDE}")
     return hnp.array_shapes(min_dims=min_dims, max_dims=max_dims, min_side=min_side, max_side=max_side)
 
 

@@ -120,3 +120,14 @@ def test_views_alias_their_base() -> None:
 def test_loops_and_comprehensions_share_one_iteration_budget() -> None:
     with pytest.raises(StepError, match="loop iterations"):
         run("n = 0\nfor i in range(10000):\n    ys = [j for j in range(20)]")
+
+
+@pytest.mark.parametrize("text", [
+    "n = 10 ** 9\nz = zeros((n,))",
+    "n = 2 ** 13\nlayer = linear(n, n)",
+    "widths = [1, 10 ** 5, 10 ** 5]\nmodel = mlp(widths)",
+    "n = 10 ** 8\nt = tensor([0.0], shape=(n,))",
+])
+def test_sizes_computed_at_run_time_are_bounded(text: str) -> None:
+    with pytest.raises(StepError, match="elements"):
+        run(text)

@@ -12,6 +12,7 @@ import numpy as np
 
 from gradspec import reference as numpy_reference
 from gradspec.errors import AdapterError, BackendError, SpecFailure, StepError
+from gradspec.language.checker import MAX_ELEMENTS
 from gradspec.language.functions import ContextValue, Function, Registry, Vocabulary
 from gradspec.language.interpreter import RunContext
 from gradspec.values import DTYPES, OMITTED, DType, dtype_of
@@ -33,12 +34,22 @@ methods = Registry(skip=2)
 # -- creation -----------------------------------------------------------------------------
 
 
+def _bounded(*sizes: Any) -> None:
+    """Refuse, at run time, sizes computed by the steps that ask for too many elements."""
+    count = 1
+    for size in sizes:
+        count *= int(size)
+    if count > MAX_ELEMENTS:
+        raise StepError(f"asks for {count} elements (more than {MAX_ELEMENTS})")
+
+
 def _as_array(data: Any, dtype: DType | None, shape: Any) -> np.ndarray:
     if isinstance(data, np.ndarray):
         array = data.astype(dtype.numpy) if dtype is not None else data
     else:
         array = np.array(data, dtype=dtype.numpy if dtype is not None else None)
     if shape is not None:
+        _bounded(*shape)
         array = array.reshape(tuple(shape))
     return array
 
@@ -82,6 +93,7 @@ def as_tensor(ctx: RunContext, data: Any) -> Any:
 
 def _factory(name: str) -> None:
     def create(ctx: RunContext, shape: Any, dtype: DType = DTYPES["float32"], requires_grad: Any = OMITTED) -> Any:
+        _bounded(*shape)
         return ctx.adapter.create(name, tuple(shape), dtype, requires_grad=requires_grad, device=ctx.device)
 
     def create_like(ctx: RunContext, other: Any) -> Any:
@@ -244,6 +256,7 @@ def _call(ctx: RunContext, function: Any, args: tuple[Any, ...]) -> Any:
 
 @functions.register()
 def linear(ctx: RunContext, in_features: int, out_features: int, bias: bool = True) -> Any:
+    _bounded(in_features, out_features)
     return ctx.adapter.linear(in_features, out_features, bias=bias, device=ctx.device)
 
 
@@ -257,6 +270,8 @@ def mlp(ctx: RunContext, widths: list[int]) -> Any:
     """A sequential model of linear layers ``widths[0] -> widths[1] -> ...``."""
     if len(widths) < 2:
         raise StepError(f"mlp() needs at least two widths, got {widths!r}")
+    for a, b in zip(widths, widths[1:]):
+        _bounded(a, b)
     layers = [ctx.adapter.linear(a, b, bias=True, device=ctx.device) for a, b in zip(widths, widths[1:])]
     return ctx.adapter.sequential(layers)
 
@@ -273,6 +288,7 @@ def dropout(ctx: RunContext, p: float) -> Any:
 
 @functions.register()
 def batch_norm(ctx: RunContext, features: int) -> Any:
+    _bounded(features)
     return ctx.adapter.batch_norm(features, device=ctx.device)
 
 
