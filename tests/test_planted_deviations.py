@@ -5,17 +5,20 @@ listed for it, and every spec that runs on the CPU is listed for at least one de
 """
 from __future__ import annotations
 
-import pytest
-from hypothesis import HealthCheck, Phase, settings
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
 
+import pytest
+
+from adapters.torch_adapter import TorchAdapter
 from gradspec.loader import load_specs
 from gradspec.runner import Case, check_case
-from tests.planted import CAUGHT_BY
+from tests.conftest import ROOT
+from tests.planted import CAUGHT_BY, SEARCH, table
 
 SPECS = {spec.id: spec for spec in load_specs()}
-SEARCH = settings(max_examples=200, derandomize=True, database=None, deadline=None,
-                  phases=[Phase.explicit, Phase.generate], report_multiple_bugs=False,
-                  suppress_health_check=[HealthCheck.too_slow])
 
 PAIRS = [(deviation, spec_id) for deviation, spec_ids in CAUGHT_BY.items() for spec_id in sorted(spec_ids)]
 
@@ -31,3 +34,73 @@ def test_every_spec_running_on_cpu_catches_some_deviation() -> None:
     cpu_specs = {spec_id for spec_id, spec in SPECS.items() if spec.devices is None or "cpu" in spec.devices}
     assert cpu_specs - caught == set()
     assert caught - set(SPECS) == set(), "CAUGHT_BY names specs that do not exist"
+
+
+# -- the mutation table (python -m tests.planted) ---------------------------------------------
+
+DEVIATIONS = table.deviations()
+
+
+def test_every_area_has_at_least_two_deviations() -> None:
+    per_area = Counter(deviation.area for deviation in DEVIATIONS)
+    areas = {spec_id.split(".")[0] for spec_id in SPECS}
+    assert {area: per_area[area] for area in areas if per_area[area] < 2} == {}
+    assert set(per_area) <= areas, "a deviation's area is no spec area"
+
+
+def test_every_kind_of_deviation_appears() -> None:
+    # table.deviations() refuses a deviation without a known deviation_kind
+    assert {deviation.kind for deviation in DEVIATIONS} == set(table.KINDS)
+
+
+def test_every_deviation_class_says_its_own_kind() -> None:
+    assert [deviation.name for deviation in DEVIATIONS if "deviation_kind" not in vars(deviation.cls)] == []
+
+
+@pytest.mark.parametrize("spec_id", ["requires_grad.propagation.binary_ops", "tolist.nesting_matches_ndim",
+                                     "grad.correctness.matmul"])
+def test_the_tables_replay_gives_check_cases_verdicts(spec_id: str) -> None:
+    """The table searches each spec once on PyTorch and replays the examples for each deviation;
+    that must give what check_case gives: the same outcome after the same number of examples."""
+    checked = table.check_spec(spec_id, [deviation.cls for deviation in DEVIATIONS])
+    assert checked.reference == "pass"
+    by_key = {deviation.key: deviation for deviation in DEVIATIONS}
+    failing = [key for key, outcome in checked.outcomes.items() if outcome.outcome != "pass"]
+    reached = [key for key, outcome in checked.outcomes.items() if outcome.outcome == "pass" and outcome.ran]
+    unreached = [key for key, outcome in checked.outcomes.items() if not outcome.ran]
+    assert failing and reached and unreached
+    for key in failing + reached[:2] + unreached[:1]:
+        case = Case(SPECS[spec_id], by_key[key].cls(), "cpu", "cpu")
+        verdict = check_case(case, SEARCH)
+        replayed = checked.outcomes[key]
+        assert (verdict.outcome, case.examples) == (replayed.outcome, replayed.examples), key
+
+
+class _NotADeviation(TorchAdapter):
+    """Behaves exactly as PyTorch: nothing can catch it."""
+
+    deviation_kind = "missing"
+
+
+def test_the_table_reports_an_uncaught_deviation_and_fails(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    caught_by = {_NotADeviation: {"tolist.matches_numpy"}, **{d: s for d, s in CAUGHT_BY.items() if d.__name__ == "TolistFlattens"}}
+    markdown = tmp_path / "mutations.md"
+    status = table.main(["--area=tolist", "--scope=area", "--workers=1", f"--markdown={markdown}"], caught_by=caught_by)
+    out = capsys.readouterr().out
+    assert status == 1
+    assert "Mutation score: 1/2 deviations caught (50.0%)" in out
+    assert "Uncaught deviations (gaps in the specs): _NotADeviation" in out
+    text = markdown.read_text()
+    assert "**Mutation score: 1/2 deviations caught (50.0%).**" in text and "- _NotADeviation" in text
+
+
+def test_the_command_prints_the_table_and_writes_markdown(tmp_path: Path) -> None:
+    markdown = tmp_path / "mutations.md"
+    result = subprocess.run([sys.executable, "-m", "tests.planted", "--area=tolist", "--scope=area", f"--markdown={markdown}"],
+                            cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Mutation score: 3/3 deviations caught (100.0%)" in result.stdout
+    assert "TolistFlattens" in markdown.read_text()
+    unknown = subprocess.run([sys.executable, "-m", "tests.planted", "--deviation=NoSuchDeviation"],
+                             cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert unknown.returncode == 2 and "NoSuchDeviation" in unknown.stderr

@@ -15,6 +15,8 @@ class DetachedAliasBypassesVersionCounter(TorchAdapter):
     """An in-place change made through a detach() alias is not counted on the shared version
     counter (as if it went through .data), so the correctness check misses it."""
 
+    deviation_kind = "missing"
+
     def detach(self, tensor: Any) -> Any:
         result = tensor.detach()
         result._gradspec_detached = True
@@ -30,6 +32,8 @@ class DetachedAliasBypassesVersionCounter(TorchAdapter):
 class DataSharesVersionCounter(TorchAdapter):
     """.data is the same as .detach(): changes through it are tracked, and backward raises."""
 
+    deviation_kind = "leaking"
+
     def data(self, tensor: Any) -> Any:
         return tensor.detach()
 
@@ -37,12 +41,16 @@ class DataSharesVersionCounter(TorchAdapter):
 class DetachInPlaceReturnsACopy(TorchAdapter):
     """detach_() returns a detached alias and leaves the tensor itself attached."""
 
+    deviation_kind = "missing"
+
     def detach_(self, tensor: Any) -> Any:
         return tensor.detach()
 
 
 class DetachInPlaceOfViewAllowed(TorchAdapter):
     """detach_() of a view detaches the view alone instead of raising."""
+
+    deviation_kind = "missing"
 
     def detach_(self, tensor: Any) -> Any:
         if tensor._is_view():
@@ -53,6 +61,8 @@ class DetachInPlaceOfViewAllowed(TorchAdapter):
 class VersionCounterPerAlias(TorchAdapter):
     """Every tensor object counts only the in-place changes made through itself: views and
     detach() aliases do not share one counter."""
+
+    deviation_kind = "missing"
 
     @staticmethod
     def _count(tensor: Any) -> None:
@@ -75,12 +85,16 @@ class SetitemBypassesVersionCounter(TorchAdapter):
     """An indexed assignment t[i] = v writes the values without autograd knowing: no version
     bump, and no check on leaves that require grad."""
 
+    deviation_kind = "missing"
+
     def setitem(self, obj: Any, index: Any, value: Any) -> None:
         obj.data[index] = value
 
 
 class SliceIsACopy(TorchAdapter):
     """Indexing with slices returns a copy, not a view of the tensor."""
+
+    deviation_kind = "inverted"
 
     def getitem(self, obj: Any, index: Any) -> Any:
         result = super().getitem(obj, index)
@@ -94,6 +108,8 @@ class InplaceCorrectnessUnchecked(TorchAdapter):
     """In-place operations are recorded by autograd but never bump the version counter, so a
     value saved for backward can be overwritten and the gradient is silently wrong."""
 
+    deviation_kind = "missing"
+
     def inplace(self, name: str, tensor: Any, *args: Any) -> Any:
         before = tensor._version
         result = super().inplace(name, tensor, *args)
@@ -103,6 +119,8 @@ class InplaceCorrectnessUnchecked(TorchAdapter):
 
 class InplaceErrorWithoutVersions(TorchAdapter):
     """The in-place correctness error names no versions."""
+
+    deviation_kind = "missing"
 
     def backward(self, tensor: Any, **kwargs: Any) -> None:
         try:
@@ -116,6 +134,8 @@ class InplaceErrorWithoutVersions(TorchAdapter):
 class LeafInplaceAllowed(TorchAdapter):
     """An in-place operation on a leaf that requires grad is done silently, as under no_grad."""
 
+    deviation_kind = "missing"
+
     def inplace(self, name: str, tensor: Any, *args: Any) -> Any:
         if tensor.is_leaf and tensor.requires_grad and self.torch.is_grad_enabled():
             with self.torch.no_grad():
@@ -126,6 +146,8 @@ class LeafInplaceAllowed(TorchAdapter):
 class ViewOfLeafReportsLeafError(TorchAdapter):
     """An in-place operation through a view of a leaf that requires grad raises the error for
     the leaf itself, not the view-specific one."""
+
+    deviation_kind = "leaking"
 
     @staticmethod
     def _as_leaf_error(error: RuntimeError) -> RuntimeError:
@@ -149,6 +171,8 @@ class ViewOfLeafReportsLeafError(TorchAdapter):
 class ViewInplaceNotRecordedOnBase(TorchAdapter):
     """An in-place operation through a view of a non-leaf changes the values but is not
     recorded in the base's history, so its gradient is left out."""
+
+    deviation_kind = "missing"
 
     def inplace(self, name: str, tensor: Any, *args: Any) -> Any:
         base = tensor._base

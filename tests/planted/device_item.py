@@ -16,6 +16,8 @@ from gradspec.values import DType
 class DeviceStringsCarryAnIndex(TorchAdapter):
     """A CPU tensor reports its device as 'cpu:0' (the index torch.device('cpu', 0) has)."""
 
+    deviation_kind = "leaking"
+
     def device(self, tensor: Any) -> str:
         name = super().device(tensor)
         return "cpu:0" if name == "cpu" else name
@@ -23,6 +25,8 @@ class DeviceStringsCarryAnIndex(TorchAdapter):
 
 class SameDtypeConversionCopies(TorchAdapter):
     """.to(dtype) copies even when the tensor already has that dtype."""
+
+    deviation_kind = "missing"
 
     def to(self, obj: Any, target: Any) -> Any:
         result = super().to(obj, target)
@@ -32,6 +36,8 @@ class SameDtypeConversionCopies(TorchAdapter):
 class SameWidthConversionReinterprets(TorchAdapter):
     """.to(dtype) between dtypes of the same width returns a bit-reinterpreting view of the
     source (like Tensor.view(dtype)) instead of a new tensor."""
+
+    deviation_kind = "partial"
 
     def to(self, obj: Any, target: Any) -> Any:
         if isinstance(target, DType) and self.is_tensor(obj) and obj.dtype != self._dtype(target) \
@@ -43,6 +49,8 @@ class SameWidthConversionReinterprets(TorchAdapter):
 class DtypeConversionDropsTheGraph(TorchAdapter):
     """.to(dtype) of a tensor that requires grad returns a result outside the graph."""
 
+    deviation_kind = "missing"
+
     def to(self, obj: Any, target: Any) -> Any:
         result = super().to(obj, target)
         return result.detach() if isinstance(target, DType) and self.is_tensor(result) and result is not obj else result
@@ -51,6 +59,8 @@ class DtypeConversionDropsTheGraph(TorchAdapter):
 class ModuleConversionReplacesParameters(TorchAdapter):
     """Module.to() swaps in new Parameter objects (torch's own opt-in
     torch.__future__.set_overwrite_module_params_on_conversion(True) behaviour)."""
+
+    deviation_kind = "inverted"
 
     def to(self, obj: Any, target: Any) -> Any:
         if not isinstance(obj, self.nn.Module):
@@ -67,6 +77,8 @@ class ModuleConversionReplacesParameters(TorchAdapter):
 class CudaMoveSilentlyStaysOnCpu(TorchAdapter):
     """.to('cuda') on a machine without CUDA returns the tensor unchanged instead of raising."""
 
+    deviation_kind = "missing"
+
     def to(self, obj: Any, target: Any) -> Any:
         if isinstance(target, str) and target.startswith("cuda") and not self.torch.cuda.is_available():
             return obj
@@ -79,6 +91,8 @@ class CudaMoveSilentlyStaysOnCpu(TorchAdapter):
 class ItemBoolIsInt(TorchAdapter):
     """item() of a bool tensor returns 0 or 1."""
 
+    deviation_kind = "partial"
+
     def item(self, tensor: Any) -> Any:
         value = tensor.item()
         return int(value) if type(value) is bool else value
@@ -86,6 +100,8 @@ class ItemBoolIsInt(TorchAdapter):
 
 class ItemIntegersGoThroughFloat(TorchAdapter):
     """item() of an integer tensor goes through a double, losing large int64 values."""
+
+    deviation_kind = "partial"
 
     def item(self, tensor: Any) -> Any:
         value = tensor.item()
@@ -95,12 +111,16 @@ class ItemIntegersGoThroughFloat(TorchAdapter):
 class ItemOfEmptyIsNan(TorchAdapter):
     """item() of a tensor with no element returns nan instead of raising."""
 
+    deviation_kind = "partial"
+
     def item(self, tensor: Any) -> Any:
         return float("nan") if tensor.numel() == 0 else tensor.item()
 
 
 class ItemHalfIsNumpyScalar(TorchAdapter):
     """item() of a float16 tensor returns a NumPy float16 scalar instead of a Python float."""
+
+    deviation_kind = "partial"
 
     def item(self, tensor: Any) -> Any:
         value = tensor.item()
@@ -110,6 +130,8 @@ class ItemHalfIsNumpyScalar(TorchAdapter):
 class ItemComplexDropsImaginary(TorchAdapter):
     """item() of a complex tensor returns its real part as a float."""
 
+    deviation_kind = "partial"
+
     def item(self, tensor: Any) -> Any:
         value = tensor.item()
         return value.real if isinstance(value, complex) else value
@@ -117,6 +139,8 @@ class ItemComplexDropsImaginary(TorchAdapter):
 
 class ItemStaysInTheGraph(TorchAdapter):
     """item() returns a 0-d tensor that is still part of the graph, not a Python number."""
+
+    deviation_kind = "leaking"
 
     def item(self, tensor: Any) -> Any:
         if tensor.numel() != 1:
@@ -126,6 +150,8 @@ class ItemStaysInTheGraph(TorchAdapter):
 
 class TolistGoesThroughNumpy(TorchAdapter):
     """tolist() is implemented as numpy().tolist(), so it refuses tensors that require grad."""
+
+    deviation_kind = "leaking"
 
     def tolist(self, tensor: Any) -> Any:
         return tensor.cpu().numpy().tolist()
@@ -137,12 +163,16 @@ class TolistGoesThroughNumpy(TorchAdapter):
 class TolistFlattens(TorchAdapter):
     """tolist() of a tensor of two or more dimensions returns a flat list."""
 
+    deviation_kind = "partial"
+
     def tolist(self, tensor: Any) -> Any:
         return tensor.reshape(-1).tolist() if tensor.dim() > 1 else tensor.tolist()
 
 
 class TolistBoolsAsInts(TorchAdapter):
     """tolist() of a bool tensor gives 0 and 1."""
+
+    deviation_kind = "partial"
 
     def tolist(self, tensor: Any) -> Any:
         return tensor.to(self.torch.int64).tolist() if tensor.dtype == self.torch.bool else tensor.tolist()

@@ -39,6 +39,8 @@ def _targets(tensor: Any, inputs: Any) -> list[Any]:
 class BackwardOverwritesGrad(TorchAdapter):
     """backward() replaces .grad with the new gradient instead of adding into it."""
 
+    deviation_kind = "inverted"
+
     def backward(self, tensor: Any, *, gradient: Any, retain_graph: Any, inputs: Any = None, create_graph: bool = False) -> None:
         for leaf in _targets(tensor, inputs):
             leaf.grad = None
@@ -47,6 +49,8 @@ class BackwardOverwritesGrad(TorchAdapter):
 
 class GradAccumulatesOutOfPlace(TorchAdapter):
     """backward() sums into a new .grad tensor: a .grad read earlier does not see later sums."""
+
+    deviation_kind = "inverted"
 
     def backward(self, tensor: Any, *, gradient: Any, retain_graph: Any, inputs: Any = None, create_graph: bool = False) -> None:
         earlier = {}
@@ -62,12 +66,16 @@ class GradAccumulatesOutOfPlace(TorchAdapter):
 class ZeroGradFillsZeros(TorchAdapter):
     """zero_grad() fills gradients with zeros whatever set_to_none says (the pre-2.0 default)."""
 
+    deviation_kind = "inverted"
+
     def zero_grad(self, obj: Any, *, set_to_none: bool = True) -> None:
         super().zero_grad(obj, set_to_none=False)
 
 
 class ZeroGradAlwaysNone(TorchAdapter):
     """zero_grad(set_to_none=False) sets the gradients to None too."""
+
+    deviation_kind = "leaking"
 
     def zero_grad(self, obj: Any, *, set_to_none: bool = True) -> None:
         super().zero_grad(obj, set_to_none=True)
@@ -78,6 +86,8 @@ class ZeroGradAlwaysNone(TorchAdapter):
 
 class EveryResultRetainsGrad(TorchAdapter):
     """Every computed tensor keeps its gradient, as if retain_grad() had been called on it."""
+
+    deviation_kind = "leaking"
 
     def _retaining(self, result: Any) -> Any:
         if self.is_tensor(result) and result.requires_grad and not result.is_leaf:
@@ -94,6 +104,8 @@ class EveryResultRetainsGrad(TorchAdapter):
 class RetainGradIgnored(TorchAdapter):
     """retain_grad() does nothing (and never raises)."""
 
+    deviation_kind = "missing"
+
     def retain_grad(self, tensor: Any) -> None:
         return None
 
@@ -101,6 +113,8 @@ class RetainGradIgnored(TorchAdapter):
 class RetainGradIsAnOrdinaryHook(TorchAdapter):
     """retain_grad() registers an ordinary hook that records the gradient where it stands among
     the tensor's hooks (PyTorch before 2.0): hooks registered after it are not seen."""
+
+    deviation_kind = "partial"
 
     def __init__(self) -> None:
         super().__init__()
@@ -134,6 +148,8 @@ class RetainGradIsAnOrdinaryHook(TorchAdapter):
 class GraphNeverFreed(TorchAdapter):
     """backward() always keeps the graph, so a second backward silently runs again."""
 
+    deviation_kind = "missing"
+
     def backward(self, tensor: Any, *, gradient: Any, retain_graph: Any, inputs: Any = None, create_graph: bool = False) -> None:
         super().backward(tensor, gradient=gradient, retain_graph=True, inputs=inputs, create_graph=create_graph)
 
@@ -141,12 +157,16 @@ class GraphNeverFreed(TorchAdapter):
 class RetainGraphIgnored(TorchAdapter):
     """backward(retain_graph=True) frees the graph anyway."""
 
+    deviation_kind = "missing"
+
     def backward(self, tensor: Any, *, gradient: Any, retain_graph: Any, inputs: Any = None, create_graph: bool = False) -> None:
         super().backward(tensor, gradient=gradient, retain_graph=None, inputs=inputs, create_graph=create_graph)
 
 
 class NonScalarBackwardUsesOnes(TorchAdapter):
     """backward() of a non-scalar output without a gradient uses a gradient of ones."""
+
+    deviation_kind = "leaking"
 
     def backward(self, tensor: Any, *, gradient: Any, retain_graph: Any, inputs: Any = None, create_graph: bool = False) -> None:
         if gradient is None and tensor.numel() != 1:
@@ -156,6 +176,8 @@ class NonScalarBackwardUsesOnes(TorchAdapter):
 
 class GivenGradientIgnored(TorchAdapter):
     """backward(gradient=v) of a non-scalar output uses ones instead of v."""
+
+    deviation_kind = "missing"
 
     def backward(self, tensor: Any, *, gradient: Any, retain_graph: Any, inputs: Any = None, create_graph: bool = False) -> None:
         if gradient is not None and tensor.numel() != 1:
@@ -167,6 +189,8 @@ class MismatchedGradientTruncated(TorchAdapter):
     """A gradient of the wrong shape is accepted when it has enough elements: its first
     elements are used, reshaped to the output's shape."""
 
+    deviation_kind = "partial"
+
     def backward(self, tensor: Any, *, gradient: Any, retain_graph: Any, inputs: Any = None, create_graph: bool = False) -> None:
         if gradient is not None and gradient.shape != tensor.shape and gradient.numel() >= tensor.numel():
             gradient = gradient.reshape(-1)[: tensor.numel()].reshape(tensor.shape)
@@ -176,6 +200,8 @@ class MismatchedGradientTruncated(TorchAdapter):
 class BackwardOfConstantIsSilent(TorchAdapter):
     """backward() of a tensor with no graph does nothing instead of raising."""
 
+    deviation_kind = "missing"
+
     def backward(self, tensor: Any, *, gradient: Any, retain_graph: Any, inputs: Any = None, create_graph: bool = False) -> None:
         if tensor.requires_grad:
             super().backward(tensor, gradient=gradient, retain_graph=retain_graph, inputs=inputs, create_graph=create_graph)
@@ -183,6 +209,8 @@ class BackwardOfConstantIsSilent(TorchAdapter):
 
 class BackwardInputsIgnored(TorchAdapter):
     """backward(inputs=[...]) accumulates into every leaf of the graph."""
+
+    deviation_kind = "leaking"
 
     def backward(self, tensor: Any, *, gradient: Any, retain_graph: Any, inputs: Any = None, create_graph: bool = False) -> None:
         super().backward(tensor, gradient=gradient, retain_graph=retain_graph, inputs=None, create_graph=create_graph)
@@ -194,6 +222,8 @@ class BackwardInputsIgnored(TorchAdapter):
 class AutogradGradOfConstantInputGivesZeros(TorchAdapter):
     """autograd_grad() with respect to an input that does not require grad returns zeros."""
 
+    deviation_kind = "missing"
+
     def autograd_grad(self, outputs: Any, inputs: Any, **options: Any) -> tuple[Any, ...]:
         inputs = list(inputs)
         tracked = [t for t in inputs if t.requires_grad]
@@ -204,12 +234,16 @@ class AutogradGradOfConstantInputGivesZeros(TorchAdapter):
 class UnusedInputsAllowedByDefault(TorchAdapter):
     """autograd_grad() returns None for an unused input instead of raising (allow_unused defaults to True)."""
 
+    deviation_kind = "inverted"
+
     def autograd_grad(self, outputs: Any, inputs: Any, *, allow_unused: Any, **options: Any) -> tuple[Any, ...]:
         return super().autograd_grad(outputs, inputs, allow_unused=True if allow_unused is None else allow_unused, **options)
 
 
 class AllowUnusedGivesZeros(TorchAdapter):
     """autograd_grad(allow_unused=True) returns zeros for unused inputs instead of None."""
+
+    deviation_kind = "leaking"
 
     def autograd_grad(self, outputs: Any, inputs: Any, *, allow_unused: Any, materialize_grads: bool, **options: Any) -> tuple[Any, ...]:
         if allow_unused:
@@ -221,6 +255,8 @@ class MaterializeGradsIgnored(TorchAdapter):
     """autograd_grad(materialize_grads=True) returns None for unused inputs (and never refuses
     allow_unused=False with it)."""
 
+    deviation_kind = "missing"
+
     def autograd_grad(self, outputs: Any, inputs: Any, *, allow_unused: Any, materialize_grads: bool, **options: Any) -> tuple[Any, ...]:
         if materialize_grads:
             allow_unused, materialize_grads = True, False
@@ -230,6 +266,8 @@ class MaterializeGradsIgnored(TorchAdapter):
 class MaterializeConflictAllowed(TorchAdapter):
     """materialize_grads=True with allow_unused=False is accepted instead of refused."""
 
+    deviation_kind = "missing"
+
     def autograd_grad(self, outputs: Any, inputs: Any, *, allow_unused: Any, materialize_grads: bool, **options: Any) -> tuple[Any, ...]:
         if materialize_grads and allow_unused is False:
             allow_unused = None
@@ -238,6 +276,8 @@ class MaterializeConflictAllowed(TorchAdapter):
 
 class AutogradGradAccumulates(TorchAdapter):
     """autograd_grad() also adds the gradients into the inputs' .grad, like backward()."""
+
+    deviation_kind = "leaking"
 
     def autograd_grad(self, outputs: Any, inputs: Any, **options: Any) -> tuple[Any, ...]:
         inputs = list(inputs)
@@ -251,6 +291,8 @@ class AutogradGradAccumulates(TorchAdapter):
 class CreateGraphIgnored(TorchAdapter):
     """autograd_grad(create_graph=True) returns gradients that are not differentiable."""
 
+    deviation_kind = "missing"
+
     def autograd_grad(self, outputs: Any, inputs: Any, *, create_graph: bool, retain_graph: Any, **options: Any) -> tuple[Any, ...]:
         if retain_graph is None:
             retain_graph = create_graph
@@ -259,6 +301,8 @@ class CreateGraphIgnored(TorchAdapter):
 
 class RetainGraphDefaultsToFalse(TorchAdapter):
     """autograd_grad() frees the graph unless retain_graph=True, even with create_graph=True."""
+
+    deviation_kind = "inverted"
 
     def autograd_grad(self, outputs: Any, inputs: Any, *, retain_graph: Any, **options: Any) -> tuple[Any, ...]:
         return super().autograd_grad(outputs, inputs, retain_graph=bool(retain_graph), **options)
@@ -270,6 +314,8 @@ class RetainGraphDefaultsToFalse(TorchAdapter):
 class HookResultIgnored(TorchAdapter):
     """Tensor hooks are called, but a tensor they return does not replace the gradient."""
 
+    deviation_kind = "missing"
+
     def register_hook(self, tensor: Any, hook: Any, *, when: str) -> Any:
         if when == "grad":
             def observe(grad: Any) -> None:
@@ -280,6 +326,8 @@ class HookResultIgnored(TorchAdapter):
 
 class HooksRunInReverseOrder(TorchAdapter):
     """A tensor's hooks run from the last registered to the first."""
+
+    deviation_kind = "inverted"
 
     def __init__(self) -> None:
         super().__init__()
@@ -317,12 +365,16 @@ class _ListHandle:
 class HookRemoveIgnored(TorchAdapter):
     """handle.remove() leaves the hook registered."""
 
+    deviation_kind = "missing"
+
     def remove_hook(self, handle: Any) -> None:
         return None
 
 
 class HookOnConstantAccepted(TorchAdapter):
     """register_hook() on a tensor that does not require grad returns a handle instead of raising."""
+
+    deviation_kind = "missing"
 
     def register_hook(self, tensor: Any, hook: Any, *, when: str) -> Any:
         if when == "grad" and not tensor.requires_grad:
@@ -333,6 +385,8 @@ class HookOnConstantAccepted(TorchAdapter):
 class PostAccumulateHookRunsBeforeAccumulation(TorchAdapter):
     """A post-accumulate-grad hook runs when the leaf's gradient is computed, before it is
     added into .grad."""
+
+    deviation_kind = "inverted"
 
     def register_hook(self, tensor: Any, hook: Any, *, when: str) -> Any:
         if when == "post_accumulate":
@@ -349,6 +403,8 @@ class PostAccumulateHookRunsBeforeAccumulation(TorchAdapter):
 class PostAccumulateHookOnNonLeafAccepted(TorchAdapter):
     """register_post_accumulate_grad_hook() on a non-leaf returns a handle instead of raising."""
 
+    deviation_kind = "missing"
+
     def register_hook(self, tensor: Any, hook: Any, *, when: str) -> Any:
         if when == "post_accumulate" and not tensor.is_leaf:
             return _ListHandle([], hook)
@@ -361,6 +417,8 @@ class PostAccumulateHookOnNonLeafAccepted(TorchAdapter):
 class GradAlwaysContiguous(TorchAdapter):
     """A newly created .grad is always row-major contiguous, whatever the leaf's strides."""
 
+    deviation_kind = "partial"
+
     def backward(self, tensor: Any, *, gradient: Any, retain_graph: Any, inputs: Any = None, create_graph: bool = False) -> None:
         fresh = [leaf for leaf in _targets(tensor, inputs) if leaf.grad is None]
         super().backward(tensor, gradient=gradient, retain_graph=retain_graph, inputs=inputs, create_graph=create_graph)
@@ -371,6 +429,8 @@ class GradAlwaysContiguous(TorchAdapter):
 
 class NonDenseGradCopiesStrides(TorchAdapter):
     """A newly created .grad copies the leaf's strides even when the leaf is not dense."""
+
+    deviation_kind = "partial"
 
     def backward(self, tensor: Any, *, gradient: Any, retain_graph: Any, inputs: Any = None, create_graph: bool = False) -> None:
         fresh = [leaf for leaf in _targets(tensor, inputs) if leaf.grad is None]
@@ -385,6 +445,8 @@ class NonDenseGradCopiesStrides(TorchAdapter):
 class GradAssignmentCastsDtype(TorchAdapter):
     """Assigning a .grad of another dtype converts it to the tensor's dtype instead of raising."""
 
+    deviation_kind = "missing"
+
     def set_grad(self, tensor: Any, value: Any) -> None:
         if value is not None and value.dtype != tensor.dtype:
             value = value.to(tensor.dtype)
@@ -394,6 +456,8 @@ class GradAssignmentCastsDtype(TorchAdapter):
 class MismatchedGradAssignmentIgnored(TorchAdapter):
     """Assigning a .grad of another shape is silently ignored."""
 
+    deviation_kind = "missing"
+
     def set_grad(self, tensor: Any, value: Any) -> None:
         if value is not None and value.shape != tensor.shape:
             return
@@ -402,6 +466,8 @@ class MismatchedGradAssignmentIgnored(TorchAdapter):
 
 class AssigningNoneIgnored(TorchAdapter):
     """Assigning None to .grad leaves the gradient in place."""
+
+    deviation_kind = "missing"
 
     def set_grad(self, tensor: Any, value: Any) -> None:
         if value is not None:

@@ -49,6 +49,8 @@ class _UnwrapsCalls(TorchAdapter):
 class NoGradMakesInferenceTensors(TorchAdapter):
     """no_grad() is implemented as inference_mode(): its results are inference tensors."""
 
+    deviation_kind = "leaking"
+
     def grad_mode(self, name: str, *args: Any) -> Any:
         if name == "no_grad" and not args:
             return self.torch.inference_mode()
@@ -57,6 +59,8 @@ class NoGradMakesInferenceTensors(TorchAdapter):
 
 class NoGradOnlyCoversUnaryOps(TorchAdapter):
     """Inside no_grad, binary operations are still recorded."""
+
+    deviation_kind = "partial"
 
     def binary(self, name: str, a: Any, b: Any) -> Any:
         if not self.torch.is_grad_enabled() and not self.torch.is_inference_mode_enabled():
@@ -67,6 +71,8 @@ class NoGradOnlyCoversUnaryOps(TorchAdapter):
 
 class NoGradAppliesToFactories(TorchAdapter):
     """Inside no_grad, tensor(), zeros() and ones() ignore requires_grad=True."""
+
+    deviation_kind = "leaking"
 
     def tensor(self, array: np.ndarray, *, requires_grad: Any, device: str) -> Any:
         if requires_grad is not OMITTED and not self.torch.is_grad_enabled():
@@ -82,6 +88,8 @@ class NoGradAppliesToFactories(TorchAdapter):
 class NoGradFreezesNewParameters(TorchAdapter):
     """A Parameter created inside no_grad does not require grad."""
 
+    deviation_kind = "leaking"
+
     def parameter(self, tensor: Any, *, requires_grad: Any) -> Any:
         if not self.torch.is_grad_enabled():
             requires_grad = False
@@ -90,6 +98,8 @@ class NoGradFreezesNewParameters(TorchAdapter):
 
 class LeafInplaceRefusedEvenUnderNoGrad(TorchAdapter):
     """An in-place update of a leaf that requires grad is refused in every grad mode."""
+
+    deviation_kind = "leaking"
 
     def inplace(self, name: str, tensor: Any, *args: Any) -> Any:
         if tensor.is_leaf and tensor.requires_grad:
@@ -100,6 +110,8 @@ class LeafInplaceRefusedEvenUnderNoGrad(TorchAdapter):
 class NoGradInplaceDetachesLeaf(TorchAdapter):
     """An in-place update inside no_grad leaves the tensor no longer requiring grad."""
 
+    deviation_kind = "leaking"
+
     def inplace(self, name: str, tensor: Any, *args: Any) -> Any:
         result = super().inplace(name, tensor, *args)
         if not self.torch.is_grad_enabled() and tensor.is_leaf:
@@ -109,6 +121,8 @@ class NoGradInplaceDetachesLeaf(TorchAdapter):
 
 class NoGradInplaceSkipsVersionCounter(TorchAdapter):
     """In-place updates inside no_grad are not counted by the version counter."""
+
+    deviation_kind = "missing"
 
     def inplace(self, name: str, tensor: Any, *args: Any) -> Any:
         if not self.torch.is_grad_enabled():
@@ -122,6 +136,8 @@ class NoGradInplaceSkipsVersionCounter(TorchAdapter):
 
 class EnableGradDecoratorDoesNothing(TorchAdapter):
     """enable_grad used as a decorator (with or without parentheses) returns the function as it is."""
+
+    deviation_kind = "missing"
 
     def grad_mode(self, name: str, *args: Any) -> Any:
         if name == "enable_grad" and _decorating(args):
@@ -161,6 +177,8 @@ class _SetOnEnter:
 class SetGradEnabledOnlyInBlocks(_UnwrapsCalls):
     """set_grad_enabled(mode) called as a plain function changes nothing; only its block does."""
 
+    deviation_kind = "missing"
+
     def grad_mode(self, name: str, *args: Any) -> Any:
         if name == "set_grad_enabled":
             return _Wrapper(_SetOnEnter(self.torch, args[0]))
@@ -175,6 +193,8 @@ class _NoRestore(_Wrapper):
 class SetGradEnabledBlockDoesNotRestore(_UnwrapsCalls):
     """Leaving a set_grad_enabled(mode) block keeps mode instead of restoring the previous one."""
 
+    deviation_kind = "leaking"
+
     def grad_mode(self, name: str, *args: Any) -> Any:
         inner = super().grad_mode(name, *args)
         return _NoRestore(inner) if name == "set_grad_enabled" else inner
@@ -182,6 +202,8 @@ class SetGradEnabledBlockDoesNotRestore(_UnwrapsCalls):
 
 class SetGradEnabledDecoratorLeaksMode(TorchAdapter):
     """Decorating with set_grad_enabled(mode) leaves the caller in mode."""
+
+    deviation_kind = "leaking"
 
     def call(self, obj: Any, *args: Any, **kwargs: Any) -> Any:
         result = super().call(obj, *args, **kwargs)
@@ -205,6 +227,8 @@ class _RestoreOnlyOnSuccess(_Wrapper):
 class ExceptionSkipsGradModeRestore(_UnwrapsCalls):
     """An exception leaving a no_grad/enable_grad/set_grad_enabled block does not restore the mode."""
 
+    deviation_kind = "leaking"
+
     def grad_mode(self, name: str, *args: Any) -> Any:
         inner = super().grad_mode(name, *args)
         if name in ("no_grad", "enable_grad", "set_grad_enabled") and not _decorating(args):
@@ -214,6 +238,8 @@ class ExceptionSkipsGradModeRestore(_UnwrapsCalls):
 
 class EnableGradLeavesInferenceMode(TorchAdapter):
     """enable_grad() inside inference_mode leaves inference mode and records operations."""
+
+    deviation_kind = "inverted"
 
     def grad_mode(self, name: str, *args: Any) -> Any:
         if name == "enable_grad" and not args and self.torch.is_inference_mode_enabled():
@@ -243,6 +269,8 @@ class _Shared(_Wrapper):
 class GradModeIsProcessWide(_UnwrapsCalls):
     """Grad mode and inference mode are one process-wide state, not per thread: a mode entered
     in one thread applies in every thread."""
+
+    deviation_kind = "leaking"
 
     def __init__(self) -> None:
         super().__init__()
@@ -286,6 +314,8 @@ class InferenceModeIsNoGrad(TorchAdapter):
     """inference_mode() is an alias of no_grad() (and inference_mode(False) of enable_grad()):
     no inference tensors, no inference flag."""
 
+    deviation_kind = "missing"
+
     def grad_mode(self, name: str, *args: Any) -> Any:
         if name == "inference_mode":
             if _decorating(args):
@@ -297,12 +327,16 @@ class InferenceModeIsNoGrad(TorchAdapter):
 class InferenceTensorsHaveVersionCounter(TorchAdapter):
     """Inference tensors report a version counter (always 0)."""
 
+    deviation_kind = "missing"
+
     def version(self, tensor: Any) -> int:
         return 0 if tensor.is_inference() else super().version(tensor)
 
 
 class ViewsOfNormalTensorsBecomeInferenceTensors(TorchAdapter):
     """Inside inference_mode, views of normal tensors are inference copies."""
+
+    deviation_kind = "leaking"
 
     def _copied(self, result: Any, base: Any) -> Any:
         if self.torch.is_inference_mode_enabled() and self.is_tensor(base) and not base.is_inference():
@@ -320,6 +354,8 @@ class InferenceTensorsClonedSilently(TorchAdapter):
     """Outside inference mode, binary operations copy inference operands to normal tensors
     instead of refusing to save them for backward."""
 
+    deviation_kind = "missing"
+
     def binary(self, name: str, a: Any, b: Any) -> Any:
         if not self.torch.is_inference_mode_enabled():
             a, b = (x.clone() if self.is_tensor(x) and x.is_inference() else x for x in (a, b))
@@ -328,6 +364,8 @@ class InferenceTensorsClonedSilently(TorchAdapter):
 
 class CloneOfInferenceTensorIsInference(TorchAdapter):
     """clone() of an inference tensor is an inference tensor even outside inference mode."""
+
+    deviation_kind = "leaking"
 
     def clone(self, tensor: Any) -> Any:
         if tensor.is_inference():
@@ -338,6 +376,8 @@ class CloneOfInferenceTensorIsInference(TorchAdapter):
 
 class InferenceTensorsMutableOutside(TorchAdapter):
     """Inference tensors can be updated in place and made to require grad outside inference mode."""
+
+    deviation_kind = "missing"
 
     def _in_inference(self, tensor: Any, action: Any) -> Any:
         if self.is_tensor(tensor) and tensor.is_inference() and not self.torch.is_inference_mode_enabled():

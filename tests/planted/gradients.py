@@ -26,6 +26,8 @@ class _ScaledSigmoid(torch.autograd.Function):
 class SigmoidGradientOnePercentHigh(TorchAdapter):
     """sigmoid's gradient is 1% too large."""
 
+    deviation_kind = "numeric"
+
     def unary(self, name: str, x: Any) -> Any:
         return _ScaledSigmoid.apply(x) if name == "sigmoid" else super().unary(name, x)
 
@@ -46,6 +48,8 @@ class _HalfPrecisionExp(torch.autograd.Function):
 
 class ExpGradientInHalfPrecisionForFloat32(TorchAdapter):
     """exp's gradient of a float32 tensor is rounded through float16 (float64 is exact)."""
+
+    deviation_kind = "numeric"
 
     def unary(self, name: str, x: Any) -> Any:
         return _HalfPrecisionExp.apply(x) if name == "exp" else super().unary(name, x)
@@ -76,6 +80,8 @@ class BroadcastMulGradientAveraged(TorchAdapter):
     """mul reduces a broadcast operand's gradient with a mean instead of a sum: right shape,
     wrong values, and only when an operand was broadcast."""
 
+    deviation_kind = "numeric"
+
     def binary(self, name: str, a: Any, b: Any) -> Any:
         if name == "mul" and self.is_tensor(a) and self.is_tensor(b):
             return _MeanReducedMul.apply(a, b)
@@ -96,6 +102,8 @@ class _MeanAsSum(torch.autograd.Function):
 class MeanGradientIgnoresTheCount(TorchAdapter):
     """mean's gradient is that of sum: wrong only for tensors of more than one element."""
 
+    deviation_kind = "numeric"
+
     def reduce(self, name: str, x: Any, *, dim: int | None) -> Any:
         if name == "mean" and dim is None:
             return _MeanAsSum.apply(x)
@@ -110,12 +118,17 @@ class _SlightlyOffMatmul(torch.autograd.Function):
 
     @staticmethod
     def backward(ctx: Any, grad: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        a, b = ctx.saved_tensors
-        return (grad @ b.T) * (1 + 1e-3), a.T @ grad
+        # matmul's own gradients (for every operand shape, vectors included), the left one scaled
+        a, b = (saved.detach().requires_grad_() for saved in ctx.saved_tensors)
+        with torch.enable_grad():
+            grad_a, grad_b = torch.autograd.grad(a @ b, (a, b), grad)
+        return grad_a * (1 + 1e-3), grad_b
 
 
 class MatmulLeftGradientSlightlyOff(TorchAdapter):
     """matmul's gradient for its left factor is 0.1% too large."""
+
+    deviation_kind = "numeric"
 
     def binary(self, name: str, a: Any, b: Any) -> Any:
         return _SlightlyOffMatmul.apply(a, b) if name == "matmul" else super().binary(name, a, b)

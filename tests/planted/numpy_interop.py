@@ -15,12 +15,16 @@ from adapters.torch_adapter import TorchAdapter
 class NumpyDetachesSilently(TorchAdapter):
     """numpy() of a tensor that requires grad detaches it instead of refusing."""
 
+    deviation_kind = "missing"
+
     def numpy(self, tensor: Any, *, force: bool = False) -> np.ndarray:
         return super().numpy(tensor.detach(), force=force)
 
 
 class NumpyResolvesLazyBits(TorchAdapter):
     """numpy() of a tensor with the conjugate or negative bit set returns the resolved values."""
+
+    deviation_kind = "missing"
 
     def numpy(self, tensor: Any, *, force: bool = False) -> np.ndarray:
         return super().numpy(tensor.resolve_conj().resolve_neg(), force=force)
@@ -29,6 +33,8 @@ class NumpyResolvesLazyBits(TorchAdapter):
 class NumpyIgnoresLazyBits(TorchAdapter):
     """numpy() of a tensor with a lazy bit set returns the memory as it is, ignoring the bit
     (so conj() and the negated .imag view read as the unconjugated values)."""
+
+    deviation_kind = "missing"
 
     def numpy(self, tensor: Any, *, force: bool = False) -> np.ndarray:
         if tensor.is_conj():
@@ -41,12 +47,16 @@ class NumpyIgnoresLazyBits(TorchAdapter):
 class NumpyReturnsCopy(TorchAdapter):
     """numpy() returns a copy of the tensor's values instead of sharing its memory."""
 
+    deviation_kind = "inverted"
+
     def numpy(self, tensor: Any, *, force: bool = False) -> np.ndarray:
         return super().numpy(tensor, force=force).copy()
 
 
 class NumpyMakesContiguous(TorchAdapter):
     """numpy() of a non-contiguous tensor returns a contiguous copy (C order)."""
+
+    deviation_kind = "partial"
 
     def numpy(self, tensor: Any, *, force: bool = False) -> np.ndarray:
         array = super().numpy(tensor, force=force)
@@ -56,12 +66,16 @@ class NumpyMakesContiguous(TorchAdapter):
 class NumpyZeroDimIsOneElement(TorchAdapter):
     """numpy() of a 0-d tensor gives a 1-d array of one element (a view of the same memory)."""
 
+    deviation_kind = "partial"
+
     def numpy(self, tensor: Any, *, force: bool = False) -> np.ndarray:
         return super().numpy(tensor.reshape(1) if tensor.dim() == 0 else tensor, force=force)
 
 
 class NumpyWidensSmallIntegers(TorchAdapter):
     """numpy() of int8/int16/int32/uint8 and bool tensors gives int64 arrays."""
+
+    deviation_kind = "partial"
 
     def numpy(self, tensor: Any, *, force: bool = False) -> np.ndarray:
         array = super().numpy(tensor, force=force)
@@ -70,6 +84,8 @@ class NumpyWidensSmallIntegers(TorchAdapter):
 
 class NumpyHalfAsFloat32(TorchAdapter):
     """numpy() of a float16 tensor gives a float32 array; complex64 gives complex128."""
+
+    deviation_kind = "partial"
 
     def numpy(self, tensor: Any, *, force: bool = False) -> np.ndarray:
         array = super().numpy(tensor, force=force)
@@ -80,12 +96,16 @@ class NumpyHalfAsFloat32(TorchAdapter):
 class ForceIsIgnored(TorchAdapter):
     """numpy(force=True) behaves like numpy(): it still refuses tensors that require grad."""
 
+    deviation_kind = "missing"
+
     def numpy(self, tensor: Any, *, force: bool = False) -> np.ndarray:
         return super().numpy(tensor)
 
 
 class ForceCopies(TorchAdapter):
     """numpy(force=True) always returns a copy, even for a plain CPU tensor."""
+
+    deviation_kind = "missing"
 
     def numpy(self, tensor: Any, *, force: bool = False) -> np.ndarray:
         array = super().numpy(tensor, force=force)
@@ -95,6 +115,8 @@ class ForceCopies(TorchAdapter):
 class ForceKeepsLazyBits(TorchAdapter):
     """numpy(force=True) detaches but does not resolve the lazy bits: it reads the memory as
     it is, so a conjugated tensor gives the unconjugated values."""
+
+    deviation_kind = "missing"
 
     def numpy(self, tensor: Any, *, force: bool = False) -> np.ndarray:
         if not force:
@@ -111,6 +133,8 @@ class ForceResolvesInPlaceOfOriginal(TorchAdapter):
     """numpy(force=True) of a conjugated tensor returns an array that aliases the original
     tensor's memory (resolving by conjugating the storage in place)."""
 
+    deviation_kind = "leaking"
+
     def numpy(self, tensor: Any, *, force: bool = False) -> np.ndarray:
         if force and tensor.is_conj():
             base = tensor.conj().detach()  # the original memory, bit cleared
@@ -123,12 +147,16 @@ class ForceResolvesInPlaceOfOriginal(TorchAdapter):
 class FromNumpyCopies(TorchAdapter):
     """from_numpy() copies the array instead of sharing its memory."""
 
+    deviation_kind = "inverted"
+
     def from_numpy(self, array: np.ndarray) -> Any:
         return self.torch.from_numpy(array.copy())
 
 
 class FromNumpyDefaultsToFloat32(TorchAdapter):
     """from_numpy() of a float64 array gives float32 (the default dtype), copying it."""
+
+    deviation_kind = "partial"
 
     def from_numpy(self, array: np.ndarray) -> Any:
         tensor = self.torch.from_numpy(array)
@@ -138,6 +166,8 @@ class FromNumpyDefaultsToFloat32(TorchAdapter):
 class FromNumpyRequiresGrad(TorchAdapter):
     """from_numpy() of a floating array gives a tensor that requires grad."""
 
+    deviation_kind = "inverted"
+
     def from_numpy(self, array: np.ndarray) -> Any:
         tensor = self.torch.from_numpy(array)
         return tensor.requires_grad_() if tensor.is_floating_point() else tensor
@@ -145,6 +175,8 @@ class FromNumpyRequiresGrad(TorchAdapter):
 
 class FromNumpyRefusesSmallIntegers(TorchAdapter):
     """from_numpy() refuses int8, int16 and uint8 arrays as unsupported dtypes."""
+
+    deviation_kind = "partial"
 
     def from_numpy(self, array: np.ndarray) -> Any:
         if array.dtype in (np.int8, np.int16, np.uint8):
@@ -155,12 +187,16 @@ class FromNumpyRefusesSmallIntegers(TorchAdapter):
 class FromNumpyDropsStrides(TorchAdapter):
     """from_numpy() of a non-contiguous array returns a contiguous copy."""
 
+    deviation_kind = "partial"
+
     def from_numpy(self, array: np.ndarray) -> Any:
         return self.torch.from_numpy(np.ascontiguousarray(array))
 
 
 class FromNumpyCopiesNegativeStrides(TorchAdapter):
     """from_numpy() of an array with negative strides silently copies it instead of refusing."""
+
+    deviation_kind = "missing"
 
     def from_numpy(self, array: np.ndarray) -> Any:
         if any(stride < 0 for stride in array.strides):
@@ -171,6 +207,8 @@ class FromNumpyCopiesNegativeStrides(TorchAdapter):
 class FromNumpyParsesStrings(TorchAdapter):
     """from_numpy() of a string array parses the strings as float64 numbers."""
 
+    deviation_kind = "missing"
+
     def from_numpy(self, array: np.ndarray) -> Any:
         if array.dtype.kind in "US":
             array = array.astype(np.float64)
@@ -179,6 +217,8 @@ class FromNumpyParsesStrings(TorchAdapter):
 
 class TensorSharesArrayMemory(TorchAdapter):
     """tensor() of a NumPy array on the CPU shares the array's memory (like as_tensor)."""
+
+    deviation_kind = "leaking"
 
     def tensor(self, array: np.ndarray, *, requires_grad: Any, device: str) -> Any:
         from gradspec.values import OMITTED
@@ -191,6 +231,8 @@ class TensorSharesArrayMemory(TorchAdapter):
 class AsTensorCopiesArrays(TorchAdapter):
     """as_tensor() of a NumPy array always copies it."""
 
+    deviation_kind = "inverted"
+
     def as_tensor(self, value: Any, *, device: str) -> Any:
         if isinstance(value, np.ndarray):
             value = value.copy()
@@ -201,6 +243,8 @@ class AsTensorCopiesArrays(TorchAdapter):
 class AsTensorOfTensorDetaches(TorchAdapter):
     """as_tensor() of a tensor returns a detached alias instead of the tensor itself."""
 
+    deviation_kind = "missing"
+
     def as_tensor(self, value: Any, *, device: str) -> Any:
         if self.is_tensor(value):
             return value.detach()
@@ -210,6 +254,8 @@ class AsTensorOfTensorDetaches(TorchAdapter):
 class AsTensorOfTensorWrapsIt(TorchAdapter):
     """as_tensor() of a tensor returns a new tensor object recorded from it (an alias with its
     own grad_fn), not the tensor itself."""
+
+    deviation_kind = "leaking"
 
     def as_tensor(self, value: Any, *, device: str) -> Any:
         if self.is_tensor(value):

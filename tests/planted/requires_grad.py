@@ -24,6 +24,8 @@ def _differentiable(tensor: Any) -> bool:
 class IntegerTensorsReportRequiresGrad(TorchAdapter):
     """requires_grad of an integer or bool tensor reads True (a flag kept apart from the dtype)."""
 
+    deviation_kind = "partial"
+
     def requires_grad(self, tensor: Any) -> bool:
         return tensor.requires_grad or not _differentiable(tensor)
 
@@ -32,6 +34,8 @@ class LikeFactoriesAreRecorded(TorchAdapter):
     """zeros_like/ones_like are computed from their input (x * 0, x * 0 + 1), so they are
     recorded when the input requires grad."""
 
+    deviation_kind = "leaking"
+
     def create_like(self, factory: str, other: Any) -> Any:
         zeros = other * 0
         return zeros if factory == "zeros" else zeros + 1
@@ -39,6 +43,8 @@ class LikeFactoriesAreRecorded(TorchAdapter):
 
 class FromNumpyRequiresGrad(TorchAdapter):
     """from_numpy()/as_tensor() of a floating array give a tensor that requires grad."""
+
+    deviation_kind = "inverted"
 
     def from_numpy(self, array: np.ndarray) -> Any:
         result = super().from_numpy(array)
@@ -51,6 +57,8 @@ class FromNumpyRequiresGrad(TorchAdapter):
 
 class OtherFloatsRequireGradByDefault(TorchAdapter):
     """Tensors of float16 and complex dtypes require grad unless told otherwise."""
+
+    deviation_kind = "partial"
 
     def _default(self, dtype: Any, requires_grad: Any) -> Any:
         if requires_grad is OMITTED and (dtype.name == "float16" or dtype.name.startswith("complex")):
@@ -74,6 +82,8 @@ class OtherFloatsRequireGradByDefault(TorchAdapter):
 class ResultRequiresGradOnlyWhenAllInputsDo(TorchAdapter):
     """A binary result requires grad only when every tensor operand does (AND instead of OR)."""
 
+    deviation_kind = "inverted"
+
     def binary(self, name: str, a: Any, b: Any) -> Any:
         result = super().binary(name, a, b)
         operands = [x for x in (a, b) if self.is_tensor(x)]
@@ -84,6 +94,8 @@ class ResultRequiresGradOnlyWhenAllInputsDo(TorchAdapter):
 
 class ComplexResultsDropTheGraph(TorchAdapter):
     """Binary operations on complex tensors are not recorded (no complex autograd)."""
+
+    deviation_kind = "partial"
 
     def binary(self, name: str, a: Any, b: Any) -> Any:
         result = super().binary(name, a, b)
@@ -96,6 +108,8 @@ class ComplexResultsDropTheGraph(TorchAdapter):
 class IntegerFactoriesIgnoreRequiresGrad(TorchAdapter):
     """zeros()/ones() of an integer or bool dtype silently ignore requires_grad=True."""
 
+    deviation_kind = "missing"
+
     def create(self, factory: str, shape: Any, dtype: Any, *, requires_grad: Any, device: str) -> Any:
         if not (dtype.is_floating or dtype.name.startswith("complex")):
             requires_grad = OMITTED
@@ -104,6 +118,8 @@ class IntegerFactoriesIgnoreRequiresGrad(TorchAdapter):
 
 class Float64CannotRequireGrad(TorchAdapter):
     """requires_grad=True is silently dropped for float64 tensors (a float32-only autograd)."""
+
+    deviation_kind = "partial"
 
     def tensor(self, array: np.ndarray, *, requires_grad: Any, device: str) -> Any:
         if array.dtype == np.float64:
@@ -118,6 +134,8 @@ class Float64CannotRequireGrad(TorchAdapter):
 
 class OnlyFloat32And64CanRequireGrad(TorchAdapter):
     """float16 and complex tensors refuse requires_grad=True, as torch once did for complex."""
+
+    deviation_kind = "partial"
 
     @staticmethod
     def _check(dtype_name: str, requires_grad: Any) -> None:
@@ -140,6 +158,8 @@ class OnlyFloat32And64CanRequireGrad(TorchAdapter):
 class IntegerRequiresGradMethodIgnored(TorchAdapter):
     """requires_grad_() on an integer or bool tensor silently does nothing."""
 
+    deviation_kind = "missing"
+
     def requires_grad_(self, tensor: Any, value: bool) -> Any:
         if self.is_tensor(tensor) and not _differentiable(tensor):
             return tensor
@@ -149,6 +169,8 @@ class IntegerRequiresGradMethodIgnored(TorchAdapter):
 class IntegerRequiresGradSetterIgnored(TorchAdapter):
     """.requires_grad = True on an integer or bool tensor silently does nothing."""
 
+    deviation_kind = "missing"
+
     def set_requires_grad(self, tensor: Any, value: bool) -> None:
         if _differentiable(tensor):
             super().set_requires_grad(tensor, value)
@@ -156,6 +178,8 @@ class IntegerRequiresGradSetterIgnored(TorchAdapter):
 
 class IntegerRequiresGradFalseRefused(TorchAdapter):
     """Any change of requires_grad on an integer or bool tensor is refused, even to False."""
+
+    deviation_kind = "leaking"
 
     def requires_grad_(self, tensor: Any, value: bool) -> Any:
         if self.is_tensor(tensor) and not _differentiable(tensor):
@@ -171,6 +195,8 @@ class IntegerRequiresGradFalseRefused(TorchAdapter):
 class ToIntegerRaises(TorchAdapter):
     """.to(<integer dtype>) of a tensor that requires grad tries to keep requires_grad, and raises."""
 
+    deviation_kind = "leaking"
+
     def to(self, obj: Any, target: Any) -> Any:
         if self.is_tensor(obj) and obj.requires_grad and not isinstance(target, str) and not (
                 target.is_floating or target.name.startswith("complex")):
@@ -180,6 +206,8 @@ class ToIntegerRaises(TorchAdapter):
 
 class ToFloatDropsTheGraph(TorchAdapter):
     """.to(<another floating dtype>) returns an unrecorded copy."""
+
+    deviation_kind = "missing"
 
     def to(self, obj: Any, target: Any) -> Any:
         result = super().to(obj, target)
@@ -194,12 +222,16 @@ class ToFloatDropsTheGraph(TorchAdapter):
 class LeafMeansRequiresGrad(TorchAdapter):
     """is_leaf is True only for tensors that require grad and have no grad_fn."""
 
+    deviation_kind = "inverted"
+
     def is_leaf(self, tensor: Any) -> bool:
         return tensor.requires_grad and tensor.grad_fn is None
 
 
 class RequiresGradReturnsACopy(TorchAdapter):
     """Tensor.requires_grad_() is functional: it returns a new tensor and leaves the original."""
+
+    deviation_kind = "inverted"
 
     def requires_grad_(self, tensor: Any, value: bool) -> Any:
         if self.is_tensor(tensor) and tensor.is_leaf:
@@ -209,6 +241,8 @@ class RequiresGradReturnsACopy(TorchAdapter):
 
 class NonLeafRequiresGradCanBeUnset(TorchAdapter):
     """Turning off requires_grad of a non-leaf detaches it in place instead of raising."""
+
+    deviation_kind = "missing"
 
     def requires_grad_(self, tensor: Any, value: bool) -> Any:
         if self.is_tensor(tensor) and not tensor.is_leaf and not value:
@@ -225,6 +259,8 @@ class NonLeafRequiresGradCanBeUnset(TorchAdapter):
 class NonLeafRequiresGradTrueRefused(TorchAdapter):
     """requires_grad_() on a non-leaf is refused even when it asks for True."""
 
+    deviation_kind = "leaking"
+
     def requires_grad_(self, tensor: Any, value: bool) -> Any:
         if self.is_tensor(tensor) and not tensor.is_leaf:
             raise RuntimeError(_NONLEAF_MESSAGE)
@@ -237,6 +273,8 @@ class NonLeafRequiresGradTrueRefused(TorchAdapter):
 class ParameterFollowsGradMode(TorchAdapter):
     """A parameter made inside no_grad does not require grad by default."""
 
+    deviation_kind = "leaking"
+
     def parameter(self, tensor: Any, *, requires_grad: Any) -> Any:
         if requires_grad is OMITTED:
             requires_grad = self.torch.is_grad_enabled()
@@ -246,12 +284,16 @@ class ParameterFollowsGradMode(TorchAdapter):
 class ParameterIgnoresRequiresGradFalse(TorchAdapter):
     """parameter(t, requires_grad=False) still makes a parameter that requires grad."""
 
+    deviation_kind = "missing"
+
     def parameter(self, tensor: Any, *, requires_grad: Any) -> Any:
         return super().parameter(tensor, requires_grad=OMITTED)
 
 
 class IntegerParametersSilentlyFrozen(TorchAdapter):
     """parameter() of an integer or bool tensor gives a frozen parameter instead of raising."""
+
+    deviation_kind = "missing"
 
     def parameter(self, tensor: Any, *, requires_grad: Any) -> Any:
         if requires_grad is OMITTED and not _differentiable(tensor):
@@ -265,6 +307,8 @@ class IntegerParametersSilentlyFrozen(TorchAdapter):
 class ModuleRequiresGradNotRecursive(TorchAdapter):
     """Module.requires_grad_() sets only the module's own parameters, not its children's."""
 
+    deviation_kind = "partial"
+
     def requires_grad_(self, tensor: Any, value: bool) -> Any:
         if isinstance(tensor, self.nn.Module):
             for parameter in tensor.parameters(recurse=False):
@@ -276,6 +320,8 @@ class ModuleRequiresGradNotRecursive(TorchAdapter):
 class ModuleRequiresGradReturnsNone(TorchAdapter):
     """Module.requires_grad_() works but returns None instead of the module."""
 
+    deviation_kind = "missing"
+
     def requires_grad_(self, tensor: Any, value: bool) -> Any:
         result = super().requires_grad_(tensor, value)
         return None if isinstance(tensor, self.nn.Module) else result
@@ -283,6 +329,8 @@ class ModuleRequiresGradReturnsNone(TorchAdapter):
 
 class ModuleRequiresGradAlsoBuffers(TorchAdapter):
     """Module.requires_grad_() sets the flag on floating buffers too."""
+
+    deviation_kind = "leaking"
 
     def requires_grad_(self, tensor: Any, value: bool) -> Any:
         result = super().requires_grad_(tensor, value)
@@ -296,6 +344,8 @@ class ModuleRequiresGradAlsoBuffers(TorchAdapter):
 class FrozenParametersGetZeroGrad(TorchAdapter):
     """.grad of a frozen parameter reads as zeros instead of None."""
 
+    deviation_kind = "leaking"
+
     def grad(self, tensor: Any) -> Any:
         if tensor.grad is None and isinstance(tensor, self.nn.Parameter) and not tensor.requires_grad:
             return self.torch.zeros_like(tensor)
@@ -305,6 +355,8 @@ class FrozenParametersGetZeroGrad(TorchAdapter):
 class SgdTreatsNoneGradAsZero(TorchAdapter):
     """SGD steps a parameter whose .grad is None as if its gradient were 0 (weight decay and
     momentum still move it)."""
+
+    deviation_kind = "leaking"
 
     def step(self, optimizer: Any) -> None:
         missing = [p for group in optimizer.param_groups for p in group["params"] if p.grad is None]
@@ -320,6 +372,8 @@ class SgdTreatsNoneGradAsZero(TorchAdapter):
 class EvalDisablesGrad(TorchAdapter):
     """A module in eval mode runs its forward without recording (eval() conflated with no_grad)."""
 
+    deviation_kind = "leaking"
+
     def call(self, obj: Any, *args: Any, **kwargs: Any) -> Any:
         if isinstance(obj, self.nn.Module) and not obj.training:
             with self.torch.no_grad():
@@ -329,6 +383,8 @@ class EvalDisablesGrad(TorchAdapter):
 
 class GradOffImpliesEval(TorchAdapter):
     """A module called while grad mode is off runs in eval mode (no_grad conflated with eval())."""
+
+    deviation_kind = "leaking"
 
     def call(self, obj: Any, *args: Any, **kwargs: Any) -> Any:
         if isinstance(obj, self.nn.Module) and obj.training and not self.torch.is_grad_enabled():
@@ -344,12 +400,16 @@ class GradOffImpliesEval(TorchAdapter):
 class CopyConstructionAliases(TorchAdapter):
     """tensor(t) of a tensor returns an alias of its storage (t.detach())."""
 
+    deviation_kind = "inverted"
+
     def copy_construct(self, tensor: Any, *, requires_grad: Any, device: str) -> Any:
         return tensor.detach()
 
 
 class CopyConstructionKeepsTheGraph(TorchAdapter):
     """tensor(t) of a tensor that requires grad stays in the graph (t.clone())."""
+
+    deviation_kind = "missing"
 
     def copy_construct(self, tensor: Any, *, requires_grad: Any, device: str) -> Any:
         return tensor.clone()

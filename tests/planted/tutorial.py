@@ -16,6 +16,8 @@ from gradspec.values import OMITTED
 class RequiresGradByDefault(TorchAdapter):
     """tensor() without requires_grad gives a floating tensor that requires grad."""
 
+    deviation_kind = "inverted"
+
     def tensor(self, array: np.ndarray, *, requires_grad: Any, device: str) -> Any:
         if requires_grad is OMITTED and array.dtype.kind == "f":
             requires_grad = True
@@ -25,6 +27,8 @@ class RequiresGradByDefault(TorchAdapter):
 class FactoriesRequireGrad(TorchAdapter):
     """zeros()/ones() without requires_grad give tensors that require grad."""
 
+    deviation_kind = "inverted"
+
     def create(self, factory: str, shape: Any, dtype: Any, *, requires_grad: Any, device: str) -> Any:
         return super().create(factory, shape, dtype, requires_grad=True if requires_grad is OMITTED else requires_grad, device=device)
 
@@ -32,12 +36,16 @@ class FactoriesRequireGrad(TorchAdapter):
 class LikeInheritsRequiresGrad(TorchAdapter):
     """zeros_like()/ones_like() copy requires_grad from their input."""
 
+    deviation_kind = "leaking"
+
     def create_like(self, factory: str, other: Any) -> Any:
         return super().create_like(factory, other).requires_grad_(other.requires_grad)
 
 
 class IntegersSilentlyDropRequiresGrad(TorchAdapter):
     """Asking an integer tensor to require grad is ignored instead of refused."""
+
+    deviation_kind = "missing"
 
     def tensor(self, array: np.ndarray, *, requires_grad: Any, device: str) -> Any:
         if array.dtype.kind != "f":
@@ -48,6 +56,8 @@ class IntegersSilentlyDropRequiresGrad(TorchAdapter):
 class SigmoidIsNotRecorded(TorchAdapter):
     """One unary operation (sigmoid) returns a result that does not require grad."""
 
+    deviation_kind = "partial"
+
     def unary(self, name: str, x: Any) -> Any:
         result = super().unary(name, x)
         return result.detach() if name == "sigmoid" else result
@@ -55,6 +65,8 @@ class SigmoidIsNotRecorded(TorchAdapter):
 
 class RightOperandIgnored(TorchAdapter):
     """A binary result requires grad only when its left operand does."""
+
+    deviation_kind = "partial"
 
     def binary(self, name: str, a: Any, b: Any) -> Any:
         result = super().binary(name, a, b)
@@ -65,6 +77,8 @@ class RightOperandIgnored(TorchAdapter):
 class ReductionAlongDimIsNotRecorded(TorchAdapter):
     """A reduction over one dimension drops the graph."""
 
+    deviation_kind = "partial"
+
     def reduce(self, name: str, x: Any, *, dim: int | None) -> Any:
         result = super().reduce(name, x, dim=dim)
         return result if dim is None else result.detach()
@@ -72,6 +86,8 @@ class ReductionAlongDimIsNotRecorded(TorchAdapter):
 
 class MatmulIsNotRecorded(TorchAdapter):
     """Matrix products drop the graph."""
+
+    deviation_kind = "partial"
 
     def binary(self, name: str, a: Any, b: Any) -> Any:
         result = super().binary(name, a, b)
@@ -81,6 +97,8 @@ class MatmulIsNotRecorded(TorchAdapter):
 class LeavesHaveGradFn(TorchAdapter):
     """Leaves report a grad_fn node."""
 
+    deviation_kind = "leaking"
+
     def grad_fn(self, tensor: Any) -> Any:
         return tensor.grad_fn if tensor.grad_fn is not None else "AccumulateGrad"
 
@@ -88,12 +106,18 @@ class LeavesHaveGradFn(TorchAdapter):
 class ParametersFrozenByDefault(TorchAdapter):
     """Linear layers are created with parameters that do not require grad."""
 
+    deviation_kind = "inverted"
+    deviation_area = "requires_grad"
+
     def linear(self, in_features: int, out_features: int, *, bias: bool, device: str) -> Any:
         return super().linear(in_features, out_features, bias=bias, device=device).requires_grad_(False)
 
 
 class EveryLeafGetsAGrad(TorchAdapter):
     """.grad of a leaf that took no part in backward reads as zeros instead of None."""
+
+    deviation_kind = "leaking"
+    deviation_area = "grad"
 
     def grad(self, tensor: Any) -> Any:
         if tensor.grad is None and tensor.is_leaf and tensor.dtype.is_floating_point:
@@ -104,6 +128,8 @@ class EveryLeafGetsAGrad(TorchAdapter):
 class FreezingIsIgnored(TorchAdapter):
     """Setting requires_grad = False on a parameter does nothing."""
 
+    deviation_kind = "missing"
+
     def set_requires_grad(self, tensor: Any, value: bool) -> None:
         if value:
             super().set_requires_grad(tensor, value)
@@ -112,6 +138,8 @@ class FreezingIsIgnored(TorchAdapter):
 class BackwardWithoutGraphIsSilent(TorchAdapter):
     """backward() of a tensor with no graph does nothing instead of raising."""
 
+    deviation_kind = "missing"
+
     def backward(self, tensor: Any, **options: Any) -> None:
         if tensor.requires_grad:
             super().backward(tensor, **options)
@@ -119,6 +147,8 @@ class BackwardWithoutGraphIsSilent(TorchAdapter):
 
 class NoGradIgnored(TorchAdapter):
     """no_grad() is a context manager and decorator that changes nothing."""
+
+    deviation_kind = "missing"
 
     def grad_mode(self, name: str, *args: Any) -> Any:
         if name == "no_grad":
@@ -144,6 +174,8 @@ class _Nothing(contextlib.ContextDecorator):
 class NoGradLeaks(TorchAdapter):
     """Leaving no_grad does not turn grad mode back on."""
 
+    deviation_kind = "leaking"
+
     def grad_mode(self, name: str, *args: Any) -> Any:
         if name == "no_grad" and not args:
             return _Leaking(self.torch)
@@ -163,6 +195,8 @@ class _Leaking:
 
 class InnerNoGradRestoresGrad(TorchAdapter):
     """Leaving a no_grad block always turns grad mode on, even inside an outer no_grad."""
+
+    deviation_kind = "partial"
 
     def grad_mode(self, name: str, *args: Any) -> Any:
         if name == "no_grad" and not args:
@@ -184,14 +218,19 @@ class _AlwaysRestoresOn:
 class EnableGradIgnored(TorchAdapter):
     """enable_grad() does nothing inside no_grad."""
 
+    deviation_kind = "missing"
+
     def grad_mode(self, name: str, *args: Any) -> Any:
         return _Nothing(*args) if name == "enable_grad" else super().grad_mode(name, *args)
 
-    call = NoGradIgnored.call
+    def call(self, obj: Any, *args: Any, **kwargs: Any) -> Any:
+        return obj(*args, **kwargs) if isinstance(obj, _Nothing) else super().call(obj, *args, **kwargs)
 
 
 class BareDecoratorDoesNothing(TorchAdapter):
     """@no_grad without parentheses returns the function undecorated."""
+
+    deviation_kind = "partial"
 
     def grad_mode(self, name: str, *args: Any) -> Any:
         if name == "no_grad" and args:
@@ -202,12 +241,16 @@ class BareDecoratorDoesNothing(TorchAdapter):
 class DataIsACopy(TorchAdapter):
     """.data returns a copy instead of an alias."""
 
+    deviation_kind = "inverted"
+
     def data(self, tensor: Any) -> Any:
         return tensor.detach().clone()
 
 
 class DetachIsACopy(TorchAdapter):
     """.detach() returns a copy instead of an alias."""
+
+    deviation_kind = "inverted"
 
     def detach(self, tensor: Any) -> Any:
         return tensor.detach().clone()
@@ -216,12 +259,16 @@ class DetachIsACopy(TorchAdapter):
 class DetachIsUntracked(TorchAdapter):
     """.detach() behaves like .data: in-place changes through it are not version-checked."""
 
+    deviation_kind = "missing"
+
     def detach(self, tensor: Any) -> Any:
         return tensor.data
 
 
 class ToAlwaysCopies(TorchAdapter):
     """.to() and .cpu() copy even when the tensor is already there."""
+
+    deviation_kind = "missing"
 
     def to(self, obj: Any, target: Any) -> Any:
         result = super().to(obj, target)
@@ -231,6 +278,8 @@ class ToAlwaysCopies(TorchAdapter):
 class ToDropsTheGraph(TorchAdapter):
     """.to('cpu') returns a tensor that no longer requires grad."""
 
+    deviation_kind = "missing"
+
     def to(self, obj: Any, target: Any) -> Any:
         result = super().to(obj, target)
         return result.detach().clone() if self.is_tensor(result) and target == "cpu" else result
@@ -238,6 +287,8 @@ class ToDropsTheGraph(TorchAdapter):
 
 class ModuleToReturnsACopy(TorchAdapter):
     """Module.to() returns a moved copy with new parameters."""
+
+    deviation_kind = "inverted"
 
     def to(self, obj: Any, target: Any) -> Any:
         if isinstance(obj, self.nn.Module):
@@ -248,6 +299,8 @@ class ModuleToReturnsACopy(TorchAdapter):
 class NumpyIgnoresRequiresGrad(TorchAdapter):
     """numpy() of a tensor that requires grad works."""
 
+    deviation_kind = "missing"
+
     def numpy(self, tensor: Any, *, force: bool = False) -> np.ndarray:
         return tensor.detach().numpy()
 
@@ -255,12 +308,16 @@ class NumpyIgnoresRequiresGrad(TorchAdapter):
 class NumpyCopies(TorchAdapter):
     """numpy() returns a copy instead of sharing memory."""
 
+    deviation_kind = "inverted"
+
     def numpy(self, tensor: Any, *, force: bool = False) -> np.ndarray:
         return tensor.numpy().copy()
 
 
 class NumpyWidensFloat32(TorchAdapter):
     """numpy() of a float32 tensor gives a float64 array."""
+
+    deviation_kind = "partial"
 
     def numpy(self, tensor: Any, *, force: bool = False) -> np.ndarray:
         array = tensor.numpy()
@@ -270,6 +327,8 @@ class NumpyWidensFloat32(TorchAdapter):
 class ItemAlwaysFloat(TorchAdapter):
     """item() returns a float whatever the dtype."""
 
+    deviation_kind = "missing"
+
     def item(self, tensor: Any) -> Any:
         return float(tensor.item())
 
@@ -277,12 +336,16 @@ class ItemAlwaysFloat(TorchAdapter):
 class ItemTakesFirstElement(TorchAdapter):
     """item() of a tensor with several elements returns the first instead of raising."""
 
+    deviation_kind = "missing"
+
     def item(self, tensor: Any) -> Any:
         return tensor.reshape(-1)[0].item() if tensor.numel() > 1 else tensor.item()
 
 
 class TolistWrapsScalars(TorchAdapter):
     """tolist() of a 0-d tensor returns a one-element list."""
+
+    deviation_kind = "partial"
 
     def tolist(self, tensor: Any) -> Any:
         result = tensor.tolist()
