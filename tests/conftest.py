@@ -25,3 +25,20 @@ def specs_copy(tmp_path: Path) -> Path:
     target = tmp_path / "specs"
     shutil.copytree(ROOT / "specs", target)
     return target
+
+
+@pytest.fixture
+def specs_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty ``specs`` folder; the working directory is its parent, so paths read ``specs/...``."""
+    monkeypatch.chdir(tmp_path)
+    folder = tmp_path / "specs"
+    folder.mkdir()
+    return folder
+
+
+def write_spec(specs: Path, where: str, text: str | bytes) -> Path:
+    """Write ``text`` (exactly, as UTF-8 when it is a string) to ``specs/where``; return the path."""
+    path = specs / where
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
+    return path

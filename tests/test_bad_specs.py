@@ -13,6 +13,7 @@ import pytest
 
 from gradspec.errors import SpecError, SpecErrors
 from gradspec.loader import MAX_FILE_BYTES, SPEC_SCHEMA_PATH, load_spec, load_specs
+from tests.conftest import write_spec
 
 # Line numbers of VALID, used by the expected messages below:
 #  1 id   2 title   3 source   4 - tutorial   5 requires   6 given   7 a
@@ -58,26 +59,6 @@ def edit(old: str, new: str, base: str = VALID) -> str:
 def bad(case_id: str, text: str | bytes, expected: str, where: str = "area/spec.yaml") -> object:
     """One row of the table: a spec file's content, where it goes under specs/, and its error."""
     return pytest.param(text, where, expected, id=case_id)
-
-
-def write_spec(specs: Path, where: str, text: str | bytes) -> Path:
-    """Write ``text`` to ``specs/where`` (creating the folders) and return the path."""
-    path = specs / where
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if isinstance(text, bytes):
-        path.write_bytes(text)
-    else:
-        path.write_text(text, encoding="utf-8")
-    return path
-
-
-@pytest.fixture
-def specs_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """An empty ``specs`` folder; the working directory is its parent, so paths read ``specs/...``."""
-    monkeypatch.chdir(tmp_path)
-    folder = tmp_path / "specs"
-    folder.mkdir()
-    return folder
 
 
 def load_error(specs: Path, where: str, text: str | bytes) -> str:

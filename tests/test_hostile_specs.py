@@ -30,8 +30,8 @@ from gradspec.language.interpreter import Frame, Interpreter, RunContext
 from gradspec.language.steps import STEP_VOCABULARY
 from gradspec.loader import MAX_FILE_BYTES, MAX_INPUTS, MAX_PROPERTIES, load_spec
 from gradspec.spec import Spec
+from tests.conftest import ROOT, write_spec
 
-ROOT = Path(__file__).resolve().parent.parent
 
 # Line numbers of BASE, used by the expected messages below:
 #  1 id   2 title   3 source   4 - tutorial   5 requires   6 given   7 a
@@ -308,15 +308,6 @@ YAML = [
 
 
 @pytest.fixture
-def specs_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """An empty ``specs`` folder; the working directory is its parent, so paths read ``specs/...``."""
-    monkeypatch.chdir(tmp_path)
-    folder = tmp_path / "specs"
-    folder.mkdir()
-    return folder
-
-
-@pytest.fixture
 def interpreter_spy(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[Any]]:
     """What interpreters run: statements executed (``execute``), expressions evaluated by the
     interpreter that builds ``given``'s strategies (``given``) and by any other (``evaluate``)."""
@@ -333,13 +324,6 @@ def interpreter_spy(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[Any]]:
     return calls
 
 
-def write_spec(specs: Path, text: str | bytes) -> Path:
-    path = specs / "area" / "spec.yaml"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
-    return path
-
-
 @pytest.mark.parametrize(("text", "expected", "builds_inputs"), ESCAPES + BOUNDS + RECURSION + YAML)
 def test_hostile_spec_is_refused_before_anything_runs(
     specs_dir: Path, interpreter_spy: dict[str, list[Any]], capsys: pytest.CaptureFixture[str],
@@ -347,7 +331,7 @@ def test_hostile_spec_is_refused_before_anything_runs(
 ) -> None:
     """Each file is refused quickly with its exact message; no step or property runs (only
     ``given``'s strategies are built, drawing nothing), no file is written, nothing is printed."""
-    path = write_spec(specs_dir, text)
+    path = write_spec(specs_dir, "area/spec.yaml", text)
     start = time.perf_counter()
     with pytest.raises(SpecError) as info:
         load_spec(path, root=specs_dir)
@@ -377,7 +361,7 @@ HARMLESS = {
 
 @pytest.mark.parametrize("text", HARMLESS.values(), ids=HARMLESS.keys())
 def test_odd_but_harmless_file_loads(specs_dir: Path, text: str) -> None:
-    spec = load_spec(write_spec(specs_dir, text), root=specs_dir)
+    spec = load_spec(write_spec(specs_dir, "area/spec.yaml", text), root=specs_dir)
     assert spec.id == "area.thing.works"
     assert spec.step_lines[0] == (11 if text.startswith("%YAML") else 9)
 
@@ -385,7 +369,7 @@ def test_odd_but_harmless_file_loads(specs_dir: Path, text: str) -> None:
 def test_the_hostile_bases_are_valid(specs_dir: Path) -> None:
     """BASE and its raising form load, so each hostile row fails for its own change only."""
     for text in (BASE, with_raises("c = b.detach()", '"no grad"'), with_steps("c = b.detach()")):
-        spec = load_spec(write_spec(specs_dir, text), root=specs_dir)
+        spec = load_spec(write_spec(specs_dir, "area/spec.yaml", text), root=specs_dir)
         assert spec.step_lines == (9, 10)
 
 
@@ -431,7 +415,7 @@ def test_closures_over_a_loop_variable_are_not_recursion() -> None:
 def test_sizes_behind_names_are_left_to_run_time(specs_dir: Path) -> None:
     """Only constant sizes are refused at load time: ``n = 10**9`` then ``zeros((n,))`` loads;
     bounding what only a run knows is the run's business (the adapter's creation calls)."""
-    assert load_spec(write_spec(specs_dir, with_steps("n = 10**9\nc = zeros((n,))")), root=specs_dir)
+    assert load_spec(write_spec(specs_dir, "area/spec.yaml", with_steps("n = 10**9\nc = zeros((n,))")), root=specs_dir)
 
 
 # -- the fuzzer ----------------------------------------------------------------------------------
@@ -524,7 +508,7 @@ def fuzz_specs(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A ``specs`` folder for the fuzzer (module-scoped: Hypothesis reruns the test body)."""
     folder = tmp_path_factory.mktemp("fuzz") / "specs"
     (folder / "area").mkdir(parents=True)
-    load_spec(write_spec(folder, BASE), root=folder)  # imports and caches warm before any deadline
+    load_spec(write_spec(folder, "area/spec.yaml", BASE), root=folder)  # imports and caches warm before any deadline
     return folder
 
 
@@ -550,7 +534,7 @@ def hang_guard(seconds: int) -> Iterator[None]:
 def check_loads_or_refuses(specs: Path, data: bytes) -> None:
     """Loading ``data`` gives a Spec, or a SpecError whose message is one ``path:line: key: problem``
     line pointing inside the file; any other exception fails the test."""
-    path = write_spec(specs, data)
+    path = write_spec(specs, "area/spec.yaml", data)
     with hang_guard(HANG_SECONDS):
         try:
             spec = load_spec(path, root=specs)
@@ -597,7 +581,7 @@ def pure_python_yaml(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.mark.parametrize(("text", "expected", "builds_inputs"), YAML)
 def test_hostile_yaml_is_refused_the_same_without_libyaml(specs_dir: Path, text: str | bytes, expected: str,
                                                           builds_inputs: bool) -> None:
-    path = write_spec(specs_dir, text)
+    path = write_spec(specs_dir, "area/spec.yaml", text)
     start = time.perf_counter()
     with pytest.raises(SpecError) as info:
         load_spec(path, root=specs_dir)
