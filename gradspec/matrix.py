@@ -48,7 +48,8 @@ def load_reports(paths: list[Path]) -> list[Column]:
         if any(other.key == column.key for other in columns):
             raise ValueError(f"{path}: a second report for {column.key}")
         columns.append(column)
-    return sorted(columns, key=lambda column: (column.key != "torch-cpu", column.key))
+    # The reference first (torch on cpu, then torch on other devices), then the rest by name.
+    return sorted(columns, key=lambda column: (column.key != "torch-cpu", column.report["library"]["adapter"] != "torch", column.key))
 
 
 def _rows(columns: list[Column]) -> list[tuple[str, str, str]]:

@@ -106,3 +106,13 @@ def test_the_html_is_self_contained(tmp_path: Path) -> None:
     text = (tmp_path / "out" / "matrix.html").read_text()
     assert "http://" not in text.replace('xmlns="http://www.w3.org', "") and "https://" not in text
     assert "<script src" not in text and "<link" not in text
+
+
+def test_columns_put_the_reference_on_every_device_before_other_libraries(tmp_path: Path) -> None:
+    paths = []
+    for adapter, kind in (("aaalib", "cpu"), ("torch", "cuda"), ("zzzlib", "cuda"), ("torch", "cpu")):
+        report = build_report(adapter=_Adapter(adapter, "1.0"), device_kind=kind, device=kind, profile="ci",
+                              results=[_result("grad.a", "pass", device=kind)])
+        paths.append(tmp_path / f"{adapter}-{kind}.json")
+        paths[-1].write_text(json.dumps(report))
+    assert [column.key for column in load_reports(paths)] == ["torch-cpu", "torch-cuda", "aaalib-cpu", "zzzlib-cuda"]

@@ -454,3 +454,13 @@ def test_validators_agree_on_mutated_specs(document: Any) -> None:
     expected = EcmaValidator(SPEC_SCHEMA).is_valid(document)
     problems = Validator(SPEC_SCHEMA).problems(document)
     assert (not problems) == expected, [f"{format_path(p.path)}: {p.message}" for p in problems]
+
+
+COMMITTED_REPORTS = sorted(path for path in (ROOT / "reports").rglob("*.json") if not path.name.endswith(".schema.json"))
+
+
+@pytest.mark.parametrize("path", COMMITTED_REPORTS, ids=lambda path: str(path.relative_to(ROOT)))
+def test_committed_reports_are_valid_and_consistent(path: Path, report_schema: dict[str, Any]) -> None:
+    report = _load(path)
+    assert_valid(report, report_schema)
+    assert_consistent(report)
