@@ -26,9 +26,9 @@ def _installed_adapters() -> dict[str, str]:
     return {entry.name: entry.value for entry in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP)}
 
 
-def load_adapter(spec: str) -> Adapter:
-    """Instantiate an adapter: a name in :data:`BUILTIN_ADAPTERS`, a name another package
-    declares under the ``gradspec.adapters`` entry point, or ``package.module:Class``."""
+def adapter_class(spec: str) -> type:
+    """The adapter class ``spec`` names (a built-in name, an entry-point name, or
+    ``package.module:Class``), imported but not instantiated."""
     target = BUILTIN_ADAPTERS.get(spec) or _installed_adapters().get(spec) or spec
     module_name, _, class_name = target.partition(":")
     if not class_name:
@@ -41,11 +41,20 @@ def load_adapter(spec: str) -> Adapter:
     cls: Any = getattr(module, class_name, None)
     if cls is None:
         raise AdapterError(f"module {module_name!r} has no adapter class {class_name!r}")
-    adapter = cls()
+    return cls
+
+
+def load_adapter(spec: str) -> Adapter:
+    """Instantiate an adapter (see :func:`adapter_class` for what ``spec`` may name)."""
+    cls = adapter_class(spec)
+    try:
+        adapter = cls()
+    except Exception as error:  # the library is missing or broken: say so, not with a traceback
+        raise AdapterError(f"cannot create adapter {spec!r}: {type(error).__name__}: {error}") from error
     unknown = set(adapter.capabilities) - set(CAPABILITIES)
     if unknown:
         raise AdapterError(f"adapter {spec!r} declares unknown capabilities: {', '.join(sorted(unknown))}")
     return adapter
 
 
-__all__ = ["Adapter", "BUILTIN_ADAPTERS", "CAPABILITIES", "ENTRY_POINT_GROUP", "load_adapter"]
+__all__ = ["Adapter", "BUILTIN_ADAPTERS", "CAPABILITIES", "ENTRY_POINT_GROUP", "adapter_class", "load_adapter"]

@@ -3,18 +3,23 @@
 The root ``conftest.py`` loads this module; ``pytest_configure`` registers one
 :class:`GradspecPlugin` object holding the session's state.  Results travel in each test
 report's ``user_properties``, so pytest-xdist workers' results reach the controller, which
-alone writes the reports.
+alone writes the reports.  The controller never instantiates the adapter: it checks the
+options against the adapter class, and the workers tell it the library's identity and the
+spec ids, so only the workers pay for importing the library and reading the specs.
 """
 from __future__ import annotations
 
 import datetime as dt
+import os
+import shlex
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 from hypothesis import settings
 
-from adapters import load_adapter
+from adapters import CAPABILITIES, adapter_class, load_adapter
 from gradspec.baseline import Baseline, dump, load_baseline, updated
 from gradspec.errors import AdapterError, BackendError, SpecError, SpecErrors, SpecFailure
 from gradspec.isolation import run_isolated
@@ -25,6 +30,7 @@ from gradspec.spec import Spec
 
 CASE_FIXTURE = "gradspec_case"
 _PROPERTY = "gradspec"
+_WORKER_OUTPUT = "gradspec"
 _JUDGED = ("pass", "fail", "error")
 
 
@@ -51,6 +57,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "gradspec_outcome(outcome): the outcome a skipped spec case is reported with")
+    _prefer_work_stealing(config)
     report_dir = None
     if not config.getoption("no_report"):
         report_dir = Path(config.getoption("report_dir") or Path(config.rootpath) / "reports")
@@ -71,10 +78,43 @@ def pytest_configure(config: pytest.Config) -> None:
     config.pluginmanager.register(plugin, "gradspec-run")
 
 
+def _prefer_work_stealing(config: pytest.Config) -> None:
+    """Specs take uneven times (the first to use an optimizer pays for the library's lazy
+    imports), so unless ``--dist`` is given, pytest-xdist workers steal work from each other
+    instead of keeping the shares they were dealt (``--dist worksteal``)."""
+    if getattr(config.option, "dist", None) != "load":
+        return
+    given = [*config.invocation_params.args, *shlex.split(os.environ.get("PYTEST_ADDOPTS", "")), *config.getini("addopts")]
+    if any(str(arg).startswith(("--dist", "-d")) for arg in given):
+        return
+    config.option.dist = "worksteal"
+
+
 @pytest.fixture(scope="session")
 def gradspec_adapter(pytestconfig: pytest.Config) -> Any:
     """The adapter under test (``--adapter``)."""
     return pytestconfig.stash[_PLUGIN].adapter()
+
+
+@dataclass(frozen=True)
+class AdapterIdentity:
+    """What the reports and the gate need of an adapter, without the adapter itself."""
+
+    name: str
+    library: str
+    version: str
+    device_kinds: tuple[str, ...]
+    devices: tuple[str, ...]
+
+    @classmethod
+    def of(cls, adapter: Any) -> AdapterIdentity:
+        # Plain strings: a worker sends this to the controller, and execnet sends only builtins
+        # (torch's version is a str subclass).
+        return cls(str(adapter.name), str(adapter.library), str(adapter.library_version()),
+                   tuple(map(str, adapter.device_kinds)), tuple(map(str, adapter.devices())))
+
+    def library_version(self) -> str:
+        return self.version
 
 
 class GradspecPlugin:
@@ -98,7 +138,9 @@ class GradspecPlugin:
         self.update_baseline = update_baseline
         self.gate_problems: list[str] = []
         self._adapter: Any = None
+        self._identity: AdapterIdentity | None = None
         self._specs: list[Spec] | None = None
+        self._spec_ids: list[str] | None = None
         self._baseline: Baseline | None = None
 
     def adapter(self) -> Any:
@@ -120,14 +162,45 @@ class GradspecPlugin:
             pytest.fail(f"gradspec: {len(problems.errors)} spec problem(s):\n{problems}", pytrace=False)
         return self._specs
 
+    def identity(self) -> AdapterIdentity:
+        """The adapter's identity: as a pytest-xdist worker reported it, else from the adapter."""
+        if self._identity is None:
+            self._identity = AdapterIdentity.of(self.adapter())
+        return self._identity
+
+    def spec_ids(self) -> list[str]:
+        """The ids of every spec in the specs folder: as a worker reported them, else read."""
+        if self._spec_ids is None:
+            self._spec_ids = [spec.id for spec in self.specs()]
+        return self._spec_ids
+
     def kinds(self) -> list[str]:
         adapter = self.adapter()
-        kinds = self.device_kinds or list(adapter.device_kinds)
-        unknown = [kind for kind in kinds if kind not in adapter.device_kinds]
+        return self._checked_kinds(adapter.name, adapter.device_kinds)
+
+    def _checked_kinds(self, name: str, known: tuple[str, ...]) -> list[str]:
+        kinds = self.device_kinds or list(known)
+        unknown = [kind for kind in kinds if kind not in known]
         if unknown:
-            raise pytest.UsageError(f"gradspec: adapter {adapter.name!r} has no device kind "
-                                    f"{', '.join(unknown)} (it knows {', '.join(adapter.device_kinds)})")
+            raise pytest.UsageError(f"gradspec: adapter {name!r} has no device kind "
+                                    f"{', '.join(unknown)} (it knows {', '.join(known)})")
         return kinds
+
+    def _check_adapter_class(self) -> None:
+        """Check ``--adapter`` and ``--device`` against the adapter class, without instantiating
+        it (which imports the library); an adapter that sets them per instance is instantiated."""
+        try:
+            cls = adapter_class(self.adapter_name)
+        except AdapterError as error:
+            raise pytest.UsageError(f"gradspec: {error}") from None
+        name, known, capabilities = (getattr(cls, attribute, None) for attribute in ("name", "device_kinds", "capabilities"))
+        if not (isinstance(name, str) and isinstance(known, tuple) and isinstance(capabilities, (set, frozenset))):
+            self.kinds()
+            return
+        self._checked_kinds(name, known)
+        unknown = set(capabilities) - set(CAPABILITIES)
+        if unknown:
+            raise pytest.UsageError(f"gradspec: adapter {self.adapter_name!r} declares unknown capabilities: {', '.join(sorted(unknown))}")
 
     def baseline(self) -> Baseline | None:
         if self._baseline is None and self.baseline_path is not None and self.baseline_path.exists():
@@ -142,14 +215,24 @@ class GradspecPlugin:
     # -- collection ------------------------------------------------------------------------
     def pytest_sessionstart(self, session: pytest.Session) -> None:
         # A bad --adapter, --device or --baseline is a usage error (exit 4) before anything runs,
-        # on the pytest-xdist controller as in a serial run.
-        self.kinds()
+        # on the pytest-xdist controller as in a serial run; the controller leaves importing the
+        # library to the workers, which start meanwhile.
+        if session.config.pluginmanager.has_plugin("dsession"):
+            self._check_adapter_class()
+        elif not self.is_worker:  # a worker instantiates the adapter when it collects
+            self.kinds()
         self.baseline()
 
     def pytest_generate_tests(self, metafunc: pytest.Metafunc) -> None:
         if CASE_FIXTURE not in metafunc.fixturenames:
             return
-        adapter, kinds = self.adapter(), self.kinds()
+        problem = None
+        try:
+            adapter, kinds = self.adapter(), self.kinds()
+        except pytest.UsageError as error:  # in a pytest-xdist worker: a collection error, shown once per worker
+            problem = str(error)
+        if problem is not None:
+            pytest.fail(problem, pytrace=False)
         available = adapter.devices()
         specs_dir = None if self.specs_dir.resolve() == DEFAULT_SPECS_DIR.resolve() else str(self.specs_dir)
         gate = None if self.update_baseline else self.baseline()
@@ -186,13 +269,25 @@ class GradspecPlugin:
                 self.results[report.nodeid] = Result.from_dict(dict(value))
 
     # -- reports ---------------------------------------------------------------------------
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_testnodedown(self, node: Any, error: Any) -> None:
+        """On the pytest-xdist controller: take the identity and spec ids a worker reports."""
+        output = getattr(node, "workeroutput", {}).get(_WORKER_OUTPUT)
+        if output is not None and self._identity is None:
+            identity = output["identity"]
+            self._identity = AdapterIdentity(**{key: tuple(value) if isinstance(value, list) else value
+                                                for key, value in identity.items()})
+            self._spec_ids = list(output["spec_ids"])
+
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
         if self.is_worker:
+            if self._adapter is not None and self._specs is not None:
+                session.config.workeroutput[_WORKER_OUTPUT] = {  # type: ignore[attr-defined]
+                    "identity": asdict(self.identity()), "spec_ids": self.spec_ids()}
             return
         gate = None if self.update_baseline else self._baseline
         if gate is not None and self.results:  # on the controller, also under pytest-xdist
-            spec_ids = (spec.id for spec in self.specs())
-            self.gate_problems = gate.problems(spec_ids, self.adapter().name, dt.date.today())
+            self.gate_problems = gate.problems(self.spec_ids(), self.identity().name, dt.date.today())
         if self.gate_problems and session.exitstatus == pytest.ExitCode.OK:
             session.exitstatus = pytest.ExitCode.TESTS_FAILED
         if self.update_baseline and self.results:
@@ -201,13 +296,13 @@ class GradspecPlugin:
                 session.exitstatus = pytest.ExitCode.OK
         if self.report_dir is None or not self.results:
             return
-        adapter = self.adapter()
+        adapter = self.identity()
         for kind in adapter.device_kinds:
             results = [result for result in self.results.values() if result.device == kind]
             if not any(result.outcome in _JUDGED for result in results):
                 continue  # nothing ran on this device: an earlier report of it stays as it is
-            device = ",".join(_devices_of(adapter.devices(), kind)) or kind
-            complete = len(results) == len(self.specs()) and self.selection is None
+            device = ",".join(_devices_of(list(adapter.devices), kind)) or kind
+            complete = len(results) == len(self.spec_ids()) and self.selection is None
             report = build_report(adapter=adapter, device_kind=kind, device=device,
                                   profile=settings.get_current_profile_name(), results=results,
                                   complete=complete, selection=self.selection)
@@ -217,7 +312,7 @@ class GradspecPlugin:
         assert self.baseline_path is not None
         failures = {(r.id, r.device): r.error or "" for r in self.results.values() if r.outcome in ("fail", "error")}
         devices = {r.device for r in self.results.values() if r.outcome in _JUDGED}
-        data = updated(self._baseline, self.adapter().name, failures, devices)
+        data = updated(self._baseline, self.identity().name, failures, devices)
         write_atomically(self.baseline_path, dump(data))
         self.written.append(f"gradspec: wrote {self.baseline_path} with {len(data['entries'])} known non-conformance(s)")
 

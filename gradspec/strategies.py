@@ -29,15 +29,16 @@ strategies = Registry()
 
 
 def _cached(function: Callable[..., Any]) -> Callable[..., Any]:
-    """Memoize a strategy builder on hashable arguments: inputs that depend on earlier ones are
-    rebuilt for every example, and building a strategy costs more than drawing from it."""
-    cached = lru_cache(maxsize=4096)(function)
+    """Memoize a strategy builder on its hashable arguments: inputs that depend on earlier ones
+    are rebuilt for every example, and building a strategy costs more than drawing from it.
+    The run context is left out of the key: no strategy depends on it."""
+    cached = lru_cache(maxsize=4096)(lambda *args, **kwargs: function(None, *args, **kwargs))
 
-    def build(*args: Any, **kwargs: Any) -> Any:
+    def build(ctx: Any, *args: Any, **kwargs: Any) -> Any:
         try:
             return cached(*args, **kwargs)
         except TypeError:  # an unhashable argument (a list): build afresh
-            return function(*args, **kwargs)
+            return function(ctx, *args, **kwargs)
 
     build.__signature__ = inspect.signature(function)  # type: ignore[attr-defined]
     build.__name__ = function.__name__
@@ -82,18 +83,44 @@ def _elements(dtype: DType, min_value: float, max_value: float) -> st.SearchStra
 MAX_DRAWN_DIMS, MAX_DRAWN_SIDE = 8, 64
 
 
+@lru_cache(maxsize=256)
 def _shapes(min_dims: int, max_dims: int, min_side: int, max_side: int) -> st.SearchStrategy[tuple[int, ...]]:
     if max_dims > MAX_DRAWN_DIMS or max_side > MAX_DRAWN_SIDE:
         raise ValueError(f"drawn shapes are bounded: max_dims <= {MAX_DRAWN_DIMS}, max_side <= {MAX_DRAWN_SIDE}")
     return hnp.array_shapes(min_dims=min_dims, max_dims=max_dims, min_side=min_side, max_side=max_side)
 
 
+def _choice(value: Any) -> Any:
+    """A strategy for a dtype group (or a strategy); a constant stays a constant, so drawing it
+    costs nothing."""
+    if isinstance(value, tuple) and value and all(isinstance(v, DType) for v in value):
+        return st.sampled_from(value)
+    return value
+
+
+def _draw(draw: Any, value: Any) -> Any:
+    return draw(value) if isinstance(value, st.SearchStrategy) else value
+
+
+def _draw_array(draw: Any, dtype: Any, shape: Any, shape_bounds: tuple[int, int, int, int],
+                value_bounds: tuple[float, float, float]) -> np.ndarray:
+    chosen: DType = _draw(draw, dtype)
+    chosen_shape = _draw(draw, shape) if shape is not None else draw(_shapes(*shape_bounds))
+    return draw(_array_strategy(chosen, tuple(chosen_shape), elements(chosen, *value_bounds)))
+
+
 @st.composite
-def _arrays(draw: Any, dtype: Any, shape: Any, min_dims: int, max_dims: int, min_side: int, max_side: int,
-            min_value: float, max_value: float, min_magnitude: float) -> np.ndarray:
-    chosen: DType = draw(_strategy(dtype))
-    chosen_shape = draw(_strategy(shape)) if shape is not None else draw(_shapes(min_dims, max_dims, min_side, max_side))
-    return draw(_array_strategy(chosen, tuple(chosen_shape), elements(chosen, min_value, max_value, min_magnitude)))
+def _arrays(draw: Any, dtype: Any, shape: Any, shape_bounds: tuple[int, int, int, int],
+            value_bounds: tuple[float, float, float]) -> np.ndarray:
+    return _draw_array(draw, dtype, shape, shape_bounds, value_bounds)
+
+
+@st.composite
+def _tensors(draw: Any, dtype: Any, shape: Any, shape_bounds: tuple[int, int, int, int],
+             value_bounds: tuple[float, float, float], requires_grad: Any) -> DrawnTensor:
+    # One composite, not builds() over arrays: every layer of strategies costs per example.
+    array = _draw_array(draw, dtype, shape, shape_bounds, value_bounds)
+    return DrawnTensor(array, _draw(draw, requires_grad))
 
 
 @lru_cache(maxsize=4096)
@@ -107,7 +134,8 @@ def arrays(ctx: Any, dtype: Any = DTYPE_GROUPS["floating"], shape: Any = None, m
            min_value: float = -DEFAULT_BOUND, max_value: float = DEFAULT_BOUND,
            min_magnitude: float = 0.0) -> st.SearchStrategy[np.ndarray]:
     """NumPy arrays: a dtype (or group, or strategy), and a shape or shape bounds."""
-    return _arrays(dtype, shape, min_dims, max_dims, min_side, max_side, min_value, max_value, min_magnitude)
+    return _arrays(_choice(dtype), shape, _shape_bounds(shape, min_dims, max_dims, min_side, max_side),
+                   (min_value, max_value, min_magnitude))
 
 
 @strategies.register()
@@ -117,8 +145,15 @@ def tensors(ctx: Any, dtype: Any = DTYPE_GROUPS["floating"], shape: Any = None, 
             max_value: float = DEFAULT_BOUND, min_magnitude: float = 0.0) -> st.SearchStrategy[DrawnTensor]:
     """Tensors, drawn as arrays and created by the adapter on the device under test;
     ``requires_grad`` omitted means the creation call does not pass it."""
-    values = _arrays(dtype, shape, min_dims, max_dims, min_side, max_side, min_value, max_value, min_magnitude)
-    return st.builds(DrawnTensor, values, _strategy(requires_grad))
+    return _tensors(_choice(dtype), shape, _shape_bounds(shape, min_dims, max_dims, min_side, max_side),
+                    (min_value, max_value, min_magnitude), requires_grad)
+
+
+def _shape_bounds(shape: Any, min_dims: int, max_dims: int, min_side: int, max_side: int) -> tuple[int, int, int, int]:
+    """The bounds of a drawn shape, checked when the strategy is built rather than per example."""
+    if shape is None:
+        _shapes(min_dims, max_dims, min_side, max_side)
+    return (min_dims, max_dims, min_side, max_side)
 
 
 @strategies.register()

@@ -12,6 +12,7 @@ interleaved repetitions; nothing here asserts a time (machines are shared and no
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import platform
@@ -30,19 +31,25 @@ sys.path.insert(0, str(ROOT))
 
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
-from hypothesis import HealthCheck, Phase, given, settings  # noqa: E402
+from hypothesis import HealthCheck, Phase, given, seed, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 from hypothesis.extra import numpy as hnp  # noqa: E402
 
 from adapters.torch_adapter import TorchAdapter  # noqa: E402
 from gradspec.loader import load_spec, load_specs  # noqa: E402
 from gradspec.runner import Case  # noqa: E402
+from suites.test_specs import test_spec  # noqa: E402
 
-SETTINGS = dict(derandomize=True, database=None, deadline=None, phases=[Phase.generate],
-                suppress_health_check=list(HealthCheck))
+suite_test_body = test_spec.hypothesis.inner_test  # type: ignore[attr-defined]
+
+SETTINGS = dict(database=None, deadline=None, phases=[Phase.generate], suppress_health_check=list(HealthCheck))
+#: Every variant of one property draws from the same seed, so each sees the same examples
+#: (derandomize would seed each test function by its own source).
+SAME_EXAMPLES = seed(20261127)
 
 
 def per_example(run: Callable[[], None], examples: int) -> float:
+    gc.collect()  # a collection left over from the last variant is not charged to this one
     start = time.perf_counter()
     run()
     return (time.perf_counter() - start) / examples
@@ -59,10 +66,10 @@ def _float_arrays(shape: Any = hnp.array_shapes(min_dims=1, max_dims=3, min_side
 def data_inplace_hand_written(examples: int) -> tuple[Callable[[], None], Callable[[], None]]:
     """aliasing.data.inplace_is_untracked, written by hand against torch."""
 
+    @SAME_EXAMPLES
     @settings(max_examples=examples, **SETTINGS)
     @given(_float_arrays())
     def property_(array: np.ndarray) -> None:
-        torch.manual_seed(0)
         a = torch.tensor(array, requires_grad=True)
         b = a + 2
         loss = torch.mean(b * b)
@@ -71,6 +78,7 @@ def data_inplace_hand_written(examples: int) -> tuple[Callable[[], None], Callab
         assert torch.equal(a.grad, torch.zeros_like(a))
         assert torch.equal(b, torch.zeros_like(b))
 
+    @SAME_EXAMPLES
     @settings(max_examples=examples, **SETTINGS)
     @given(_float_arrays())
     def generation(array: np.ndarray) -> None:
@@ -93,16 +101,17 @@ def binary_ops_hand_written(examples: int) -> tuple[Callable[[], None], Callable
                                                                  allow_infinity=False, allow_subnormal=False)))
         return op, rg_a, rg_b, a, b
 
+    @SAME_EXAMPLES
     @settings(max_examples=examples, **SETTINGS)
     @given(inputs())
     def property_(drawn: tuple) -> None:
         op, rg_a, rg_b, a, b = drawn
-        torch.manual_seed(0)
         ta, tb = torch.tensor(a, requires_grad=rg_a), torch.tensor(b, requires_grad=rg_b)
         assert op(ta, tb).requires_grad == (rg_a or rg_b)
         assert op(tb, ta).requires_grad == (rg_a or rg_b)
         assert op(ta, 2.0).requires_grad == rg_a
 
+    @SAME_EXAMPLES
     @settings(max_examples=examples, **SETTINGS)
     @given(inputs())
     def generation(drawn: tuple) -> None:
@@ -112,37 +121,53 @@ def binary_ops_hand_written(examples: int) -> tuple[Callable[[], None], Callable
 
 
 def through_gradspec(spec_path: str, examples: int) -> tuple[Callable[[], None], Callable[[], None]]:
+    """The spec as the suite runs it: the body of ``suites/test_specs.py::test_spec`` on a case."""
     spec = load_spec(ROOT / spec_path, root=ROOT / "specs")
     case = Case(spec, TorchAdapter(), "cpu", "cpu")
 
+    @SAME_EXAMPLES
     @settings(max_examples=examples, **SETTINGS)
-    @given(spec.strategy)
-    def run(drawn: dict) -> None:
-        case.run(drawn)
+    @given(data=st.data())
+    def run(data: st.DataObject) -> None:
+        suite_test_body(case, data)
 
+    @SAME_EXAMPLES
     @settings(max_examples=examples, **SETTINGS)
-    @given(spec.strategy)
-    def generation(drawn: dict) -> None:
-        pass
+    @given(data=st.data())
+    def generation(data: st.DataObject) -> None:
+        data.draw(spec.strategy, label="given")
 
     return run, generation
 
 
+VARIANTS = ("gradspec", "hand-written", "generation", "gradspec generation")
+
+
 def compare_one_spec(spec_path: str, hand_written: Callable, examples: int, repeats: int) -> None:
+    """Per-example cost of a spec through gradspec, of the same property written by hand, and of
+    the bare generation of its inputs, all on the same examples."""
     hand, hand_generation = hand_written(examples)
     ours, our_generation = through_gradspec(spec_path, examples)
+    runs = dict(zip(VARIANTS, (ours, hand, hand_generation, our_generation)))
+    for run in runs.values():  # warm-up: imports, strategy caches, torch's first calls
+        run()
     timings: dict[str, list[float]] = defaultdict(list)
     for _ in range(repeats):  # interleaved, so drifts of the machine hit every variant alike
-        for name, run in (("gradspec", ours), ("hand-written", hand), ("generation", hand_generation),
-                          ("gradspec generation", our_generation)):
+        for name, run in runs.items():
             timings[name].append(per_example(run, examples))
     median = {name: statistics.median(values) for name, values in timings.items()}
-    print(f"\n{spec_path} ({examples} examples x {repeats} repetitions, median ms per example)")
-    for name in ("gradspec", "hand-written", "generation", "gradspec generation"):
+
+    def ratio(numerator: str, denominator: str) -> str:
+        paired = [a / b for a, b in zip(timings[numerator], timings[denominator])]
+        return f"{statistics.median(paired):.3f}x  (repetitions {min(paired):.2f}-{max(paired):.2f})"
+
+    print(f"\n{spec_path} ({examples} examples x {repeats} repetitions, the same examples for every variant; "
+          "median ms per example)")
+    for name in VARIANTS:
         print(f"  {name:<22} {1000 * median[name]:8.3f} ms")
-    print(f"  gradspec / hand-written          {median['gradspec'] / median['hand-written']:.3f}x  (goal <= 1.05x)")
-    print(f"  gradspec / bare generation       {median['gradspec'] / median['generation']:.3f}x  (goal <= 1.25x)")
-    print(f"  gradspec generation / generation {median['gradspec generation'] / median['generation']:.3f}x")
+    print(f"  gradspec / hand-written          {ratio('gradspec', 'hand-written')}  goal <= 1.05x")
+    print(f"  gradspec / bare generation       {ratio('gradspec', 'generation')}  goal <= 1.25x")
+    print(f"  gradspec generation / generation {ratio('gradspec generation', 'generation')}")
 
 
 # -- (2) and (3) the whole suite ---------------------------------------------------------------
