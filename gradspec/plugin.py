@@ -9,7 +9,9 @@ spec ids, so only the workers pay for importing the library and reading the spec
 """
 from __future__ import annotations
 
+import atexit
 import datetime as dt
+import gc
 import os
 import shlex
 from dataclasses import asdict, dataclass
@@ -58,6 +60,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "gradspec_outcome(outcome): the outcome a skipped spec case is reported with")
     _prefer_work_stealing(config)
+    _freeze_objects_at_exit()
     report_dir = None
     if not config.getoption("no_report"):
         report_dir = Path(config.getoption("report_dir") or Path(config.rootpath) / "reports")
@@ -76,6 +79,20 @@ def pytest_configure(config: pytest.Config) -> None:
         raise pytest.UsageError("gradspec: --update-baseline needs --baseline FILE")
     config.stash[_PLUGIN] = plugin
     config.pluginmanager.register(plugin, "gradspec-run")
+
+
+def _freeze_objects_at_exit() -> None:
+    """At exit, Python's last garbage collections visit every object a run leaves (the library,
+    Hypothesis, the specs): up to a second per process, each pytest-xdist worker included.
+    Frozen objects are skipped; they are still freed, and Python does not promise finalizers
+    at exit anyway.  Registered once per process, however often pytest is configured in it."""
+    global _FREEZE_REGISTERED
+    if not _FREEZE_REGISTERED:
+        atexit.register(gc.freeze)
+        _FREEZE_REGISTERED = True
+
+
+_FREEZE_REGISTERED = False
 
 
 def _prefer_work_stealing(config: pytest.Config) -> None:

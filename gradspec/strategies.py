@@ -42,6 +42,7 @@ def _cached(function: Callable[..., Any]) -> Callable[..., Any]:
 
     build.__signature__ = inspect.signature(function)  # type: ignore[attr-defined]
     build.__name__ = function.__name__
+    build.cache_info = cached.cache_info  # type: ignore[attr-defined]
     return build
 
 

@@ -2,12 +2,17 @@
 
     python scripts/benchmark.py [--quick]
 
-Prints (1) the cost per Hypothesis example of specs run through the loader, strategies and
-interpreter, against a hand-written ``@given`` test of the same property calling torch directly
-and against the bare generation of the same inputs; (2) examples per second for the whole suite,
-per area, and the slowest ten specs; (3) the full suite's wall time serial and with ``-n 2``;
-(4) collection time for the real specs and for 1,000 generated specs.  Timings are medians of
-interleaved repetitions; nothing here asserts a time (machines are shared and noisy).
+Prints
+(1) the cost per Hypothesis example of specs run as the suite runs them (loader, strategies,
+    interpreter, the body of ``suites/test_specs.py``), against a hand-written ``@given`` test of
+    the same property calling torch directly and against the bare generation of the same inputs,
+    every variant drawing the same examples;
+(2) collection time for the real specs and for 1,000 generated specs;
+(3) examples per second for the whole suite, per area, and the slowest ten specs;
+(4) the full suite's wall time, serial and with ``-n 2``, in the default (dev) and ci profiles.
+Timings are medians of interleaved repetitions, ratios the median of per-repetition ratios;
+nothing here asserts a time (machines are shared and noisy).  ``--quick`` takes about a third of
+the time with fewer examples and repetitions.
 """
 from __future__ import annotations
 
@@ -16,6 +21,7 @@ import gc
 import json
 import os
 import platform
+import resource
 import shutil
 import statistics
 import subprocess
@@ -23,13 +29,16 @@ import sys
 import tempfile
 import time
 from collections import defaultdict
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+import hypothesis  # noqa: E402
 import numpy as np  # noqa: E402
+import pytest  # noqa: E402
 import torch  # noqa: E402
 from hypothesis import HealthCheck, Phase, given, seed, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
@@ -172,26 +181,53 @@ def compare_one_spec(spec_path: str, hand_written: Callable, examples: int, repe
 
 # -- (2) and (3) the whole suite ---------------------------------------------------------------
 
-def run_suite(report_dir: Path, *extra: str) -> float:
+@dataclass
+class SuiteRun:
+    wall: float
+    cpu: float  # user + system time of the pytest process and its workers
+
+
+def run_suite(report_dir: Path, profile: str, *extra: str) -> SuiteRun:
+    """One pytest run of the whole suite on torch CPU, as a user types it."""
     command = [sys.executable, "-m", "pytest", str(ROOT / "suites"), "-q", "-p", "no:cacheprovider",
-               "--device=cpu", f"--report-dir={report_dir}", *extra]
+               "--device=cpu", f"--report-dir={report_dir}", f"--hypothesis-profile={profile}", *extra]
+    # The dev profile keeps an example database: a fresh one per run, outside the checkout.
+    env = {**os.environ, "HYPOTHESIS_STORAGE_DIRECTORY": str(report_dir / "hypothesis")}
+    env.pop("CI", None)  # the profile is named on the command line
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    subprocess.run(command, cwd=ROOT, env={**os.environ, "CI": "true"}, check=True, capture_output=True)
-    return time.perf_counter() - start
+    subprocess.run(command, cwd=ROOT, env=env, check=True, capture_output=True)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return SuiteRun(wall, after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
 
 
 def suite_figures(repeats: int) -> None:
     with tempfile.TemporaryDirectory() as folder:
-        serial, parallel = [], []
-        for _ in range(repeats):
-            serial.append(run_suite(Path(folder) / "serial"))
-            parallel.append(run_suite(Path(folder) / "parallel", "-n", "2"))
-        report = json.loads((Path(folder) / "serial" / "torch-cpu.json").read_text())
+        runs: dict[tuple[str, str], list[SuiteRun]] = defaultdict(list)
+        for index in range(repeats):  # interleaved, like the per-example figures
+            for profile in ("dev", "ci"):
+                for mode, extra in (("serial", ()), ("-n 2", ("-n", "2"))):
+                    report_dir = Path(folder) / f"{profile}-{mode.replace(' ', '')}-{index}"
+                    runs[profile, mode].append(run_suite(report_dir, profile, *extra))
+        report = json.loads((Path(folder) / "ci-serial-0" / "torch-cpu.json").read_text())
+    _examples_per_second(report)
+    print(f"\nWhole suite against torch CPU, wall time of the pytest command (median of {repeats}; "
+          "CPU = user + system time of all its processes)")
+    for profile, meaning in (("dev", "the default profile, 30 examples"), ("ci", "CI=true, 60 examples, derandomized")):
+        serial, parallel = runs[profile, "serial"], runs[profile, "-n 2"]
+        s, p = statistics.median(r.wall for r in serial), statistics.median(r.wall for r in parallel)
+        s_cpu, p_cpu = statistics.median(r.cpu for r in serial), statistics.median(r.cpu for r in parallel)
+        print(f"  {profile} ({meaning}): serial {s:.1f} s (CPU {s_cpu:.1f} s), -n 2 {p:.1f} s (CPU {p_cpu:.1f} s), "
+              f"speed-up {s / p:.2f}x  (goals: serial < 30 s, speed-up >= 1.6x)")
+
+
+def _examples_per_second(report: dict[str, Any]) -> None:
     rows = [row for row in report["results"] if row["outcome"] == "pass"]
     by_area: dict[str, list[dict]] = defaultdict(list)
     for row in rows:
         by_area[row["area"]].append(row)
-    print("\nWhole suite, CI profile, torch CPU: examples per second (in the tests themselves)")
+    print("\nWhole suite, ci profile, torch CPU, serial: examples per second (in the tests themselves)")
     total_examples, total_time = sum(r["examples"] for r in rows), sum(r["duration"] for r in rows)
     print(f"  all {len(rows)} specs: {total_examples / total_time:8.0f} examples/s ({total_examples} examples in {total_time:.1f} s)")
     for area, area_rows in sorted(by_area.items()):
@@ -200,9 +236,6 @@ def suite_figures(repeats: int) -> None:
     print("  slowest ten specs:")
     for row in sorted(rows, key=lambda r: -r["duration"])[:10]:
         print(f"    {row['duration']:6.2f} s  {row['examples']:4d} examples  {row['id']}")
-    s, p = statistics.median(serial), statistics.median(parallel)
-    print(f"\nFull suite wall time (pytest process included, median of {repeats}): serial {s:.1f} s, -n 2 {p:.1f} s, "
-          f"speed-up {s / p:.2f}x  (goals: serial < 30 s, speed-up >= 1.6x)")
 
 
 # -- (4) collection ----------------------------------------------------------------------------
@@ -232,13 +265,28 @@ def _timed(action: Callable[[], Any]) -> float:
     return time.perf_counter() - start
 
 
+def machine_description() -> str:
+    """The machine and software the figures belong to."""
+    def first(path: str, key: str) -> str:
+        try:
+            lines = Path(path).read_text().splitlines()
+        except OSError:
+            return "unknown"
+        return next((line.split(":", 1)[1].strip() for line in lines if line.startswith(key)), "unknown")
+
+    bytecode = "off (PYTHONDONTWRITEBYTECODE)" if os.environ.get("PYTHONDONTWRITEBYTECODE") else "on"
+    return (f"{first('/proc/cpuinfo', 'model name')}, {os.cpu_count()} CPUs, {first('/proc/meminfo', 'MemTotal')} memory, "
+            f"load average {os.getloadavg()[0]:.2f} at the start; {platform.platform()}; Python {platform.python_version()}, "
+            f"torch {torch.__version__}, Hypothesis {hypothesis.__version__}, pytest {pytest.__version__}; "
+            f"bytecode caching {bytecode}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="fewer examples and repetitions")
     args = parser.parse_args()
     examples, repeats = (100, 3) if args.quick else (300, 5)
-    print(f"gradspec benchmark: Python {platform.python_version()}, torch {torch.__version__}, "
-          f"{platform.machine()}, {os.cpu_count()} CPUs, {platform.platform()}")
+    print(f"gradspec benchmark: {machine_description()}")
     compare_one_spec("specs/aliasing/data_inplace_is_untracked.yaml", data_inplace_hand_written, examples, repeats)
     compare_one_spec("specs/requires_grad/propagation_binary_ops.yaml", binary_ops_hand_written, examples, repeats)
     collection_figures(3)

@@ -70,3 +70,25 @@ def test_later_inputs_follow_earlier_ones(drawn: dict[str, Any]) -> None:
 @given(inputs(s="one_of(shapes(min_dims=1, min_numel=2), shapes(min_dims=1, min_side=0, max_numel=0))"))
 def test_shape_bounds_on_the_number_of_elements(drawn: dict[str, Any]) -> None:
     assert int(np.prod(drawn["s"])) != 1
+
+
+def test_a_dependent_input_builds_its_strategy_once_per_distinct_arguments() -> None:
+    """An input built from earlier ones is rebuilt per example; its builder is memoized, since
+    building a strategy costs more than drawing from it."""
+    from gradspec.strategies import strategies
+
+    builder = strategies["tensors"].impl
+    strategy = inputs(flag="booleans()", a="tensors(dtype=float32, max_dims=1, max_side=2)",
+                      b="tensors(dtype=a.dtype, shape=a.shape, requires_grad=flag)")
+    before = builder.cache_info()
+    shapes: set[tuple[Any, ...]] = set()
+
+    @settings(max_examples=80, database=None, deadline=None)
+    @given(strategy)
+    def draw(drawn: dict[str, Any]) -> None:
+        shapes.add((drawn["a"].shape, drawn["flag"]))
+
+    draw()
+    after = builder.cache_info()
+    builds, calls = after.misses - before.misses, (after.hits + after.misses) - (before.hits + before.misses)
+    assert calls >= 80 and builds <= len(shapes) <= 6  # (shape () (1,) (2,)) x (flag): at most six builds
