@@ -164,3 +164,14 @@ def test_an_unknown_device_kind_is_a_usage_error(device: str) -> None:
     result = run_suite("--device", device, "--no-report")
     assert result.returncode == 4
     assert "has no device kind tpu" in result.stderr
+
+
+def test_a_value_shown_in_a_failure_has_no_memory_address() -> None:
+    """Two identical runs give identical reports, also where a failure shows a library object."""
+    from gradspec.render import runtime_value
+
+    class Node:
+        pass
+
+    shown = runtime_value(Node(), TorchAdapter())
+    assert shown.endswith(" at 0x...>") and "Node object" in shown
