@@ -22,7 +22,6 @@ import json
 import os
 import platform
 import resource
-import shutil
 import statistics
 import subprocess
 import sys
@@ -64,7 +63,7 @@ def per_example(run: Callable[[], None], examples: int) -> float:
     return (time.perf_counter() - start) / examples
 
 
-# -- (1) one spec, three ways -------------------------------------------------------------------
+# -- (1) one spec, four ways --------------------------------------------------------------------
 
 def _float_arrays(shape: Any = hnp.array_shapes(min_dims=1, max_dims=3, min_side=1, max_side=4)) -> st.SearchStrategy:
     dtypes = st.sampled_from([np.dtype("float32"), np.dtype("float64")])
@@ -179,7 +178,7 @@ def compare_one_spec(spec_path: str, hand_written: Callable, examples: int, repe
     print(f"  gradspec generation / generation {ratio('gradspec generation', 'generation')}")
 
 
-# -- (2) and (3) the whole suite ---------------------------------------------------------------
+# -- (3) and (4) the whole suite ---------------------------------------------------------------
 
 @dataclass
 class SuiteRun:
@@ -238,7 +237,7 @@ def _examples_per_second(report: dict[str, Any]) -> None:
         print(f"    {row['duration']:6.2f} s  {row['examples']:4d} examples  {row['id']}")
 
 
-# -- (4) collection ----------------------------------------------------------------------------
+# -- (2) collection ----------------------------------------------------------------------------
 
 def collection_figures(repeats: int) -> None:
     real = statistics.median(_timed(load_specs) for _ in range(repeats))

@@ -6,6 +6,7 @@ import json
 import os
 from pathlib import Path
 
+import pytest
 import torch
 
 from adapters.torch_adapter import TorchAdapter
@@ -32,8 +33,8 @@ class UncreatableAdapter(TorchAdapter):
         raise ImportError("No module named 'fancylib'")
 
 
-def test_the_controller_never_creates_the_adapter_and_reports_what_the_workers_tell(tmp_path: Path,
-                                                                                   monkeypatch) -> None:
+def test_the_controller_never_creates_the_adapter_and_reports_what_the_workers_tell(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     record = tmp_path / "instances.txt"
     monkeypatch.setenv(RECORD, str(record))
     result = run_suite(f"--adapter={__name__}:RecordingAdapter", "--device=cpu", f"--report-dir={tmp_path}",

@@ -75,5 +75,8 @@ class _LooseSigmoidTolerance(SigmoidGradientOnePercentHigh):
 
 def test_an_adapter_can_override_a_specs_tolerance() -> None:
     spec = load_spec(ROOT / "specs/grad/correctness_unary_ops.yaml", root=ROOT / "specs")
-    assert check_case(Case(spec, SigmoidGradientOnePercentHigh(), "cpu", "cpu"), CI_LIKE).outcome == "fail"
-    assert check_case(Case(spec, _LooseSigmoidTolerance(), "cpu", "cpu"), CI_LIKE).outcome == "pass"
+    # The spec draws one of eight ops per example: enough examples that sigmoid is among them
+    # whatever the derandomized sequence (60 may happen to miss it).
+    wide = settings(CI_LIKE, max_examples=300)
+    assert check_case(Case(spec, SigmoidGradientOnePercentHigh(), "cpu", "cpu"), wide).outcome == "fail"
+    assert check_case(Case(spec, _LooseSigmoidTolerance(), "cpu", "cpu"), wide).outcome == "pass"
