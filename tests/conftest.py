@@ -42,3 +42,23 @@ def write_spec(specs: Path, where: str, text: str | bytes) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
     return path
+
+
+#: The valid spec that the malformed and hostile specs of the own tests are made from, each with
+#: one thing broken.  Its line numbers, used by the expected messages:
+#:  1 id   2 title   3 source   4 - tutorial   5 requires   6 given   7 a
+#:  8 steps   9 b = ...   10 c = ...   11 then   12 - c.requires_grad ...
+VALID_SPEC = """\
+id: area.thing.works
+title: A valid spec the bad ones are made from
+source:
+  - tutorial: T1 Tensors
+requires: [backward]
+given:
+  a: tensors()
+steps: |
+  b = a * 2
+  c = b.detach()
+then:
+  - c.requires_grad == False
+"""

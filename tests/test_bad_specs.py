@@ -13,25 +13,10 @@ import pytest
 
 from gradspec.errors import SpecError, SpecErrors
 from gradspec.loader import MAX_FILE_BYTES, SPEC_SCHEMA_PATH, load_spec, load_specs
-from tests.conftest import write_spec
+from tests.conftest import VALID_SPEC, write_spec
 
-# Line numbers of VALID, used by the expected messages below:
-#  1 id   2 title   3 source   4 - tutorial   5 requires   6 given   7 a
-#  8 steps   9 b = ...   10 c = ...   11 then   12 - c.requires_grad ...
-VALID = """\
-id: area.thing.works
-title: A valid spec the bad ones are made from
-source:
-  - tutorial: T1 Tensors
-requires: [backward]
-given:
-  a: tensors()
-steps: |
-  b = a * 2
-  c = b.detach()
-then:
-  - c.requires_grad == False
-"""
+# Line numbers of VALID: see tests/conftest.py.
+VALID = VALID_SPEC
 
 # VALID with ``raises`` (lines 11-13) instead of ``then``.
 RAISING = VALID.split("then:")[0] + """\

@@ -30,26 +30,11 @@ from gradspec.language.interpreter import Frame, Interpreter, RunContext
 from gradspec.language.steps import STEP_VOCABULARY
 from gradspec.loader import MAX_FILE_BYTES, MAX_INPUTS, MAX_PROPERTIES, load_spec
 from gradspec.spec import Spec
-from tests.conftest import ROOT, write_spec
+from tests.conftest import ROOT, VALID_SPEC, write_spec
 
 
-# Line numbers of BASE, used by the expected messages below:
-#  1 id   2 title   3 source   4 - tutorial   5 requires   6 given   7 a
-#  8 steps   9 b = ...   10 c = ...   11 then   12 - c.requires_grad ...
-BASE = """\
-id: area.thing.works
-title: A hostile spec made from a valid one
-source:
-  - tutorial: T1 Tensors
-requires: [backward]
-given:
-  a: tensors()
-steps: |
-  b = a * 2
-  c = b.detach()
-then:
-  - c.requires_grad == False
-"""
+# Line numbers of BASE: see VALID_SPEC in tests/conftest.py.
+BASE = VALID_SPEC
 SPEC = "specs/area/spec.yaml"
 ATTRIBUTES = ", ".join(sorted(STEP_VOCABULARY.properties))
 METHODS = ", ".join(sorted(STEP_VOCABULARY.methods))
@@ -354,7 +339,7 @@ HARMLESS = {
     "tab-indented-step-block": with_steps("if True:\n\tc = b.detach()"),
     "yaml-directive": "%YAML 1.1\n---\n" + BASE,
     "quoted-keys-and-values": BASE.replace("id: area.thing.works", '"id": "area.thing.works"'),
-    "nul-escape-in-a-quoted-title": edit("title: A hostile spec made from a valid one", 'title: "A hostile\\0 spec title"'),
+    "nul-escape-in-a-quoted-title": edit("title: A valid spec the bad ones are made from", 'title: "A hostile\\0 spec title"'),
     "dunder-names-as-plain-text": with_then("type_name(c) != '__import__'"),
 }
 
