@@ -51,10 +51,15 @@ def load_adapter(spec: str) -> Adapter:
         adapter = cls()
     except Exception as error:  # the library is missing or broken: say so, not with a traceback
         raise AdapterError(f"cannot create adapter {spec!r}: {type(error).__name__}: {error}") from error
-    unknown = set(adapter.capabilities) - set(CAPABILITIES)
-    if unknown:
-        raise AdapterError(f"adapter {spec!r} declares unknown capabilities: {', '.join(sorted(unknown))}")
+    check_capabilities(spec, adapter.capabilities)
     return adapter
 
 
-__all__ = ["Adapter", "BUILTIN_ADAPTERS", "CAPABILITIES", "ENTRY_POINT_GROUP", "adapter_class", "load_adapter"]
+def check_capabilities(spec: str, capabilities: Any) -> None:
+    """Refuse capabilities that :data:`CAPABILITIES` does not name."""
+    unknown = set(capabilities) - set(CAPABILITIES)
+    if unknown:
+        raise AdapterError(f"adapter {spec!r} declares unknown capabilities: {', '.join(sorted(unknown))}")
+
+
+__all__ = ["Adapter", "BUILTIN_ADAPTERS", "CAPABILITIES", "ENTRY_POINT_GROUP", "adapter_class", "check_capabilities", "load_adapter"]

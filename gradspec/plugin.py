@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 from hypothesis import settings
 
-from adapters import CAPABILITIES, adapter_class, load_adapter
+from adapters import adapter_class, check_capabilities, load_adapter
 from gradspec.baseline import Baseline, dump, load_baseline, updated
 from gradspec.errors import AdapterError, BackendError, SpecError, SpecErrors, SpecFailure
 from gradspec.isolation import run_isolated
@@ -215,9 +215,10 @@ class GradspecPlugin:
             self.kinds()
             return
         self._checked_kinds(name, known)
-        unknown = set(capabilities) - set(CAPABILITIES)
-        if unknown:
-            raise pytest.UsageError(f"gradspec: adapter {self.adapter_name!r} declares unknown capabilities: {', '.join(sorted(unknown))}")
+        try:
+            check_capabilities(self.adapter_name, capabilities)
+        except AdapterError as error:
+            raise pytest.UsageError(f"gradspec: {error}") from None
 
     def baseline(self) -> Baseline | None:
         if self._baseline is None and self.baseline_path is not None and self.baseline_path.exists():

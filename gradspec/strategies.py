@@ -48,11 +48,8 @@ def _cached(function: Callable[..., Any]) -> Callable[..., Any]:
 
 def _strategy(value: Any) -> st.SearchStrategy[Any]:
     """A strategy from a constant, a dtype group, or a strategy."""
-    if isinstance(value, st.SearchStrategy):
-        return value
-    if isinstance(value, tuple) and value and all(isinstance(v, DType) for v in value):
-        return st.sampled_from(value)
-    return st.just(value)
+    chosen = _choice(value)
+    return chosen if isinstance(chosen, st.SearchStrategy) else st.just(chosen)
 
 
 @lru_cache(maxsize=1024)
