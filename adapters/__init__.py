@@ -1,19 +1,20 @@
 """Backend adapters.  ``load_adapter("torch")`` or ``load_adapter("package.module:Class")``."""
+
 from __future__ import annotations
 
 import importlib
 import importlib.metadata
 from typing import Any
 
-from adapters.protocol import CAPABILITIES, Adapter
+from gradspec.adapters.protocol import CAPABILITIES, Adapter
 from gradspec.errors import AdapterError
 
 #: Adapters shipped with gradspec, by the name ``--adapter`` takes.
 BUILTIN_ADAPTERS: dict[str, str] = {
-    "torch": "adapters.torch_adapter:TorchAdapter",
-    "mygrad": "adapters.mygrad_adapter:MyGradAdapter",
-    "paddle": "adapters.paddle_adapter:PaddleAdapter",
-    "jax": "adapters.jax_adapter:JaxAdapter",
+    "torch": "gradspec.adapters.torch_adapter:TorchAdapter",
+    "mygrad": "gradspec.adapters.mygrad_adapter:MyGradAdapter",
+    "paddle": "gradspec.adapters.paddle_adapter:PaddleAdapter",
+    "jax": "gradspec.adapters.jax_adapter:JaxAdapter",
 }
 
 
@@ -62,4 +63,12 @@ def check_capabilities(spec: str, capabilities: Any) -> None:
         raise AdapterError(f"adapter {spec!r} declares unknown capabilities: {', '.join(sorted(unknown))}")
 
 
-__all__ = ["Adapter", "BUILTIN_ADAPTERS", "CAPABILITIES", "ENTRY_POINT_GROUP", "adapter_class", "check_capabilities", "load_adapter"]
+__all__ = [
+    "BUILTIN_ADAPTERS",
+    "CAPABILITIES",
+    "ENTRY_POINT_GROUP",
+    "Adapter",
+    "adapter_class",
+    "check_capabilities",
+    "load_adapter",
+]

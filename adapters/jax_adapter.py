@@ -26,26 +26,25 @@ else is emulated.  How the library's concepts map:
   array, and gives zeros for one the output does not use: ``allow_unused`` and
   ``materialize_grads`` have no JAX counterpart and are ignored).
 * ``.to(device)`` is ``jax.device_put``, ``.to(dtype)`` is ``Array.astype``, ``numpy()`` is
-  ``numpy.asarray``, ``item()``/``tolist()`` are the array's own methods; devices are named as
+  ``numpy.asarray`` (a read-only view of a CPU array's buffer), ``item()``/``tolist()`` are the array's own methods; devices are named as
   JAX names them (``str(device)``: ``cpu:0``, ``cuda:0``).
 * float64 is enabled (``jax_enable_x64``, off by default in JAX, where float64 requests silently
   become float32), so specs drawing float64 and int64 test those dtypes.
 
-Not expressed (``AdapterError``): in-place methods (JAX arrays are immutable; JAX's own
-``x[i] = v`` error is left to show), ``.data``, version counters, grad modes, hooks,
-``retain_grad``, strides, lazy conjugate bits, ``from_numpy`` memory sharing, modules,
-parameters and optimizers (those live in Flax/Optax, not in JAX).
+What JAX has no analogue of is in ``lacks`` (JAX's own ``x[i] = v`` error is left to show).
 """
+
 from __future__ import annotations
 
-import operator
 import re
-from typing import Any, Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
 
 import jax
 import numpy as np
 
-from adapters.messages import compile_patterns, kind_by_message
+from gradspec.adapters.base import PYTHON_OPERATORS, AdapterBase
+from gradspec.adapters.messages import compile_patterns, kind_by_message
 from gradspec.errors import AdapterError
 from gradspec.values import DTYPES, OMITTED, DType
 
@@ -55,27 +54,21 @@ import jax.numpy as jnp  # noqa: E402
 
 Array = Any  # jax.Array
 
-_UNARY: dict[str, Callable[[Array], Array]] = {
-    "neg": jnp.negative, "exp": jnp.exp, "sin": jnp.sin, "cos": jnp.cos, "tanh": jnp.tanh,
-    "sigmoid": jax.nn.sigmoid, "relu": jax.nn.relu, "abs": jnp.abs,
-}
-_BINARY: dict[str, Callable[[Any, Any], Array]] = {
-    "add": operator.add, "sub": operator.sub, "mul": operator.mul, "div": operator.truediv,
-    "pow": operator.pow, "matmul": operator.matmul, "floor_divide": operator.floordiv,
-    "remainder": operator.mod, "eq": jnp.equal, "ne": jnp.not_equal, "lt": operator.lt,
-    "le": operator.le, "gt": operator.gt, "ge": operator.ge,
-}
-_REDUCTIONS: dict[str, Callable[..., Array]] = {"sum": jnp.sum, "mean": jnp.mean}
+_NO_GRAPH = "no such API: JAX arrays are values that record no graph (the adapter records one only to call jax.vjp)"
+_NO_GRAD_MODES = "no such API: JAX has no grad modes: only the functions passed to jax.grad/jax.vjp are differentiated"
+_NO_MODULES = "no such API: JAX has no modules, parameters or optimizers (Flax and Optax are separate libraries)"
 
 #: Stable parts of JAX's messages for each canonical error kind.
-_ERROR_PATTERNS = compile_patterns((
-    ("backward_non_scalar", r"Gradient only defined for scalar-output functions"),
-    ("requires_grad_dtype", r"grad requires real- or complex-valued inputs"),
-    ("item_not_single", r"can only convert an array of size 1 to a Python scalar"),
-    ("device_unavailable", r"Unknown backend|no platforms that are instances of"),
-    ("device_mismatch", r"Received incompatible devices for jitted computation"),
-    ("grad_shape_mismatch", r"Shape of cotangent input to vjp pullback function"),
-))
+_ERROR_PATTERNS = compile_patterns(
+    (
+        ("backward_non_scalar", r"Gradient only defined for scalar-output functions"),
+        ("requires_grad_dtype", r"grad requires real- or complex-valued inputs"),
+        ("item_not_single", r"can only convert an array of size 1 to a Python scalar"),
+        ("device_unavailable", r"Unknown backend|no platforms that are instances of"),
+        ("device_mismatch", r"Received incompatible devices for jitted computation"),
+        ("grad_shape_mismatch", r"Shape of cotangent input to vjp pullback function"),
+    )
+)
 #: ``jax.vjp``'s pullback refuses a cotangent of the wrong type; it is a shape mismatch when
 #: the shapes in brackets differ (the same message also reports a dtype mismatch).
 _VJP_TYPE = re.compile(r"for argument to VJP function: got \w+\[([^\]]*)\], but expected \w+\[([^\]]*)\]")
@@ -89,10 +82,15 @@ class JaxTensor:
     to; ``grad`` is where the adapter puts the gradient JAX returned.
     """
 
-    __slots__ = ("value", "rule", "inputs", "variable", "grad")
+    __slots__ = ("grad", "inputs", "rule", "value", "variable")
 
-    def __init__(self, value: Array, rule: Callable[..., Array] | _GradientOutput | None = None,
-                 inputs: tuple[JaxTensor, ...] = (), variable: bool = False) -> None:
+    def __init__(
+        self,
+        value: Array,
+        rule: Callable[..., Array] | _GradientOutput | None = None,
+        inputs: tuple[JaxTensor, ...] = (),
+        variable: bool = False,
+    ) -> None:
         self.value = value
         self.rule = rule
         self.inputs = inputs
@@ -206,18 +204,72 @@ def _unique(tensors: Iterable[JaxTensor]) -> list[JaxTensor]:
     return result
 
 
-class JaxAdapter:
+class JaxAdapter(AdapterBase):
     """JAX (``jax.numpy`` arrays, ``jax.vjp``/``jax.grad``) on CPU.  See the module docstring."""
 
     name = "jax"
     library = "jax"
     device_kinds = ("cpu",)
-    capabilities = frozenset({
-        "backward", "backward_inputs", "retain_graph", "autograd_grad", "create_graph",
-        "item", "tolist", "to_numpy", "integer_dtypes", "float16", "complex", "error_kinds",
-        "device_moves", "dtype_conversion",
-    })
-    tolerances: dict[str, dict[str, tuple[float, float]]] = {}
+    capabilities = frozenset(
+        {
+            "backward",
+            "backward_inputs",
+            "retain_graph",
+            "autograd_grad",
+            "create_graph",
+            "item",
+            "tolist",
+            "to_numpy",
+            "integer_dtypes",
+            "float16",
+            "complex",
+            "error_kinds",
+            "device_moves",
+            "dtype_conversion",
+        }
+    )
+    lacks = {
+        "requires_grad": "no such API: JAX arrays have no requires_grad or is_leaf flag "
+        "(what is differentiated is chosen by jax.grad's argnums)",
+        "grad_fn": _NO_GRAPH,
+        "retain_grad": "no such API: JAX has no retain_grad(): differentiate with respect to the intermediate instead",
+        "hooks": "no such API: JAX arrays have no gradient hooks (jax.custom_vjp customises a function instead)",
+        "post_accumulate_hooks": "no such API: JAX arrays have no gradient hooks, and JAX never accumulates gradients",
+        "data_alias": "no such API: JAX arrays have no .data alias",
+        "detach": "no such API: JAX arrays have no detach() or detach_() (jax.lax.stop_gradient returns a new immutable array)",
+        "version_counter": "no such API: JAX arrays have no version counter (they are immutable)",
+        "inplace": "no such API: JAX arrays are immutable: there are no in-place methods (x.at[...].set() returns a new array)",
+        "views": "no such API: JAX has no views: jnp.reshape, swapaxes, broadcast_to and expand_dims return new arrays",
+        "strides": "no such API: JAX arrays expose no strides or memory layout",
+        "grad_modes": _NO_GRAD_MODES,
+        "enable_grad": _NO_GRAD_MODES,
+        "set_grad_enabled": _NO_GRAD_MODES,
+        "grad_mode_decorators": _NO_GRAD_MODES,
+        "inference_mode": "no such API: JAX has no inference mode or inference tensors",
+        "from_numpy": "no such API: JAX has no from_numpy(): jnp.asarray copies or not as it chooses, and arrays are immutable",
+        "modules": _NO_MODULES,
+        "parameters": _NO_MODULES,
+        "parameter_constructor": _NO_MODULES,
+        "optimizers": _NO_MODULES,
+        "train_eval": _NO_MODULES,
+    }
+    module = "jax.numpy"
+    operations = {
+        **PYTHON_OPERATORS,
+        "neg": "negative",
+        "exp": "exp",
+        "sin": "sin",
+        "cos": "cos",
+        "tanh": "tanh",
+        "sigmoid": jax.nn.sigmoid,
+        "relu": jax.nn.relu,
+        "abs": "abs",
+        "eq": "equal",
+        "ne": "not_equal",
+        "sum": "sum",
+        "mean": "mean",
+    }
+    dim_keyword = "axis"
 
     # -- the library and its environment --------------------------------------------------
     def library_version(self) -> str:
@@ -294,19 +346,11 @@ class JaxAdapter:
 
         return JaxTensor(rule(*(tensor.value for tensor in inputs)), rule, inputs)
 
-    def unary(self, name: str, x: Any) -> Any:
-        if name not in _UNARY:
-            raise AdapterError(f"unknown unary operation {name!r}")
-        return self._record(_UNARY[name], x)
-
-    def binary(self, name: str, a: Any, b: Any) -> Any:
-        if name not in _BINARY:
-            raise AdapterError(f"unknown binary operation {name!r}")
-        return self._record(_BINARY[name], a, b)
-
-    def reduce(self, name: str, x: Any, *, dim: int | None) -> Any:
-        function = _REDUCTIONS[name]
-        return self._record(lambda value: function(value, axis=dim), x)
+    def apply(self, function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        """An operation, recorded over its tensor operands (keyword arguments are constants)."""
+        if not kwargs:
+            return self._record(function, *args)
+        return self._record(lambda *values: function(*values, **kwargs), *args)
 
     def reshape(self, tensor: Any, shape: Sequence[int]) -> Any:
         target = tuple(shape[0]) if len(shape) == 1 and isinstance(shape[0], (tuple, list)) else tuple(shape)
@@ -325,9 +369,6 @@ class JaxAdapter:
             return tuple(self._plain_index(part) for part in index)
         return index.value if isinstance(index, JaxTensor) else index
 
-    def inplace(self, name: str, tensor: Any, *args: Any) -> Any:
-        raise AdapterError(f"JAX arrays are immutable: there is no in-place {name}() (x.at[...].set() returns a new array)")
-
     def clone(self, tensor: Any) -> Any:
         return self._record(jnp.copy, tensor)
 
@@ -335,12 +376,16 @@ class JaxAdapter:
         """JAX has no views: these are the JAX functions of the same meaning, returning new
         (immutable) arrays."""
         functions: dict[str, Callable[..., Array]] = {
-            "view": lambda value: jnp.reshape(value, tuple(args[0]) if len(args) == 1 and isinstance(args[0], (tuple, list)) else args),
+            "view": lambda value: jnp.reshape(
+                value, tuple(args[0]) if len(args) == 1 and isinstance(args[0], (tuple, list)) else args
+            ),
             "transpose": lambda value: jnp.swapaxes(value, *args),
             "expand": lambda value: jnp.broadcast_to(value, self._expanded(value.shape, args)),
             "unsqueeze": lambda value: jnp.expand_dims(value, *args),
             "t": lambda value: value.T,
-            "conj": jnp.conj, "real": jnp.real, "imag": jnp.imag,
+            "conj": jnp.conj,
+            "real": jnp.real,
+            "imag": jnp.imag,
         }
         if name not in functions:
             raise AdapterError(f"unknown view operation {name!r}")
@@ -353,44 +398,20 @@ class JaxAdapter:
         return tuple(shape[i - offset] if size == -1 else size for i, size in enumerate(sizes))
 
     def resolve(self, name: str, tensor: Any) -> Any:
-        raise AdapterError(f"JAX has no lazy conjugate/negative bits or memory layouts: there is no {name}()")
-
-    def stride(self, tensor: Any) -> tuple[int, ...]:
-        raise AdapterError("JAX arrays do not expose strides")
-
-    def is_contiguous(self, tensor: Any) -> bool:
-        raise AdapterError("JAX arrays do not expose a memory layout")
+        if name == "contiguous":
+            return super().resolve(name, tensor)
+        raise AdapterError(f"JAX has no lazy conjugate/negative bits: there is no {name}()")
 
     # -- autograd --------------------------------------------------------------------------
-    def requires_grad(self, tensor: Any) -> bool:
-        raise AdapterError("JAX arrays have no requires_grad flag")
-
-    def set_requires_grad(self, tensor: Any, value: bool) -> None:
-        raise AdapterError("JAX arrays have no requires_grad flag")
-
-    def requires_grad_(self, tensor: Any, value: bool) -> Any:
-        raise AdapterError("JAX arrays have no requires_grad flag")
-
-    def is_leaf(self, tensor: Any) -> bool:
-        raise AdapterError("JAX arrays have no is_leaf flag (they record no graph)")
-
-    def grad_fn(self, tensor: Any) -> Any:
-        raise AdapterError("JAX arrays have no grad_fn (they record no graph)")
-
     def grad(self, tensor: Any) -> Any:
         return tensor.grad
 
     def set_grad(self, tensor: Any, value: Any) -> None:
         tensor.grad = value
 
-    def retain_grad(self, tensor: Any) -> None:
-        raise AdapterError("JAX has no retain_grad(): differentiate with respect to the intermediate instead")
-
-    def retains_grad(self, tensor: Any) -> bool:
-        raise AdapterError("JAX has no retain_grad()")
-
-    def backward(self, tensor: Any, *, gradient: Any, retain_graph: bool | None, inputs: Any = None,
-                 create_graph: bool = False) -> None:
+    def backward(
+        self, tensor: Any, *, gradient: Any, retain_graph: bool | None, inputs: Any = None, create_graph: bool = False
+    ) -> None:
         if inputs is None:
             targets = [leaf for leaf in _graph([tensor]) if leaf.variable and leaf.rule is None]
         else:
@@ -401,12 +422,23 @@ class JaxAdapter:
         for target, grad in zip(targets, self._gradients([tensor], targets, cotangents)):
             target.grad = grad
 
-    def autograd_grad(self, outputs: Any, inputs: Any, *, grad_outputs: Any, retain_graph: bool | None,
-                      create_graph: bool, allow_unused: bool | None, materialize_grads: bool) -> tuple[Any, ...]:
+    def autograd_grad(
+        self,
+        outputs: Any,
+        inputs: Any,
+        *,
+        grad_outputs: Any,
+        retain_graph: bool | None,
+        create_graph: bool,
+        allow_unused: bool | None,
+        materialize_grads: bool,
+    ) -> tuple[Any, ...]:
         outputs_list = self._tensors(outputs)
         cotangents = None
         if grad_outputs is not None:
-            cotangents = [self._as_recorded(g) for g in (grad_outputs if isinstance(grad_outputs, (list, tuple)) else [grad_outputs])]
+            cotangents = [
+                self._as_recorded(g) for g in (grad_outputs if isinstance(grad_outputs, (list, tuple)) else [grad_outputs])
+            ]
         elif len(outputs_list) != 1:
             raise AdapterError("jax.grad differentiates a single scalar output: give grad_outputs for several")
         return tuple(self._gradients(outputs_list, self._tensors(inputs), cotangents))
@@ -424,39 +456,9 @@ class JaxAdapter:
     def _as_recorded(value: Any) -> JaxTensor:
         return value if isinstance(value, JaxTensor) else JaxTensor(jnp.asarray(value))
 
-    def register_hook(self, tensor: Any, hook: Callable[..., Any], *, when: str) -> Any:
-        raise AdapterError("JAX arrays have no gradient hooks (jax.custom_vjp customises a function instead)")
-
-    def remove_hook(self, handle: Any) -> None:
-        raise AdapterError("JAX arrays have no gradient hooks")
-
     def detach(self, tensor: Any) -> Any:
         """``jax.lax.stop_gradient``: a new array through which no gradient flows (not an alias)."""
         return self._record(jax.lax.stop_gradient, tensor)
-
-    def detach_(self, tensor: Any) -> Any:
-        raise AdapterError("JAX arrays are immutable: there is no in-place detach_()")
-
-    def data(self, tensor: Any) -> Any:
-        raise AdapterError("JAX arrays have no .data alias")
-
-    def set_data(self, tensor: Any, value: Any) -> None:
-        raise AdapterError("JAX arrays have no .data alias")
-
-    def version(self, tensor: Any) -> int:
-        raise AdapterError("JAX arrays have no version counter (they are immutable)")
-
-    def grad_mode(self, name: str, *args: Any) -> Any:
-        raise AdapterError(f"JAX has no grad modes ({name}): only the functions passed to jax.grad/jax.vjp are differentiated")
-
-    def is_grad_enabled(self) -> bool:
-        raise AdapterError("JAX has no grad mode")
-
-    def is_inference_mode_enabled(self) -> bool:
-        raise AdapterError("JAX has no inference mode")
-
-    def is_inference(self, tensor: Any) -> bool:
-        raise AdapterError("JAX has no inference tensors")
 
     # -- conversion ------------------------------------------------------------------------
     def to(self, obj: Any, target: DType | str) -> Any:
@@ -475,9 +477,6 @@ class JaxAdapter:
     def numpy(self, tensor: Any, *, force: bool = False) -> np.ndarray:
         return np.asarray(tensor.value)
 
-    def from_numpy(self, array: np.ndarray) -> Any:
-        raise AdapterError("JAX has no from_numpy(): jnp.asarray copies or not as it chooses, and arrays are immutable")
-
     def as_tensor(self, value: Any, *, device: str) -> Any:
         if isinstance(value, JaxTensor):
             return value
@@ -488,16 +487,6 @@ class JaxAdapter:
 
     def tolist(self, tensor: Any) -> Any:
         return tensor.value.tolist()
-
-    # -- modules and optimizers ------------------------------------------------------------
-    def _no_modules(self, *args: Any, **kwargs: Any) -> Any:
-        raise AdapterError("JAX has no modules, parameters or optimizers (Flax and Optax are separate libraries)")
-
-    linear = sequential = dropout = batch_norm = train = is_training = module_buffer = _no_modules
-    parameter = parameters = module_parameter = zero_grad = sgd = step = _no_modules
-
-    def is_parameter(self, value: Any) -> bool:
-        return False
 
     def call(self, obj: Any, *args: Any, **kwargs: Any) -> Any:
         raise AdapterError(f"{type(obj).__name__} is not callable in specs: JAX has no modules or grad-mode objects")

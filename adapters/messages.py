@@ -1,8 +1,9 @@
 """Mapping a library's exception messages onto gradspec's canonical error kinds."""
+
 from __future__ import annotations
 
 import re
-from typing import Iterable
+from collections.abc import Iterable
 
 
 def compile_patterns(pairs: Iterable[tuple[str, str]]) -> tuple[tuple[str, re.Pattern[str]], ...]:

@@ -1,6 +1,6 @@
 """The MyGrad adapter: NumPy-based autograd (``pip install mygrad``), CPU only.
 
-How MyGrad's concepts map onto the protocol (and what is left out):
+How MyGrad's concepts map onto the protocol (what it has no analogue of is in ``lacks``):
 
 * ``requires_grad`` is ``not tensor.constant``.  MyGrad fixes ``constant`` when a tensor is
   created (``mygrad.tensor(data, constant=...)``); its default is ``False`` for floating dtypes
@@ -10,11 +10,10 @@ How MyGrad's concepts map onto the protocol (and what is left out):
   ``creator is None``.  MyGrad records a creator for results of constant inputs too, and
   ``backward()`` clears the graph, after which every tensor in it has no creator.
 * ``backward(gradient)`` is ``tensor.backward(grad)``; gradients land in ``.grad``, a NumPy
-  array (not a tensor).  MyGrad has no ``retain_graph``, ``inputs`` or ``create_graph``.
-  ``.grad`` is read-only; assigning ``None`` is MyGrad's ``tensor.null_grad()``.
+  array (not a tensor).  ``.grad`` is read-only; assigning ``None`` is MyGrad's
+  ``tensor.null_grad()``.
 * ``no_grad()`` is ``mygrad.no_autodiff``, a context manager that also decorates; it is a
-  single object, so ``no_grad()`` and bare ``no_grad`` both give it.  MyGrad has no
-  ``enable_grad``, ``set_grad_enabled`` or ``inference_mode``; its grad mode is a module global.
+  single object, so ``no_grad()`` and bare ``no_grad`` both give it.
 * ``detach()`` is ``mygrad.astensor(tensor, constant=True)``: a constant tensor on the same
   array, created only when ``tensor`` is not already constant (MyGrad's documented behaviour).
 * In-place operations are MyGrad's own: augmented assignment (``+= -= *= /=``), item
@@ -26,74 +25,116 @@ How MyGrad's concepts map onto the protocol (and what is left out):
 * ``numpy()`` is ``mygrad.asarray(tensor)`` (the tensor's own array, no copy); ``from_numpy``
   and ``as_tensor`` are ``mygrad.astensor(array)``; ``.to(dtype)`` is
   ``tensor.astype(dtype, copy=False)``; ``clone()`` is ``tensor.copy()``.
-* MyGrad has no ``.data`` tensor alias (``.data`` is the NumPy array itself), version counter,
-  hooks, ``retain_grad``, ``autograd.grad``, ``tolist()``, strides API, complex autograd,
-  devices other than the CPU, modules, parameters or optimizers: those capabilities are not
-  declared and their methods raise :class:`AdapterError`.
 """
+
 from __future__ import annotations
 
 import operator
-from typing import Any, Callable, Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np
 
-from adapters.messages import compile_patterns, kind_by_message
+from gradspec.adapters.base import PYTHON_OPERATORS, AdapterBase
+from gradspec.adapters.messages import compile_patterns, kind_by_message
 from gradspec.errors import AdapterError
+from gradspec.language.operations import INPLACE_FORMS
 from gradspec.values import DTYPES, OMITTED, DType
 
 #: Stable parts of MyGrad's (and, where MyGrad delegates, NumPy's) messages per canonical kind.
-_ERROR_PATTERNS = compile_patterns((
-    ("requires_grad_dtype", r"Integer-valued tensors must be treated as constants"),
-    ("item_not_single", r"can only convert an? (tensor|array) of size 1 to a Python scalar"),
-    ("grad_shape_mismatch", r"`tensor\.backward\(grad\)` was passed a gradient with an incompatible shape"),
-    ("graph_freed", r"was 'cleared' prior to backprop"),
-    ("numpy_dtype", r"Tensor data must be of an floating type, integer type, or boolean type"),
-))
+_ERROR_PATTERNS = compile_patterns(
+    (
+        ("requires_grad_dtype", r"Integer-valued tensors must be treated as constants"),
+        ("item_not_single", r"can only convert an? (tensor|array) of size 1 to a Python scalar"),
+        ("grad_shape_mismatch", r"`tensor\.backward\(grad\)` was passed a gradient with an incompatible shape"),
+        ("graph_freed", r"was 'cleared' prior to backprop"),
+        ("numpy_dtype", r"Tensor data must be of an floating type, integer type, or boolean type"),
+    )
+)
 
-_BINARY: dict[str, Callable[[Any, Any], Any]] = {
-    "add": operator.add, "sub": operator.sub, "mul": operator.mul, "div": operator.truediv,
-    "pow": operator.pow, "matmul": operator.matmul, "floor_divide": operator.floordiv,
-    "remainder": operator.mod, "eq": operator.eq, "ne": operator.ne, "lt": operator.lt,
-    "le": operator.le, "gt": operator.gt, "ge": operator.ge,
-}
 _AUGMENTED: dict[str, Callable[[Any, Any], Any]] = {
-    "add_": operator.iadd, "sub_": operator.isub, "mul_": operator.imul, "div_": operator.itruediv,
+    "add_": operator.iadd,
+    "sub_": operator.isub,
+    "mul_": operator.imul,
+    "div_": operator.itruediv,
 }
+#: Unary operations that are MyGrad ufuncs, so accept ``out=`` for an in-place form.
+_NO_MODULES = "no such API: MyGrad has no modules (mygrad.nnet holds functions only)"
 
 
-class MyGradAdapter:
+class MyGradAdapter(AdapterBase):
     """MyGrad: autograd on NumPy arrays, tensors with a ``constant`` flag."""
 
     name = "mygrad"
     library = "mygrad"
     device_kinds = ("cpu",)
-    capabilities = frozenset({
-        "requires_grad", "backward", "detach", "inplace", "grad_modes", "grad_mode_decorators",
-        "to_numpy", "numpy_shares_memory", "from_numpy", "item", "integer_dtypes", "float16",
-        "error_kinds", "grad_fn", "views", "dtype_conversion",
-    })
-    #: MyGrad's gradients are checked with the specs' own tolerances.
-    tolerances: dict[str, dict[str, tuple[float, float]]] = {}
+    capabilities = frozenset(
+        {
+            "requires_grad",
+            "backward",
+            "detach",
+            "inplace",
+            "grad_modes",
+            "grad_mode_decorators",
+            "to_numpy",
+            "from_numpy",
+            "item",
+            "integer_dtypes",
+            "float16",
+            "error_kinds",
+            "grad_fn",
+            "views",
+            "dtype_conversion",
+        }
+    )
+    lacks = {
+        "data_alias": "no such API: MyGrad's .data is the tensor's NumPy array itself, not a tensor alias to read or assign",
+        "version_counter": "no such API: MyGrad has no version counter (in-place operations rewrite the graph instead)",
+        "enable_grad": "no such API: MyGrad's only grad mode is mygrad.no_autodiff",
+        "set_grad_enabled": "no such API: MyGrad's only grad mode is mygrad.no_autodiff",
+        "inference_mode": "no such API: MyGrad has no inference mode or inference tensors",
+        "modules": _NO_MODULES,
+        "parameters": "no such API: MyGrad has no Parameter type",
+        "parameter_constructor": "no such API: MyGrad has no Parameter type",
+        "optimizers": "no such API: MyGrad has no optimizers",
+        "train_eval": "no such API: MyGrad has no modules (mygrad.nnet.batchnorm is a function without running stats)",
+        "device_moves": "no such API: MyGrad runs on NumPy, on the CPU only",
+        "tolist": "no such API: MyGrad tensors have no tolist()",
+        "autograd_grad": "no such API: gradients come only from backward() into .grad",
+        "create_graph": "no such API: MyGrad has no higher-order gradients",
+        "retain_graph": "no such API: MyGrad's backward() always clears the graph",
+        "backward_inputs": "no such API: MyGrad's backward() has no inputs argument",
+        "retain_grad": "no such API: MyGrad's backward() gives every non-constant tensor of the graph a .grad",
+        "hooks": "no such API: MyGrad has no tensor hooks",
+        "post_accumulate_hooks": "no such API: MyGrad has no tensor hooks",
+        "strides": "no such API: MyGrad tensors have no stride(), is_contiguous() or contiguous() (only the NumPy array's byte strides)",
+        "complex": "no such API: MyGrad tensors hold floating, integer or boolean data only (no complex dtypes, no lazy conjugation)",
+    }
+    module = "mygrad"
+    operations = {
+        **PYTHON_OPERATORS,
+        "neg": "negative",
+        "exp": "exp",
+        "sin": "sin",
+        "cos": "cos",
+        "tanh": "tanh",
+        "sigmoid": "nnet.activations.sigmoid",
+        "relu": "nnet.activations.relu",
+        "abs": "absolute",
+        "sum": "sum",
+        "mean": "mean",
+    }
+    dim_keyword = "axis"
 
     def __init__(self) -> None:
         import mygrad
-        from mygrad.nnet.activations import relu, sigmoid
+        import mygrad.nnet.activations  # sigmoid and relu of the operations table
 
         self.mg = mygrad
-        self._unary: dict[str, Callable[..., Any]] = {
-            "neg": mygrad.negative, "exp": mygrad.exp, "sin": mygrad.sin, "cos": mygrad.cos,
-            "tanh": mygrad.tanh, "abs": mygrad.absolute, "sigmoid": sigmoid, "relu": relu,
-        }
-        #: Unary operations that are MyGrad ufuncs, so accept ``out=`` for an in-place form.
-        self._ufuncs = frozenset({"neg", "exp", "sin", "cos", "tanh", "abs"})
 
     # -- the library and its environment --------------------------------------------------
     def library_version(self) -> str:
         return self.mg.__version__
-
-    def devices(self) -> list[str]:
-        return ["cpu"]
 
     def seed(self, seed: int) -> None:
         """MyGrad draws random values from NumPy's global generator."""
@@ -151,31 +192,8 @@ class MyGradAdapter:
         return int(self._tensor(tensor).size)
 
     # -- operations ------------------------------------------------------------------------
-    def unary(self, name: str, x: Any) -> Any:
-        try:
-            return self._unary[name](x)
-        except KeyError:
-            raise AdapterError(f"unknown unary operation {name!r}") from None
-
-    def binary(self, name: str, a: Any, b: Any) -> Any:
-        try:
-            function = _BINARY[name]
-        except KeyError:
-            raise AdapterError(f"unknown binary operation {name!r}") from None
-        return function(a, b)
-
-    def reduce(self, name: str, x: Any, *, dim: int | None) -> Any:
-        function = {"sum": self.mg.sum, "mean": self.mg.mean}[name]
-        return function(x, axis=dim)
-
     def reshape(self, tensor: Any, shape: Sequence[int]) -> Any:
         return self._tensor(tensor).reshape(*shape)
-
-    def getitem(self, obj: Any, index: Any) -> Any:
-        return obj[index]
-
-    def setitem(self, obj: Any, index: Any, value: Any) -> None:
-        obj[index] = value
 
     def inplace(self, name: str, tensor: Any, *args: Any) -> Any:
         """MyGrad's in-place forms: augmented assignment, item assignment, ufuncs' ``out=``."""
@@ -187,12 +205,12 @@ class MyGradAdapter:
             tensor[...] = 0
         elif name in ("fill_", "copy_") and len(args) == 1:
             tensor[...] = args[0]
-        elif name.endswith("_") and name[:-1] in self._unary and not args:
-            op = name[:-1]
-            if op in self._ufuncs:
-                self._unary[op](tensor, out=tensor)
+        elif name in INPLACE_FORMS and not args:
+            function = self.operation(name[:-1])
+            if isinstance(function, self.mg.ufuncs.MyGradUnaryUfunc):  # MyGrad's ufuncs write in place with out=
+                function(tensor, out=tensor)
             else:
-                tensor[...] = self._unary[op](tensor)
+                tensor[...] = function(tensor)
         else:
             raise AdapterError(f"unknown in-place operation {name!r} with {len(args)} argument(s)")
         return tensor
@@ -214,16 +232,7 @@ class MyGradAdapter:
             return self.mg.expand_dims(tensor, *args)
         if name == "t":
             return tensor.T
-        raise AdapterError(f"MyGrad has no {name!r} view (no complex tensors, no lazy conjugation)")
-
-    def resolve(self, name: str, tensor: Any) -> Any:
-        raise AdapterError(f"MyGrad has no {name}() (no lazy conjugate/negative bits, no strides API)")
-
-    def stride(self, tensor: Any) -> tuple[int, ...]:
-        raise AdapterError("MyGrad tensors have no stride() (only the NumPy array's byte strides)")
-
-    def is_contiguous(self, tensor: Any) -> bool:
-        raise AdapterError("MyGrad tensors have no is_contiguous()")
+        return super().view(name, tensor, *args)
 
     # -- autograd --------------------------------------------------------------------------
     def requires_grad(self, tensor: Any) -> bool:
@@ -250,31 +259,16 @@ class MyGradAdapter:
             raise AdapterError("MyGrad's Tensor.grad is read-only: only backward() sets it (null_grad() clears it)")
         self._tensor(tensor).null_grad()
 
-    def retain_grad(self, tensor: Any) -> None:
-        raise AdapterError("MyGrad has no retain_grad()")
-
-    def retains_grad(self, tensor: Any) -> bool:
-        raise AdapterError("MyGrad has no retains_grad")
-
-    def backward(self, tensor: Any, *, gradient: Any, retain_graph: bool | None, inputs: Any = None,
-                 create_graph: bool = False) -> None:
+    def backward(
+        self, tensor: Any, *, gradient: Any, retain_graph: bool | None, inputs: Any = None, create_graph: bool = False
+    ) -> None:
         if retain_graph:
-            raise AdapterError("MyGrad's backward() has no retain_graph: it always clears the graph")
+            self.missing("retain_graph", "retain_graph= of backward()")
         if inputs is not None:
-            raise AdapterError("MyGrad's backward() has no inputs argument")
+            self.missing("backward_inputs", "inputs= of backward()")
         if create_graph:
-            raise AdapterError("MyGrad has no higher-order gradients (create_graph)")
+            self.missing("create_graph", "create_graph= of backward()")
         self._tensor(tensor).backward(gradient)
-
-    def autograd_grad(self, outputs: Any, inputs: Any, *, grad_outputs: Any, retain_graph: bool | None,
-                      create_graph: bool, allow_unused: bool | None, materialize_grads: bool) -> tuple[Any, ...]:
-        raise AdapterError("MyGrad has no autograd.grad(): gradients come only from backward() into .grad")
-
-    def register_hook(self, tensor: Any, hook: Callable[..., Any], *, when: str) -> Any:
-        raise AdapterError("MyGrad has no tensor hooks")
-
-    def remove_hook(self, handle: Any) -> None:
-        raise AdapterError("MyGrad has no tensor hooks")
 
     def detach(self, tensor: Any) -> Any:
         """``mygrad.astensor(t, constant=True)``: a constant tensor on the same array (``t`` if constant)."""
@@ -283,20 +277,10 @@ class MyGradAdapter:
     def detach_(self, tensor: Any) -> Any:
         raise AdapterError("MyGrad cannot make a tensor constant in place (no detach_())")
 
-    def data(self, tensor: Any) -> Any:
-        """MyGrad's ``.data``: the NumPy array itself, not a tensor."""
-        return self._tensor(tensor).data
-
-    def set_data(self, tensor: Any, value: Any) -> None:
-        raise AdapterError("MyGrad's .data is the NumPy array, not a tensor alias to assign")
-
-    def version(self, tensor: Any) -> int:
-        raise AdapterError("MyGrad has no version counter (in-place operations rewrite the graph instead)")
-
     def grad_mode(self, name: str, *args: Any) -> Any:
         """``no_grad`` is ``mygrad.no_autodiff`` (one object: context manager and decorator)."""
         if name != "no_grad":
-            raise AdapterError(f"MyGrad has no {name}: its only grad mode is no_autodiff")
+            return super().grad_mode(name, *args)
         if not args:
             return self.mg.no_autodiff
         (function,) = args
@@ -305,16 +289,10 @@ class MyGradAdapter:
     def is_grad_enabled(self) -> bool:
         return bool(self.mg.no_autodiff.state)
 
-    def is_inference_mode_enabled(self) -> bool:
-        raise AdapterError("MyGrad has no inference mode")
-
-    def is_inference(self, tensor: Any) -> bool:
-        raise AdapterError("MyGrad has no inference tensors")
-
     # -- conversion ------------------------------------------------------------------------
     def to(self, obj: Any, target: DType | str) -> Any:
         if not isinstance(target, DType):
-            raise AdapterError(f"MyGrad has no .to({target!r}): it runs on NumPy, on the CPU only")
+            return super().to(obj, target)
         return self._tensor(obj).astype(target.numpy, copy=False)
 
     def numpy(self, tensor: Any, *, force: bool = False) -> np.ndarray:
@@ -331,57 +309,11 @@ class MyGradAdapter:
     def item(self, tensor: Any) -> Any:
         return self._tensor(tensor).item()
 
-    def tolist(self, tensor: Any) -> Any:
-        raise AdapterError("MyGrad tensors have no tolist()")
-
-    # -- modules and optimizers ------------------------------------------------------------
-    def linear(self, in_features: int, out_features: int, *, bias: bool, device: str) -> Any:
-        raise AdapterError("MyGrad has no modules (mygrad.nnet holds functions only)")
-
-    def sequential(self, modules: list[Any]) -> Any:
-        raise AdapterError("MyGrad has no modules")
-
-    def dropout(self, p: float) -> Any:
-        raise AdapterError("MyGrad has no modules")
-
-    def batch_norm(self, features: int, *, device: str) -> Any:
-        raise AdapterError("MyGrad has no modules (mygrad.nnet.batchnorm is a function without running stats)")
-
-    def train(self, module: Any, mode: bool) -> Any:
-        raise AdapterError("MyGrad has no modules")
-
-    def is_training(self, module: Any) -> bool:
-        raise AdapterError("MyGrad has no modules")
-
-    def module_buffer(self, module: Any, name: str) -> Any:
-        raise AdapterError("MyGrad has no modules")
-
-    def parameter(self, tensor: Any, *, requires_grad: Any) -> Any:
-        raise AdapterError("MyGrad has no Parameter type")
-
-    def parameters(self, module: Any) -> list[Any]:
-        raise AdapterError("MyGrad has no modules")
-
-    def module_parameter(self, module: Any, name: str) -> Any:
-        raise AdapterError("MyGrad has no modules")
-
-    def is_parameter(self, value: Any) -> bool:
-        raise AdapterError("MyGrad has no Parameter type")
-
-    def zero_grad(self, obj: Any, *, set_to_none: Any = OMITTED) -> None:
-        raise AdapterError("MyGrad has no modules or optimizers")
-
-    def sgd(self, params: list[Any], *, lr: float, momentum: float, weight_decay: float = 0.0) -> Any:
-        raise AdapterError("MyGrad has no optimizers")
-
-    def step(self, optimizer: Any) -> None:
-        raise AdapterError("MyGrad has no optimizers")
-
     def call(self, obj: Any, *args: Any, **kwargs: Any) -> Any:
         """Only ``no_autodiff`` is callable in specs: decorating a function."""
         if obj is self.mg.no_autodiff:
             return obj(*args, **kwargs)
-        raise AdapterError(f"{type(obj).__name__} is not callable in specs")
+        return super().call(obj, *args, **kwargs)
 
     # -- errors ----------------------------------------------------------------------------
     def error_kind(self, error: BaseException) -> str | None:
@@ -391,8 +323,9 @@ class MyGradAdapter:
     def _tensor(self, value: Any) -> Any:
         """``value`` if it is a MyGrad tensor; a NumPy array (such as ``.grad``) is refused."""
         if not isinstance(value, self.mg.Tensor):
-            kind = "a NumPy array (MyGrad's .grad and .data are arrays)" if isinstance(value, np.ndarray) \
-                else type(value).__name__
+            kind = (
+                "a NumPy array (MyGrad's .grad and .data are arrays)" if isinstance(value, np.ndarray) else type(value).__name__
+            )
             raise AdapterError(f"expected a MyGrad Tensor, got {kind}")
         return value
 

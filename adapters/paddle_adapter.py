@@ -24,68 +24,114 @@ How paddle's concepts map onto the protocol:
 * ``add_``/``sub_``/``mul_``/``div_`` of paddle take a tensor operand: a Python number is passed
   as a 0-d tensor of the receiver's dtype.
 
-Not expressible, so not declared (their specs are not applicable): ``inference_mode``,
-``backward(inputs=...)``, ``register_post_accumulate_grad_hook``.  ``.numpy()`` always copies,
-so ``numpy_shares_memory`` is not declared either.  Other methods paddle has no counterpart
-for raise :class:`AdapterError` (``retains_grad``, ``resolve_conj``/``resolve_neg``,
+What paddle has no analogue of is in ``lacks``.  Single argument forms of APIs paddle has
+raise :class:`AdapterError` (``retains_grad``, ``resolve_conj``/``resolve_neg``,
 ``materialize_grads``, ``backward(create_graph=True)``).
 """
+
 from __future__ import annotations
 
-import operator
-from typing import Any, Callable, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
-from adapters.messages import compile_patterns, kind_by_message
+from gradspec.adapters.base import PYTHON_OPERATORS, AdapterBase
+from gradspec.adapters.messages import compile_patterns, kind_by_message
 from gradspec.errors import AdapterError
+from gradspec.language.steps import INPLACE_METHODS
 from gradspec.values import DTYPES, OMITTED, DType
 
-_BINARY: dict[str, Callable[[Any, Any], Any]] = {
-    "add": operator.add, "sub": operator.sub, "mul": operator.mul, "div": operator.truediv,
-    "pow": operator.pow, "matmul": operator.matmul, "floor_divide": operator.floordiv,
-    "remainder": operator.mod, "eq": operator.eq, "ne": operator.ne, "lt": operator.lt,
-    "le": operator.le, "gt": operator.gt, "ge": operator.ge,
-}
-_UNARY = ("neg", "exp", "sin", "cos", "tanh", "sigmoid", "relu", "abs")
 _TENSOR_OPERAND = ("add_", "sub_", "mul_", "div_")
-_INPLACE = ("zero_", "fill_", "copy_") + _TENSOR_OPERAND + tuple(f"{name}_" for name in _UNARY)
 _VIEWS = ("view", "transpose", "expand", "unsqueeze", "t", "conj", "imag", "real")
 #: Module buffer names of the protocol -> paddle's attribute on BatchNorm layers.
 _BUFFERS = {"running_mean": "_mean", "running_var": "_variance"}
 
 #: Stable parts of paddle's messages for each canonical error kind (the ``(InvalidArgument)``
 #: prefix, the generated tensor names and the ``[Hint: ...]`` tail are never matched).
-_ERROR_PATTERNS = compile_patterns((
-    ("inplace_modified", r"used in gradient computation has been modified by an inplace operation"),
-    ("leaf_inplace", r"Leaf (Var|Tensor) \(.*?\) that doesn't stop gradient can't use inplace strategy"),
-    ("item_not_single", r"only one element tensors can be converted to Python scalars"),
-    ("graph_freed", r"The TensorWrappers of \w+ do not exist"),
-    ("unused_input", r"input does not appear in the backward graph"),
-    ("hook_no_grad", r"Cannot register hook on a tensor that stop gradient"),
-    ("grad_shape_mismatch", r"Tensor shape not match, Tensor of grad_tensor"),
-    ("numpy_dtype", r"Input object type error or incompatible array data type"),
-    ("device_unavailable", r"not compiled with CUDA|No available device found"),
-))
+_ERROR_PATTERNS = compile_patterns(
+    (
+        ("inplace_modified", r"used in gradient computation has been modified by an inplace operation"),
+        ("leaf_inplace", r"Leaf (Var|Tensor) \(.*?\) that doesn't stop gradient can't use inplace strategy"),
+        ("item_not_single", r"only one element tensors can be converted to Python scalars"),
+        ("graph_freed", r"The TensorWrappers of \w+ do not exist"),
+        ("unused_input", r"input does not appear in the backward graph"),
+        ("hook_no_grad", r"Cannot register hook on a tensor that stop gradient"),
+        ("grad_shape_mismatch", r"Tensor shape not match, Tensor of grad_tensor"),
+        ("numpy_dtype", r"Input object type error or incompatible array data type"),
+        ("device_unavailable", r"not compiled with CUDA|No available device found"),
+    )
+)
 
 
-class PaddleAdapter:
+class PaddleAdapter(AdapterBase):
     """PaddlePaddle's dynamic-graph API, on CPU."""
 
     name = "paddle"
     library = "paddlepaddle"
     device_kinds = ("cpu",)
-    capabilities = frozenset({
-        "requires_grad", "backward", "data_alias", "detach", "version_counter", "inplace", "leaf_inplace_check",
-        "grad_modes", "enable_grad", "grad_mode_decorators", "set_grad_enabled", "modules", "parameters",
-        "optimizers", "device_moves", "to_numpy", "item", "tolist", "integer_dtypes", "float16", "error_kinds",
-        "grad_fn", "autograd_grad", "create_graph", "retain_graph", "retain_grad", "hooks", "views", "strides",
-        "threads", "train_eval", "from_numpy", "complex", "parameter_constructor", "dtype_conversion",
-    })
+    capabilities = frozenset(
+        {
+            "requires_grad",
+            "backward",
+            "data_alias",
+            "detach",
+            "version_counter",
+            "inplace",
+            "grad_modes",
+            "enable_grad",
+            "grad_mode_decorators",
+            "set_grad_enabled",
+            "modules",
+            "parameters",
+            "optimizers",
+            "device_moves",
+            "to_numpy",
+            "item",
+            "tolist",
+            "integer_dtypes",
+            "float16",
+            "error_kinds",
+            "grad_fn",
+            "autograd_grad",
+            "create_graph",
+            "retain_graph",
+            "retain_grad",
+            "hooks",
+            "views",
+            "strides",
+            "train_eval",
+            "from_numpy",
+            "complex",
+            "parameter_constructor",
+            "dtype_conversion",
+        }
+    )
+    lacks = {
+        "inference_mode": "no such API: paddle has no inference mode or inference tensors "
+        "(paddle.no_grad and set_grad_enabled(False) are its only ways to run without recording)",
+        "backward_inputs": "no such API: paddle's Tensor.backward() has no inputs argument "
+        "(paddle.grad takes the inputs to differentiate)",
+        "post_accumulate_hooks": "no such API: paddle's Tensor.register_hook() hooks are called with the "
+        "gradient only; there is no post-accumulate-grad hook",
+    }
     #: paddle's messages are its own: specs check the canonical error kind, not torch's wording.
     pytorch_messages = False
-    #: Per-spec allclose tolerances that replace the spec's own: {spec id: {dtype: (rtol, atol)}}.
-    tolerances: dict[str, dict[str, tuple[float, float]]] = {}
+    module = "paddle"
+    operations = {
+        **PYTHON_OPERATORS,
+        "neg": "neg",
+        "exp": "exp",
+        "sin": "sin",
+        "cos": "cos",
+        "tanh": "tanh",
+        "sigmoid": "sigmoid",
+        "relu": "nn.functional.relu",
+        "abs": "abs",
+        "sum": "sum",
+        "mean": "mean",
+    }
+    dim_keyword = "axis"
 
     def __init__(self) -> None:
         import paddle
@@ -95,7 +141,8 @@ class PaddleAdapter:
         self._dtypes: dict[str, Any] = {name: getattr(paddle, name) for name in DTYPES}
         self._names = {dtype: name for name, dtype in self._dtypes.items()}
         self._grad_modes: dict[str, Any] = {
-            "no_grad": paddle.no_grad, "enable_grad": paddle.enable_grad,
+            "no_grad": paddle.no_grad,
+            "enable_grad": paddle.enable_grad,
             "set_grad_enabled": paddle.set_grad_enabled,
         }
         self._grad_mode_types = tuple(self._grad_modes.values())
@@ -103,9 +150,6 @@ class PaddleAdapter:
     # -- the library and its environment --------------------------------------------------
     def library_version(self) -> str:
         return self.paddle.__version__
-
-    def devices(self) -> list[str]:
-        return ["cpu"]
 
     def seed(self, seed: int) -> None:
         self.paddle.seed(seed)
@@ -156,34 +200,11 @@ class PaddleAdapter:
         return self._dtypes[dtype.name]
 
     # -- operations ------------------------------------------------------------------------
-    def unary(self, name: str, x: Any) -> Any:
-        if name not in _UNARY:
-            raise AdapterError(f"unknown unary operation {name!r}")
-        if name == "relu":
-            return self.nn.functional.relu(x)
-        return getattr(self.paddle, name)(x)
-
-    def binary(self, name: str, a: Any, b: Any) -> Any:
-        try:
-            return _BINARY[name](a, b)
-        except KeyError:
-            raise AdapterError(f"unknown binary operation {name!r}") from None
-
-    def reduce(self, name: str, x: Any, *, dim: int | None) -> Any:
-        function = {"sum": self.paddle.sum, "mean": self.paddle.mean}[name]
-        return function(x) if dim is None else function(x, axis=dim)
-
     def reshape(self, tensor: Any, shape: Sequence[int]) -> Any:
         return tensor.reshape(_sizes(shape))
 
-    def getitem(self, obj: Any, index: Any) -> Any:
-        return obj[index]
-
-    def setitem(self, obj: Any, index: Any, value: Any) -> None:
-        obj[index] = value
-
     def inplace(self, name: str, tensor: Any, *args: Any) -> Any:
-        if name not in _INPLACE:
+        if name not in INPLACE_METHODS:
             raise AdapterError(f"unknown in-place operation {name!r}")
         if name == "relu_":
             return self.nn.functional.relu_(tensor)
@@ -256,24 +277,42 @@ class PaddleAdapter:
     def retains_grad(self, tensor: Any) -> bool:
         raise AdapterError("paddle cannot tell whether a tensor retains its grad (no retains_grad)")
 
-    def backward(self, tensor: Any, *, gradient: Any, retain_graph: bool | None, inputs: Any = None,
-                 create_graph: bool = False) -> None:
+    def backward(
+        self, tensor: Any, *, gradient: Any, retain_graph: bool | None, inputs: Any = None, create_graph: bool = False
+    ) -> None:
         if inputs is not None:
-            raise AdapterError("paddle's Tensor.backward() has no inputs argument")
+            self.missing("backward_inputs", "inputs= of Tensor.backward()")
         if create_graph:
             raise AdapterError("paddle's Tensor.backward() has no create_graph argument (use paddle.grad)")
         tensor.backward(grad_tensor=gradient, retain_graph=bool(retain_graph))
 
-    def autograd_grad(self, outputs: Any, inputs: Any, *, grad_outputs: Any, retain_graph: bool | None,
-                      create_graph: bool, allow_unused: bool | None, materialize_grads: bool) -> tuple[Any, ...]:
+    def autograd_grad(
+        self,
+        outputs: Any,
+        inputs: Any,
+        *,
+        grad_outputs: Any,
+        retain_graph: bool | None,
+        create_graph: bool,
+        allow_unused: bool | None,
+        materialize_grads: bool,
+    ) -> tuple[Any, ...]:
         if materialize_grads:
             raise AdapterError("paddle.grad() has no materialize_grads argument")
-        return tuple(self.paddle.grad(outputs, inputs, grad_outputs=grad_outputs, retain_graph=retain_graph,
-                                      create_graph=create_graph, allow_unused=bool(allow_unused)))
+        return tuple(
+            self.paddle.grad(
+                outputs,
+                inputs,
+                grad_outputs=grad_outputs,
+                retain_graph=retain_graph,
+                create_graph=create_graph,
+                allow_unused=bool(allow_unused),
+            )
+        )
 
     def register_hook(self, tensor: Any, hook: Any, *, when: str) -> Any:
         if when != "grad":
-            raise AdapterError("paddle has no post-accumulate-grad hooks")
+            return super().register_hook(tensor, hook, when=when)
         return tensor.register_hook(hook)
 
     def remove_hook(self, handle: Any) -> None:
@@ -296,17 +335,11 @@ class PaddleAdapter:
 
     def grad_mode(self, name: str, *args: Any) -> Any:
         if name not in self._grad_modes:
-            raise AdapterError(f"paddle has no {name}")
+            return super().grad_mode(name, *args)
         return self._grad_modes[name](*args)
 
     def is_grad_enabled(self) -> bool:
         return self.paddle.is_grad_enabled()
-
-    def is_inference_mode_enabled(self) -> bool:
-        raise AdapterError("paddle has no inference mode")
-
-    def is_inference(self, tensor: Any) -> bool:
-        raise AdapterError("paddle has no inference tensors")
 
     # -- conversion ------------------------------------------------------------------------
     def to(self, obj: Any, target: DType | str) -> Any:
@@ -382,8 +415,7 @@ class PaddleAdapter:
     def sgd(self, params: list[Any], *, lr: float, momentum: float, weight_decay: float = 0.0) -> Any:
         decay = weight_decay or None
         if momentum:
-            return self.paddle.optimizer.Momentum(learning_rate=lr, momentum=momentum, parameters=params,
-                                                  weight_decay=decay)
+            return self.paddle.optimizer.Momentum(learning_rate=lr, momentum=momentum, parameters=params, weight_decay=decay)
         return self.paddle.optimizer.SGD(learning_rate=lr, parameters=params, weight_decay=decay)
 
     def step(self, optimizer: Any) -> None:
@@ -391,8 +423,9 @@ class PaddleAdapter:
 
     def call(self, obj: Any, *args: Any, **kwargs: Any) -> Any:
         if isinstance(obj, (self.nn.Layer, *self._grad_mode_types)):
-            return obj(*args, **kwargs)
-        raise AdapterError(f"{type(obj).__name__} is not callable in specs")
+            function: Any = obj
+            return function(*args, **kwargs)
+        return super().call(obj, *args, **kwargs)
 
     # -- errors ----------------------------------------------------------------------------
     def error_kind(self, error: BaseException) -> str | None:

@@ -10,60 +10,25 @@ Rules every adapter follows:
 * ``tensor``/``create`` called with ``requires_grad=OMITTED`` must not pass the argument,
   so the library's own default is what a spec observes.
 * A library exception is left to propagate; ``error_kind`` maps it to a canonical kind
-  (:data:`gradspec.errors.ERROR_KINDS`) or returns ``None`` when it is not one of them.
-* A method the library cannot express raises :class:`gradspec.errors.AdapterError`;
-  declare ``capabilities`` so specs needing it are reported not applicable instead.
+  (:data:`gradspec.error_kinds.ERROR_KINDS`) or returns ``None`` when it is not one of them.
+* ``capabilities`` names the APIs (:data:`gradspec.capabilities.CAPABILITIES`) the library has
+  an analogue of; specs needing another are reported not applicable.  A method the library
+  cannot express raises :class:`gradspec.errors.AdapterError`: subclassing
+  :class:`gradspec.adapters.base.AdapterBase` answers every such method.
+* The operations (``unary``, ``binary``, ``reduce``) are those of
+  :data:`gradspec.language.operations.OPERATIONS`, by name.
 """
+
 from __future__ import annotations
 
-from typing import Any, Callable, ContextManager, Final, Protocol, Sequence, runtime_checkable
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
+from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 
+from gradspec.capabilities import CAPABILITIES
 from gradspec.values import OMITTED, DType
-
-#: Capabilities a spec may require and an adapter may declare (the spec schema lists the same).
-CAPABILITIES: Final[dict[str, str]] = {
-    "requires_grad": "tensors carry a requires_grad flag (and is_leaf) that operations propagate",
-    "backward": "reverse-mode gradients into .grad of leaves via backward()",
-    "data_alias": ".data: an alias of the values that autograd does not track",
-    "detach": ".detach(): an alias that does not require grad",
-    "version_counter": "in-place changes bump a version counter checked by backward",
-    "inplace": "in-place methods (zero_, fill_, add_, mul_, copy_)",
-    "leaf_inplace_check": "an in-place op on a leaf that requires grad is refused",
-    "grad_modes": "no_grad() as a context manager",
-    "enable_grad": "enable_grad() turns grad mode back on inside no_grad()",
-    "grad_mode_decorators": "grad-mode objects used as decorators, with and without ()",
-    "set_grad_enabled": "set_grad_enabled(mode)",
-    "inference_mode": "inference_mode()",
-    "modules": "linear layers and sequential models whose parameters require grad",
-    "parameters": "a Parameter type distinct from plain tensors",
-    "optimizers": "SGD with momentum",
-    "device_moves": ".to(device) and .cpu() between devices",
-    "to_numpy": ".numpy() conversion",
-    "numpy_shares_memory": ".numpy() of a CPU tensor shares its memory",
-    "item": ".item() of single-element tensors",
-    "tolist": ".tolist() of any tensor",
-    "integer_dtypes": "tensors of integer and bool dtypes",
-    "float16": "tensors of dtype float16",
-    "error_kinds": "the library raises on the situations the canonical error kinds describe",
-    "grad_fn": "results of recorded operations expose a grad_fn node",
-    "autograd_grad": "autograd_grad(outputs, inputs, ...) returning gradients without touching .grad",
-    "create_graph": "gradients that are themselves differentiable (higher-order derivatives)",
-    "retain_graph": "backward(retain_graph=True) keeps the graph for a second backward",
-    "backward_inputs": "backward(inputs=[...]) restricts which leaves accumulate",
-    "retain_grad": "retain_grad() gives a non-leaf a .grad",
-    "hooks": "register_hook(fn) on tensors, with removable handles",
-    "post_accumulate_hooks": "register_post_accumulate_grad_hook(fn) on leaves",
-    "views": "view(), transpose(), expand(), unsqueeze() and slices alias their base",
-    "strides": "stride() and is_contiguous() describe the memory layout",
-    "threads": "grad mode is per thread",
-    "train_eval": "modules with train()/eval() modes, dropout and batch norm",
-    "from_numpy": "from_numpy(array) and as_tensor(value) share memory with NumPy",
-    "complex": "complex dtypes, conj() and the lazy conjugate/negative bits",
-    "parameter_constructor": "parameter(tensor) wraps a tensor as a module parameter",
-    "dtype_conversion": ".to(dtype) converts between dtypes",
-}
 
 
 @runtime_checkable
@@ -83,8 +48,10 @@ class Adapter(Protocol):
     def library_version(self) -> str: ...
     def devices(self) -> list[str]:
         """Concrete devices available now (``["cpu", "cuda:0"]``)."""
+
     def seed(self, seed: int) -> None:
         """Seed the library's random generators (parameter initialisation)."""
+
     def reset(self) -> None:
         """Restore default global state (grad mode on) before each example."""
 
@@ -92,14 +59,19 @@ class Adapter(Protocol):
     def is_tensor(self, value: Any) -> bool: ...
     def tensor(self, array: np.ndarray, *, requires_grad: Any, device: str) -> Any:
         """A tensor with ``array``'s values and dtype; ``requires_grad=OMITTED`` passes nothing."""
+
     def copy_construct(self, tensor: Any, *, requires_grad: Any, device: str) -> Any:
         """A new tensor from an existing one (``torch.tensor(t)``)."""
+
     def create(self, factory: str, shape: tuple[int, ...], dtype: DType, *, requires_grad: Any, device: str) -> Any:
         """``zeros``/``ones`` of a shape and dtype."""
+
     def create_like(self, factory: str, other: Any) -> Any:
         """``zeros_like``/``ones_like``."""
+
     def values(self, tensor: Any) -> np.ndarray:
         """A trusted read-out of the values (for checks), whatever grad or device state."""
+
     def shape(self, tensor: Any) -> tuple[int, ...]: ...
     def dtype(self, tensor: Any) -> DType: ...
     def device(self, tensor: Any) -> str: ...
@@ -107,21 +79,27 @@ class Adapter(Protocol):
 
     # -- operations ------------------------------------------------------------------------
     def unary(self, name: str, x: Any) -> Any:
-        """``neg exp sin cos tanh sigmoid relu abs``."""
+        """A unary operation of :data:`~gradspec.language.operations.OPERATIONS`."""
+
     def binary(self, name: str, a: Any, b: Any) -> Any:
-        """``add sub mul div pow matmul floor_divide remainder eq ne lt le gt ge``; an operand may be a Python number."""
+        """A binary operation of :data:`~gradspec.language.operations.OPERATIONS`; an operand may be a Python number."""
+
     def reduce(self, name: str, x: Any, *, dim: int | None) -> Any:
-        """``sum mean`` over all elements or one dimension."""
+        """A reduction of :data:`~gradspec.language.operations.OPERATIONS`, over all elements or one dimension."""
+
     def reshape(self, tensor: Any, shape: Sequence[int]) -> Any: ...
     def getitem(self, obj: Any, index: Any) -> Any: ...
     def setitem(self, obj: Any, index: Any, value: Any) -> None: ...
     def inplace(self, name: str, tensor: Any, *args: Any) -> Any:
-        """``zero_ fill_ add_ sub_ mul_ div_ copy_`` and the unary operations' ``<name>_``, returning the tensor."""
+        """An in-place method of the language (``zero_``, ``add_``, each unary operation's ``<name>_``), returning the tensor."""
+
     def clone(self, tensor: Any) -> Any: ...
     def view(self, name: str, tensor: Any, *args: Any) -> Any:
         """``view transpose expand unsqueeze t conj`` (called) and ``imag real`` (attributes): aliases of the tensor."""
+
     def resolve(self, name: str, tensor: Any) -> Any:
         """``resolve_conj resolve_neg contiguous``."""
+
     def stride(self, tensor: Any) -> tuple[int, ...]: ...
     def is_contiguous(self, tensor: Any) -> bool: ...
 
@@ -132,26 +110,40 @@ class Adapter(Protocol):
     def is_leaf(self, tensor: Any) -> bool: ...
     def grad_fn(self, tensor: Any) -> Any:
         """The node that produced the tensor, or ``None``."""
+
     def grad(self, tensor: Any) -> Any: ...
     def set_grad(self, tensor: Any, value: Any) -> None: ...
     def retain_grad(self, tensor: Any) -> None: ...
     def retains_grad(self, tensor: Any) -> bool: ...
-    def backward(self, tensor: Any, *, gradient: Any, retain_graph: bool | None, inputs: Any = None,
-                 create_graph: bool = False) -> None: ...
-    def autograd_grad(self, outputs: Any, inputs: Any, *, grad_outputs: Any, retain_graph: bool | None,
-                      create_graph: bool, allow_unused: bool | None, materialize_grads: bool) -> tuple[Any, ...]:
+    def backward(
+        self, tensor: Any, *, gradient: Any, retain_graph: bool | None, inputs: Any = None, create_graph: bool = False
+    ) -> None: ...
+    def autograd_grad(
+        self,
+        outputs: Any,
+        inputs: Any,
+        *,
+        grad_outputs: Any,
+        retain_graph: bool | None,
+        create_graph: bool,
+        allow_unused: bool | None,
+        materialize_grads: bool,
+    ) -> tuple[Any, ...]:
         """Gradients of ``outputs`` with respect to ``inputs``, without accumulating into ``.grad``."""
+
     def register_hook(self, tensor: Any, hook: Callable[..., Any], *, when: str) -> Any:
         """A handle; ``when`` is ``grad`` (called with the gradient) or ``post_accumulate`` (with the leaf)."""
+
     def remove_hook(self, handle: Any) -> None: ...
     def detach(self, tensor: Any) -> Any: ...
     def detach_(self, tensor: Any) -> Any: ...
     def data(self, tensor: Any) -> Any: ...
     def set_data(self, tensor: Any, value: Any) -> None: ...
     def version(self, tensor: Any) -> int: ...
-    def grad_mode(self, name: str, *args: Any) -> ContextManager[Any] | Callable[..., Any]:
+    def grad_mode(self, name: str, *args: Any) -> AbstractContextManager[Any] | Callable[..., Any]:
         """``no_grad enable_grad set_grad_enabled inference_mode``: the library's object, a
         context manager that also decorates; called with a function it decorates that."""
+
     def is_grad_enabled(self) -> bool: ...
     def is_inference_mode_enabled(self) -> bool: ...
     def is_inference(self, tensor: Any) -> bool: ...
@@ -159,9 +151,11 @@ class Adapter(Protocol):
     # -- conversion ------------------------------------------------------------------------
     def to(self, obj: Any, target: DType | str) -> Any:
         """A tensor or module moved to a device (``"cpu"``, ``"cuda:0"``) or cast to a dtype."""
+
     def numpy(self, tensor: Any, *, force: bool = False) -> np.ndarray: ...
     def from_numpy(self, array: np.ndarray) -> Any:
         """A CPU tensor sharing the array's memory."""
+
     def as_tensor(self, value: Any, *, device: str) -> Any: ...
     def item(self, tensor: Any) -> Any: ...
     def tolist(self, tensor: Any) -> Any: ...
@@ -173,16 +167,20 @@ class Adapter(Protocol):
     def batch_norm(self, features: int, *, device: str) -> Any: ...
     def train(self, module: Any, mode: bool) -> Any:
         """Switch a module to training (``True``) or evaluation mode; returns the module."""
+
     def is_training(self, module: Any) -> bool: ...
     def module_buffer(self, module: Any, name: str) -> Any:
         """A module's buffer, e.g. batch norm's ``running_mean``."""
+
     def parameter(self, tensor: Any, *, requires_grad: Any) -> Any:
         """``tensor`` wrapped as a parameter; ``requires_grad=OMITTED`` keeps the library default."""
+
     def parameters(self, module: Any) -> list[Any]: ...
     def module_parameter(self, module: Any, name: str) -> Any: ...
     def is_parameter(self, value: Any) -> bool: ...
     def zero_grad(self, obj: Any, *, set_to_none: Any = OMITTED) -> None:
         """Clear gradients of a module or optimizer; ``set_to_none=OMITTED`` keeps the library default."""
+
     def sgd(self, params: list[Any], *, lr: float, momentum: float, weight_decay: float = 0.0) -> Any: ...
     def step(self, optimizer: Any) -> None: ...
     def call(self, obj: Any, *args: Any, **kwargs: Any) -> Any:
@@ -198,3 +196,6 @@ class Adapter(Protocol):
     # -- errors ----------------------------------------------------------------------------
     def error_kind(self, error: BaseException) -> str | None:
         """The canonical kind of a library exception, or ``None``."""
+
+
+__all__ = ["CAPABILITIES", "Adapter"]

@@ -1,80 +1,121 @@
 """The reference adapter: PyTorch, on CPU and CUDA."""
+
 from __future__ import annotations
 
-import operator
 import warnings
-from typing import Any, Callable, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
-from adapters.messages import compile_patterns, kind_by_message
+from gradspec.adapters.base import PYTHON_OPERATORS, AdapterBase
+from gradspec.adapters.messages import compile_patterns, kind_by_message
 from gradspec.errors import AdapterError
+from gradspec.language.steps import INPLACE_METHODS
 from gradspec.values import DTYPES, OMITTED, DType
 
-_BINARY: dict[str, Callable[[Any, Any], Any]] = {
-    "add": operator.add, "sub": operator.sub, "mul": operator.mul, "div": operator.truediv,
-    "pow": operator.pow, "matmul": operator.matmul, "floor_divide": operator.floordiv,
-    "remainder": operator.mod, "eq": operator.eq, "ne": operator.ne, "lt": operator.lt,
-    "le": operator.le, "gt": operator.gt, "ge": operator.ge,
-}
-_UNARY = ("neg", "exp", "sin", "cos", "tanh", "sigmoid", "relu", "abs")
-_INPLACE = ("zero_", "fill_", "add_", "mul_", "copy_", "sub_", "div_") + tuple(f"{name}_" for name in _UNARY)
 _VIEWS = ("view", "transpose", "expand", "unsqueeze", "t", "conj", "imag", "real")
 _RESOLVE = ("resolve_conj", "resolve_neg", "contiguous")
 
 #: Stable prefixes of torch's messages for each canonical error kind (the hint text that
 #: follows them changes between releases and is never matched).
-_ERROR_PATTERNS = compile_patterns((
-    ("requires_grad_dtype", r"only Tensors of floating point (and complex )?dtype can require gradients"),
-    ("no_grad_fn", r"element \d+ of tensors does not require grad and does not have a grad_fn"),
-    ("inplace_modified", r"one of the variables needed for gradient computation has been modified by an inplace operation"),
-    ("view_leaf_inplace", r"a view of a leaf Variable that requires grad is being used in an in-place operation"),
-    ("leaf_inplace", r"a leaf Variable that requires grad (is being|has been) used in an in-place operation"),
-    ("item_not_single", r"a Tensor with \d+ elements cannot be converted to Scalar"),
-    ("backward_non_scalar", r"grad can be implicitly created only for scalar outputs"),
-    ("numpy_requires_grad", r"Can't call numpy\(\) on Tensor that requires grad"),
-    ("numpy_device", r"can't convert \S+ device type tensor to numpy"),
-    ("device_mismatch", r"Expected all tensors to be on the same device"),
-    ("graph_freed", r"Trying to backward through the graph a second time"),
-    ("nonleaf_requires_grad", r"you can only change requires_grad flags of leaf variables"),
-    ("detach_view", r"Can't detach views in-place"),
-    ("inference_saved", r"Inference tensors cannot be saved for backward"),
-    ("inference_inplace", r"Inplace update to inference tensor outside InferenceMode is not allowed"),
-    ("inference_requires_grad", r"Setting requires_grad=True on inference tensor outside InferenceMode is not allowed"),
-    ("inference_version", r"Inference tensors do not track version counter"),
-    ("unused_input", r"appears to not have been used in the graph"),
-    ("input_no_grad", r"One of the differentiated Tensors does not require grad"),
-    ("hook_no_grad", r"cannot register a hook on a tensor that doesn't require gradient"),
-    ("post_hook_nonleaf", r"post accumulate grad hooks cannot be registered on non-leaf tensors"),
-    ("retain_grad_no_grad", r"can't retain_grad on Tensor that has requires_grad=False"),
-    ("grad_shape_mismatch", r"Mismatch in shape: grad_output\[\d+\] has a shape of"),
-    ("grad_assign_mismatch", r"attempting to assign a gradient (of size|with dtype)"),
-    ("numpy_lazy_bit", r"Can't call numpy\(\) on Tensor that has (conjugate|negative) bit set"),
-    ("numpy_negative_strides", r"At least one stride in the given numpy array is negative"),
-    ("numpy_dtype", r"can't convert np\.ndarray of type"),
-    ("device_unavailable", r"Torch not compiled with CUDA enabled|Found no NVIDIA driver|No CUDA GPUs are available"),
-    ("materialize_without_unused", r"Expected allow_unused to be True or not passed when materialize_grads=True"),
-))
+_ERROR_PATTERNS = compile_patterns(
+    (
+        ("requires_grad_dtype", r"only Tensors of floating point (and complex )?dtype can require gradients"),
+        ("no_grad_fn", r"element \d+ of tensors does not require grad and does not have a grad_fn"),
+        ("inplace_modified", r"one of the variables needed for gradient computation has been modified by an inplace operation"),
+        ("view_leaf_inplace", r"a view of a leaf Variable that requires grad is being used in an in-place operation"),
+        ("leaf_inplace", r"a leaf Variable that requires grad (is being|has been) used in an in-place operation"),
+        ("item_not_single", r"a Tensor with \d+ elements cannot be converted to Scalar"),
+        ("backward_non_scalar", r"grad can be implicitly created only for scalar outputs"),
+        ("numpy_requires_grad", r"Can't call numpy\(\) on Tensor that requires grad"),
+        ("numpy_device", r"can't convert \S+ device type tensor to numpy"),
+        ("device_mismatch", r"Expected all tensors to be on the same device"),
+        ("graph_freed", r"Trying to backward through the graph a second time"),
+        ("nonleaf_requires_grad", r"you can only change requires_grad flags of leaf variables"),
+        ("detach_view", r"Can't detach views in-place"),
+        ("inference_saved", r"Inference tensors cannot be saved for backward"),
+        ("inference_inplace", r"Inplace update to inference tensor outside InferenceMode is not allowed"),
+        ("inference_requires_grad", r"Setting requires_grad=True on inference tensor outside InferenceMode is not allowed"),
+        ("inference_version", r"Inference tensors do not track version counter"),
+        ("unused_input", r"appears to not have been used in the graph"),
+        ("input_no_grad", r"One of the differentiated Tensors does not require grad"),
+        ("hook_no_grad", r"cannot register a hook on a tensor that doesn't require gradient"),
+        ("post_hook_nonleaf", r"post accumulate grad hooks cannot be registered on non-leaf tensors"),
+        ("retain_grad_no_grad", r"can't retain_grad on Tensor that has requires_grad=False"),
+        ("grad_shape_mismatch", r"Mismatch in shape: grad_output\[\d+\] has a shape of"),
+        ("grad_assign_mismatch", r"attempting to assign a gradient (of size|with dtype)"),
+        ("numpy_lazy_bit", r"Can't call numpy\(\) on Tensor that has (conjugate|negative) bit set"),
+        ("numpy_negative_strides", r"At least one stride in the given numpy array is negative"),
+        ("numpy_dtype", r"can't convert np\.ndarray of type"),
+        ("device_unavailable", r"Torch not compiled with CUDA enabled|Found no NVIDIA driver|No CUDA GPUs are available"),
+        ("materialize_without_unused", r"Expected allow_unused to be True or not passed when materialize_grads=True"),
+    )
+)
 
 
-class TorchAdapter:
+class TorchAdapter(AdapterBase):
     """PyTorch: the behaviour every spec is written from."""
 
     name = "torch"
     library = "torch"
     device_kinds = ("cpu", "cuda")
-    capabilities = frozenset({
-        "requires_grad", "backward", "data_alias", "detach", "version_counter", "inplace", "leaf_inplace_check",
-        "grad_modes", "enable_grad", "grad_mode_decorators", "set_grad_enabled", "inference_mode", "modules",
-        "parameters", "optimizers", "device_moves", "to_numpy", "numpy_shares_memory", "item",
-        "tolist", "integer_dtypes", "float16", "error_kinds", "grad_fn", "autograd_grad", "create_graph",
-        "retain_graph", "backward_inputs", "retain_grad", "hooks", "post_accumulate_hooks", "views", "strides",
-        "threads", "train_eval", "from_numpy", "complex", "parameter_constructor", "dtype_conversion",
-    })
+    capabilities = frozenset(
+        {
+            "requires_grad",
+            "backward",
+            "data_alias",
+            "detach",
+            "version_counter",
+            "inplace",
+            "grad_modes",
+            "enable_grad",
+            "grad_mode_decorators",
+            "set_grad_enabled",
+            "inference_mode",
+            "modules",
+            "parameters",
+            "optimizers",
+            "device_moves",
+            "to_numpy",
+            "item",
+            "tolist",
+            "integer_dtypes",
+            "float16",
+            "error_kinds",
+            "grad_fn",
+            "autograd_grad",
+            "create_graph",
+            "retain_graph",
+            "backward_inputs",
+            "retain_grad",
+            "hooks",
+            "post_accumulate_hooks",
+            "views",
+            "strides",
+            "train_eval",
+            "from_numpy",
+            "complex",
+            "parameter_constructor",
+            "dtype_conversion",
+        }
+    )
     #: PyTorch raises PyTorch's messages: a spec's ``raises.match`` is checked against them.
     pytorch_messages = True
-    #: Per-spec allclose tolerances that replace the spec's own: {spec id: {dtype: (rtol, atol)}}.
-    tolerances: dict[str, dict[str, tuple[float, float]]] = {}
+    module = "torch"
+    operations = {
+        **PYTHON_OPERATORS,
+        "neg": "neg",
+        "exp": "exp",
+        "sin": "sin",
+        "cos": "cos",
+        "tanh": "tanh",
+        "sigmoid": "sigmoid",
+        "relu": "relu",
+        "abs": "abs",
+        "sum": "sum",
+        "mean": "mean",
+    }
 
     def __init__(self) -> None:
         import torch
@@ -84,8 +125,10 @@ class TorchAdapter:
         self._dtypes = {name: getattr(torch, "bool" if name == "bool" else name) for name in DTYPES}
         self._names = {dtype: name for name, dtype in self._dtypes.items()}
         self._grad_modes: dict[str, Any] = {
-            "no_grad": torch.no_grad, "enable_grad": torch.enable_grad,
-            "set_grad_enabled": torch.set_grad_enabled, "inference_mode": torch.inference_mode,
+            "no_grad": torch.no_grad,
+            "enable_grad": torch.enable_grad,
+            "set_grad_enabled": torch.set_grad_enabled,
+            "inference_mode": torch.inference_mode,
         }
         self._grad_mode_types = tuple(self._grad_modes.values())
 
@@ -153,32 +196,11 @@ class TorchAdapter:
         return self._dtypes[dtype.name]
 
     # -- operations ------------------------------------------------------------------------
-    def unary(self, name: str, x: Any) -> Any:
-        if name not in _UNARY:
-            raise AdapterError(f"unknown unary operation {name!r}")
-        return getattr(self.torch, name)(x)
-
-    def binary(self, name: str, a: Any, b: Any) -> Any:
-        try:
-            return _BINARY[name](a, b)
-        except KeyError:
-            raise AdapterError(f"unknown binary operation {name!r}") from None
-
-    def reduce(self, name: str, x: Any, *, dim: int | None) -> Any:
-        function = {"sum": self.torch.sum, "mean": self.torch.mean}[name]
-        return function(x) if dim is None else function(x, dim=dim)
-
     def reshape(self, tensor: Any, shape: Sequence[int]) -> Any:
         return tensor.reshape(*shape)
 
-    def getitem(self, obj: Any, index: Any) -> Any:
-        return obj[index]
-
-    def setitem(self, obj: Any, index: Any, value: Any) -> None:
-        obj[index] = value
-
     def inplace(self, name: str, tensor: Any, *args: Any) -> Any:
-        if name not in _INPLACE:
+        if name not in INPLACE_METHODS:
             raise AdapterError(f"unknown in-place operation {name!r}")
         return getattr(tensor, name)(*args)
 
@@ -230,15 +252,31 @@ class TorchAdapter:
     def retains_grad(self, tensor: Any) -> bool:
         return tensor.retains_grad
 
-    def backward(self, tensor: Any, *, gradient: Any, retain_graph: bool | None, inputs: Any = None,
-                 create_graph: bool = False) -> None:
+    def backward(
+        self, tensor: Any, *, gradient: Any, retain_graph: bool | None, inputs: Any = None, create_graph: bool = False
+    ) -> None:
         tensor.backward(gradient=gradient, retain_graph=retain_graph, inputs=inputs, create_graph=create_graph)
 
-    def autograd_grad(self, outputs: Any, inputs: Any, *, grad_outputs: Any, retain_graph: bool | None,
-                      create_graph: bool, allow_unused: bool | None, materialize_grads: bool) -> tuple[Any, ...]:
-        return self.torch.autograd.grad(outputs, inputs, grad_outputs=grad_outputs, retain_graph=retain_graph,
-                                        create_graph=create_graph, allow_unused=allow_unused,
-                                        materialize_grads=materialize_grads)
+    def autograd_grad(
+        self,
+        outputs: Any,
+        inputs: Any,
+        *,
+        grad_outputs: Any,
+        retain_graph: bool | None,
+        create_graph: bool,
+        allow_unused: bool | None,
+        materialize_grads: bool,
+    ) -> tuple[Any, ...]:
+        return self.torch.autograd.grad(
+            outputs,
+            inputs,
+            grad_outputs=grad_outputs,
+            retain_graph=retain_graph,
+            create_graph=create_graph,
+            allow_unused=allow_unused,
+            materialize_grads=materialize_grads,
+        )
 
     def register_hook(self, tensor: Any, hook: Any, *, when: str) -> Any:
         if when == "post_accumulate":
@@ -346,7 +384,8 @@ class TorchAdapter:
 
     def call(self, obj: Any, *args: Any, **kwargs: Any) -> Any:
         if isinstance(obj, (self.nn.Module, *self._grad_mode_types)):
-            return obj(*args, **kwargs)
+            function: Any = obj
+            return function(*args, **kwargs)
         raise AdapterError(f"{type(obj).__name__} is not callable in specs")
 
     # -- errors ----------------------------------------------------------------------------

@@ -4,20 +4,21 @@ A gated run passes when the only failures are recorded ones.  It fails on a new 
 recorded failure that now passes (tighten the baseline), on an entry that matches no spec, and on
 an expired entry.  ``--update-baseline`` rewrites the file from a run.
 """
+
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import yaml
 
 from gradspec.errors import SpecError
+from gradspec.resources import BASELINE_SCHEMA
 from gradspec.schema import Validator, format_path, load_schema
 from gradspec.yamldoc import YamlProblem, read_document
-
-BASELINE_SCHEMA_PATH = Path(__file__).resolve().parent.parent / "baselines" / "baseline.schema.json"
 
 
 @dataclass(frozen=True)
@@ -64,7 +65,9 @@ class Baseline:
             if entry.spec not in known:
                 found.append(f"{self.path}:{entry.line}: {entry.spec} [{entry.device}]: matches no spec (remove the entry)")
             elif entry.expired(today):
-                found.append(f"{self.path}:{entry.line}: {entry.spec} [{entry.device}]: expired on {entry.expires} (fix the library or renew the entry)")
+                found.append(
+                    f"{self.path}:{entry.line}: {entry.spec} [{entry.device}]: expired on {entry.expires} (fix the library or renew the entry)"
+                )
         return found
 
 
@@ -77,7 +80,7 @@ def load_baseline(path: Path) -> Baseline:
         raise SpecError(label, None, "(file)", "no such baseline file") from None
     except YamlProblem as problem:
         raise SpecError(label, problem.line, "(file)", problem.problem) from None
-    problems = Validator(load_schema(BASELINE_SCHEMA_PATH)).problems(document.value)
+    problems = Validator(load_schema(BASELINE_SCHEMA)).problems(document.value)
     if problems:
         first = problems[0]
         raise SpecError(label, document.line(first.path), format_path(first.path), first.message)
@@ -97,8 +100,9 @@ def load_baseline(path: Path) -> Baseline:
     return Baseline(path, document.value["adapter"], tuple(entries))
 
 
-def updated(baseline: Baseline | None, adapter: str, failures: dict[tuple[str, str], str],
-            devices_run: set[str]) -> dict[str, Any]:
+def updated(
+    baseline: Baseline | None, adapter: str, failures: dict[tuple[str, str], str], devices_run: set[str]
+) -> dict[str, Any]:
     """A baseline recording ``failures`` ((spec, device) -> error text), keeping the reason, link
     and expiry of entries still failing and the entries of devices this run did not cover."""
     old = {(e.spec, e.device): e for e in baseline.entries} if baseline else {}
@@ -113,6 +117,8 @@ def updated(baseline: Baseline | None, adapter: str, failures: dict[tuple[str, s
 
 
 def dump(data: dict[str, Any]) -> str:
-    header = ("# gradspec baseline: known non-conformances of this adapter (see README, 'Gating a library's CI').\n"
-              "# Each entry needs a reason: the documented behaviour of the library that differs.\n")
+    header = (
+        "# gradspec baseline: known non-conformances of this adapter (see README, 'Gating a library's CI').\n"
+        "# Each entry needs a reason: the documented behaviour of the library that differs.\n"
+    )
     return header + yaml.safe_dump(data, sort_keys=False, width=100, allow_unicode=True)

@@ -1,45 +1,13 @@
-"""Exceptions raised by gradspec and the canonical error kinds specs expect."""
+"""The exceptions gradspec raises, all derived from :class:`GradspecError`."""
+
 from __future__ import annotations
 
-from typing import Final
 
-#: Canonical error kinds a spec may name in ``raises.kind``.  Adapters map their
-#: library's exceptions onto these; the text says which documented situation
-#: each one stands for.
-ERROR_KINDS: Final[dict[str, str]] = {
-    "requires_grad_dtype": "a tensor of an integer or bool dtype was asked to require grad",
-    "no_grad_fn": "backward() on a tensor that does not require grad and has no grad_fn",
-    "inplace_modified": "a tensor saved for backward was modified in place (version counter mismatch)",
-    "leaf_inplace": "an in-place operation on a leaf tensor that requires grad",
-    "item_not_single": "item() on a tensor that does not hold exactly one element",
-    "backward_non_scalar": "backward() without a gradient on a tensor with more than one element",
-    "numpy_requires_grad": "numpy() on a tensor that requires grad",
-    "numpy_device": "numpy() on a tensor that is not in CPU memory",
-    "device_mismatch": "an operation mixed tensors on different devices",
-    "graph_freed": "backward through a graph whose saved tensors were already freed",
-    "nonleaf_requires_grad": "requires_grad changed on a tensor that is not a leaf",
-    "detach_view": "detach_() on a view",
-    "view_leaf_inplace": "an in-place operation through a view of a leaf that requires grad",
-    "inference_saved": "an inference tensor used where autograd must save it for backward",
-    "inference_inplace": "an inference tensor changed in place outside inference mode",
-    "inference_requires_grad": "requires_grad set on an inference tensor outside inference mode",
-    "inference_version": "the version counter of an inference tensor read",
-    "unused_input": "a gradient asked for an input the outputs do not depend on",
-    "input_no_grad": "a gradient asked for an input that does not require grad",
-    "hook_no_grad": "a hook registered on a tensor that does not require grad",
-    "post_hook_nonleaf": "a post-accumulate-grad hook registered on a tensor that is not a leaf",
-    "retain_grad_no_grad": "retain_grad() on a tensor that does not require grad",
-    "grad_shape_mismatch": "a gradient given to backward whose shape differs from the output's",
-    "grad_assign_mismatch": "a .grad assigned with another shape or dtype than the tensor's",
-    "numpy_lazy_bit": "numpy() on a tensor with the lazy conjugate or negative bit set",
-    "numpy_negative_strides": "a tensor made from a NumPy array with negative strides",
-    "numpy_dtype": "a tensor made from a NumPy array of an unsupported dtype",
-    "device_unavailable": "a device the build or machine does not have",
-    "materialize_without_unused": "materialize_grads=True with allow_unused=False",
-}
+class GradspecError(Exception):
+    """The base of every exception gradspec raises for a reason of its own."""
 
 
-class SpecError(ValueError):
+class SpecError(GradspecError, ValueError):
     """A spec file is malformed or refused; the message reads ``path:line: key: problem``."""
 
     def __init__(self, path: str, line: int | None, key: str, problem: str) -> None:
@@ -51,7 +19,7 @@ class SpecError(ValueError):
         super().__init__(f"{where}: {key}: {problem}")
 
 
-class SpecErrors(ValueError):
+class SpecErrors(GradspecError, ValueError):
     """Several spec errors found in one load, reported together."""
 
     def __init__(self, errors: list[SpecError]) -> None:
@@ -59,18 +27,49 @@ class SpecErrors(ValueError):
         super().__init__("\n".join(str(error) for error in errors))
 
 
-class AdapterError(TypeError):
+class AdapterError(GradspecError, TypeError):
     """An adapter was asked for something it cannot do, or could not be loaded."""
 
 
-class StepError(RuntimeError):
+class StepError(GradspecError, RuntimeError):
     """A step could not be evaluated for a reason that is the spec's fault at run time
     (a tensor used as a bool, a loop over a huge range...)."""
 
 
-class SpecFailure(AssertionError):
-    """The backend does not conform: a ``then`` property is false or ``raises`` was not met."""
+class Finding(GradspecError):
+    """What running a spec found: ``problem`` says what, and once the example is known,
+    ``counterexample`` (in the spec's own language) and ``replay`` (a shell command) say where.
+
+    The counterexample and the replay command are also added as a note (PEP 678), which pytest
+    and Python print below the problem."""
+
+    def __init__(self, problem: str, *, counterexample: str | None = None, replay: str | None = None) -> None:
+        super().__init__(problem)
+        self.problem = problem
+        self.counterexample = counterexample
+        self.replay = replay
+
+    def locate(self, counterexample: str, replay: str, footer: str) -> None:
+        """Record the example this was found on, with the ``footer`` note that shows it."""
+        self.counterexample = counterexample
+        self.replay = replay
+        self.add_note(footer)
+
+    def __reduce__(self) -> tuple[object, ...]:  # pickled by --isolate: keep the fields and notes
+        return (_rebuild, (type(self), self.problem, self.counterexample, self.replay, getattr(self, "__notes__", [])))
 
 
-class BackendError(RuntimeError):
-    """The backend raised something no canonical error kind accounts for, or the adapter failed."""
+def _rebuild(cls: type[Finding], problem: str, counterexample: str | None, replay: str | None, notes: list[str]) -> Finding:
+    finding = cls(problem, counterexample=counterexample, replay=replay)
+    for note in notes:
+        finding.add_note(note)
+    return finding
+
+
+class SpecFailure(Finding, AssertionError):
+    """The library does not conform: a ``then`` property is false or ``raises`` was not met."""
+
+
+class BackendError(Finding, RuntimeError):
+    """No verdict: the library raised something no canonical error kind accounts for, the
+    adapter failed, or a step could not run."""

@@ -1,5 +1,6 @@
 """The spec index (``specs/INDEX.md``): every spec at a glance, and how the behaviour catalogue
 is covered.  ``python -m gradspec index`` writes it; ``--check`` fails when it is out of date."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -33,7 +34,9 @@ def read_gaps(specs_dir: Path) -> list[Gap]:
     gaps: list[Gap] = []
     for path in sorted(specs_dir.rglob(UNEXPRESSED_FILE)):
         for item in yaml.safe_load(path.read_text(encoding="utf-8")) or []:
-            gaps.append(Gap(str(item["catalogue"]), str(item.get("part", "all")), str(item["reason"]), str(item.get("needs", ""))))
+            gaps.append(
+                Gap(str(item["catalogue"]), str(item.get("part", "all")), str(item["reason"]), str(item.get("needs", "")))
+            )
     return gaps
 
 
@@ -80,8 +83,10 @@ def render(specs: list[Spec], specs_dir: Path) -> str:
     for area in areas:
         lines += [f"## {area}", "", "| id | title | kind | catalogue | source |", "|---|---|---|---|---|"]
         for spec in (s for s in specs if s.area == area):
-            lines.append(f"| `{spec.id}` | {_cell(spec.title)} | {spec.kind} | "
-                         f"{'<br>'.join(f'`{c}`' for c in spec.catalogue)} | {_source(spec)} |")
+            lines.append(
+                f"| `{spec.id}` | {_cell(spec.title)} | {spec.kind} | "
+                f"{'<br>'.join(f'`{c}`' for c in spec.catalogue)} | {_source(spec)} |"
+            )
         lines.append("")
     lines += ["## Catalogue coverage", "", "| catalogue entry | kind | specs |", "|---|---|---|"]
     for entry in catalogue:

@@ -6,6 +6,7 @@ the whole Hypothesis test, and sends back what happened through a pipe.  The par
 the per-spec time limit, then kills it.  Forking is safe for CPU backends; a process that has
 already initialised CUDA must not fork, so ``--isolate`` is meant for CPU runs.
 """
+
 from __future__ import annotations
 
 import os
@@ -14,21 +15,18 @@ import resource
 import select
 import signal
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
-from gradspec.errors import BackendError, SpecFailure
-
-_ATTRIBUTES = ("problem", "counterexample")
+from gradspec.errors import BackendError, Finding
 
 
 @dataclass(frozen=True)
 class Outcome:
-    """What the child reports: how the test ended and the case's counters."""
+    """What the child reports: what the test found (``None`` when it passed) and the case's counters."""
 
-    failure: str | None  # "fail", "error", or None when the test passed
-    message: str
-    attributes: dict[str, Any]
+    finding: Finding | None
     examples: int
     shrink_runs: int
 
@@ -53,12 +51,8 @@ def run_isolated(test: Callable[[], None], case: Any, *, timeout: float, memory_
         raise BackendError(f"the backend crashed: {_describe_status(status)}")
     outcome: Outcome = pickle.loads(payload)
     case.examples, case.shrink_runs = outcome.examples, outcome.shrink_runs
-    if outcome.failure is None:
-        return
-    error = (SpecFailure if outcome.failure == "fail" else BackendError)(outcome.message)
-    for name, value in outcome.attributes.items():
-        setattr(error, name, value)
-    raise error
+    if outcome.finding is not None:
+        raise outcome.finding
 
 
 def _child(test: Callable[[], None], case: Any, write_end: int, memory_mb: int | None) -> None:
@@ -67,17 +61,18 @@ def _child(test: Callable[[], None], case: Any, write_end: int, memory_mb: int |
         if memory_mb is not None:  # on top of what the process already maps
             limit = _address_space() + memory_mb * 1024 * 1024
             resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+        finding: Finding | None = None
         try:
             test()
-            outcome = Outcome(None, "", {}, case.examples, case.shrink_runs)
-        except SpecFailure as failure:
-            outcome = _outcome("fail", failure, case)
+        except Finding as found:
+            finding = found
         except BaseException as error:  # everything else is an error of the backend or the run
-            outcome = _outcome("error", error, case)
+            finding = BackendError(f"{type(error).__name__}: {error}")
+        outcome = Outcome(finding, case.examples, case.shrink_runs)
         data = pickle.dumps(outcome)
         view = memoryview(data)
         while view:
-            view = view[os.write(write_end, view):]
+            view = view[os.write(write_end, view) :]
     except BaseException:
         status = 1
     finally:
@@ -88,12 +83,6 @@ def _address_space() -> int:
     """The process's current virtual memory size in bytes (Linux)."""
     with open("/proc/self/statm", encoding="ascii") as statm:
         return int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
-
-
-def _outcome(failure: str, error: BaseException, case: Any) -> Outcome:
-    message = str(error) if isinstance(error, (SpecFailure, BackendError)) else f"{type(error).__name__}: {error}"
-    attributes = {name: getattr(error, name) for name in _ATTRIBUTES if hasattr(error, name)}
-    return Outcome(failure, message, attributes, case.examples, case.shrink_runs)
 
 
 def _read(read_end: int, pid: int, timeout: float) -> bytes | None:

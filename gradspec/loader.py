@@ -4,25 +4,29 @@ Every problem is a :class:`~gradspec.errors.SpecError` reading ``path:line: key:
 :func:`load_specs` gathers all of them before raising.  Loading runs no step: it parses and
 checks the text, and builds (without drawing) the Hypothesis strategies of ``given``.
 """
+
 from __future__ import annotations
 
+import hashlib
 import re
+from collections.abc import Iterable
+from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from hypothesis.errors import HypothesisException
 
 from gradspec.errors import SpecError, SpecErrors, StepError
 from gradspec.language.checker import Expression, LanguageError, Program, check_expression, check_program, check_property
+from gradspec.language.requirements import RAISES_CAPABILITY, dtype_variables, uses
 from gradspec.language.steps import STEP_VOCABULARY
+from gradspec.resources import BUILTIN_SPECS, SPEC_SCHEMA
 from gradspec.schema import SHOWN_CHARS, Validator, format_path, load_schema
 from gradspec.spec import Check, ExpectedError, Source, Spec
 from gradspec.strategies import GIVEN_VOCABULARY, given_strategy, input_strategy
 from gradspec.yamldoc import Document, YamlProblem, read_document
 
-SPEC_SCHEMA_PATH = Path(__file__).resolve().parent.parent / "specs" / "spec.schema.json"
-DEFAULT_SPECS_DIR = SPEC_SCHEMA_PATH.parent
 MAX_FILE_BYTES = 256 * 1024
 #: Inputs and ``then`` properties one spec may have (each costs time at load and per example).
 MAX_INPUTS = 64
@@ -33,24 +37,31 @@ _STRATEGY_ERRORS = (HypothesisException, StepError, TypeError, ValueError, Attri
 
 @lru_cache(maxsize=1)
 def spec_validator() -> Validator:
-    return Validator(load_schema(SPEC_SCHEMA_PATH))
+    return Validator(load_schema(SPEC_SCHEMA))
 
 
-def load_specs(directory: Path | str = DEFAULT_SPECS_DIR) -> list[Spec]:
-    """Every ``*.yaml`` spec under ``directory``, sorted by id; raises :class:`SpecErrors`.
-    Files whose name starts with ``_`` are not specs (notes such as ``_unexpressed.yaml``)."""
-    root = Path(directory)
-    if not root.is_dir():
-        raise SpecErrors([SpecError(_label(root), None, "specs", "not a directory")])
+def load_specs(directories: Iterable[Path | str] | Path | str = (BUILTIN_SPECS,)) -> list[Spec]:
+    """Every ``*.yaml`` spec under the ``directories`` (one or several), sorted by id; raises
+    :class:`SpecErrors` with every problem found.  Files whose name starts with ``_`` are not
+    specs (notes such as ``_unexpressed.yaml``); a folder given twice is read once."""
+    roots = [Path(directories)] if isinstance(directories, (str, Path)) else [Path(d) for d in directories]
+    roots = list({root.resolve(): root for root in roots}.values())
     specs: list[Spec] = []
     errors: list[SpecError] = []
-    for path in sorted([*root.rglob("*.yaml"), *root.rglob("*.yml")]):
-        if path.name.startswith("_"):
+    for root in roots:
+        if not root.is_dir():
+            errors.append(SpecError(_label(root), None, "specs", "not a directory"))
             continue
-        try:
-            specs.append(load_spec(path, root=root))
-        except SpecError as error:
-            errors.append(error)
+        found = sorted([*root.rglob("*.yaml"), *root.rglob("*.yml")])
+        if not any(not path.name.startswith("_") for path in found):
+            errors.append(SpecError(_label(root), None, "specs", "no spec files (*.yaml, *.yml) found"))
+        for path in found:
+            if path.name.startswith("_"):
+                continue
+            try:
+                specs.append(load_spec(path, root=root))
+            except SpecError as error:
+                errors.append(error)
     seen: dict[str, Spec] = {}
     for spec in specs:
         if spec.id in seen:
@@ -58,8 +69,6 @@ def load_specs(directory: Path | str = DEFAULT_SPECS_DIR) -> list[Spec]:
         seen[spec.id] = spec
     if errors:
         raise SpecErrors(errors)
-    if not specs:
-        raise SpecErrors([SpecError(_label(root), None, "specs", "no spec files (*.yaml, *.yml) found")])
     return sorted(specs, key=lambda spec: spec.id)
 
 
@@ -73,7 +82,7 @@ def load_spec(path: Path, *, root: Path | None = None) -> Spec:
         document = read_document(raw)
     except YamlProblem as problem:
         raise SpecError(label, problem.line, "(file)", problem.problem) from None
-    return _SpecBuilder(label, document, path, root).build()
+    return replace(_SpecBuilder(label, document, path, root).build(), digest=hashlib.sha256(raw).hexdigest())
 
 
 def _label(path: Path) -> str:
@@ -112,16 +121,62 @@ class _SpecBuilder:
         steps, step_lines = self._steps(data["steps"], set(given))
         then = tuple(self._then(index, text, steps) for index, text in enumerate(data.get("then", [])))
         raises = self._raises(data.get("raises"), steps)
+        requires = frozenset(data["requires"])
+        self._check_requires(requires, given, steps, then, raises)
         return Spec(
-            id=data["id"], id_line=self.document.line(("id",)), title=data["title"], path=self.label,
+            id=data["id"],
+            id_line=self.document.line(("id",)),
+            title=data["title"],
+            path=self.label,
             sources=tuple(self._source(item) for item in data["source"]),
-            requires=frozenset(data["requires"]),
+            requires=requires,
             devices=frozenset(data["devices"]) if "devices" in data else None,
-            given=given, steps=steps, step_lines=step_lines, then=then, raises=raises,
-            strategy=given_strategy(given), notes=data.get("notes", ""),
+            given=given,
+            steps=steps,
+            step_lines=step_lines,
+            then=then,
+            raises=raises,
+            strategy=given_strategy(given),
+            notes=data.get("notes", ""),
             tolerance={dtype: (pair["rtol"], pair["atol"]) for dtype, pair in data.get("tolerance", {}).items()},
             catalogue=tuple(data.get("catalogue", ())),
         )
+
+    def _check_requires(
+        self,
+        requires: frozenset[str],
+        given: dict[str, Expression],
+        steps: Program,
+        then: tuple[Check, ...],
+        raises: ExpectedError | None,
+    ) -> None:
+        """``requires`` must list exactly the capabilities of the names the spec uses."""
+        needed: dict[str, tuple[str, int]] = {}  # capability -> (what needs it, file line)
+        for name, expression in given.items():
+            for use in uses([expression.node], GIVEN_VOCABULARY):
+                needed.setdefault(use.capability, (use.name, self.document.value_lines.get(("given", name), 0)))
+        dtype_names = dtype_variables(
+            {name: e.node for name, e in given.items()}, steps.statements, STEP_VOCABULARY, GIVEN_VOCABULARY
+        )
+        for use in uses(steps.statements, STEP_VOCABULARY, dtype_names=dtype_names):
+            needed.setdefault(use.capability, (use.name, self._text_line(("steps",), use.line)))
+        for check in then:
+            for use in uses([check.expression.node], STEP_VOCABULARY, dtype_names=dtype_names):
+                needed.setdefault(use.capability, (use.name, check.line))
+        if raises is not None:
+            needed.setdefault(RAISES_CAPABILITY, ("raises", self.document.line(("raises",))))
+        missing = sorted(set(needed) - requires, key=lambda capability: needed[capability][1])
+        if missing:
+            name, line = needed[missing[0]]
+            others = f" (also missing: {', '.join(missing[1:])})" if missing[1:] else ""
+            raise self.error(("requires",), f"{name} on line {line} needs the capability {missing[0]!r}: add it{others}")
+        extra = sorted(requires - set(needed))
+        if extra:
+            raise self.error(
+                ("requires",),
+                f"no step needs {', '.join(map(repr, extra))}: remove it (a spec requires "
+                "only the capabilities of the names it uses)",
+            )
 
     def _check_area(self, spec_id: str) -> None:
         if self.root is None:
@@ -206,7 +261,7 @@ class _SpecBuilder:
                 raise self.error(("raises", "match"), "not a regular expression: nested too deeply") from None
             except (OverflowError, ValueError) as error:
                 raise self.error(("raises", "match"), f"not a regular expression: {error}") from None
-        return ExpectedError(step=index, step_text=raises["at"], kind=raises["kind"], match=match)
+        return ExpectedError(step=index, kind=raises["kind"], match=match)
 
 
 def _a(noun: str) -> str:
@@ -217,8 +272,3 @@ def _a(noun: str) -> str:
 def _shown(text: str) -> str:
     """``text`` quoted for a message, shortened to :data:`SHOWN_CHARS` characters."""
     return repr(text if len(text) <= SHOWN_CHARS else text[:SHOWN_CHARS] + "...")
-
-
-def format_errors(errors: Iterable[SpecError]) -> str:
-    """One line per problem, as shown in a collection error."""
-    return "\n".join(str(error) for error in errors)

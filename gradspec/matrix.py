@@ -4,6 +4,7 @@
 self-contained ``matrix.html`` (colour per outcome, a filter by area, each cell opening its
 counterexample and error) and one SVG conformance badge per report in ``badges/``.
 """
+
 from __future__ import annotations
 
 import html
@@ -15,7 +16,14 @@ from typing import Any
 from gradspec.report import OUTCOMES, REPORT_FORMAT, write_atomically
 
 SYMBOLS = {"pass": "✅", "fail": "❌", "error": "💥", "not_applicable": "➖", "skipped": "⏭️", None: " "}
-COLOURS = {"pass": "#2da44e", "fail": "#cf222e", "error": "#8250df", "not_applicable": "#8c959f", "skipped": "#d0d7de", None: "#ffffff"}
+COLOURS = {
+    "pass": "#2da44e",
+    "fail": "#cf222e",
+    "error": "#8250df",
+    "not_applicable": "#8c959f",
+    "skipped": "#d0d7de",
+    None: "#ffffff",
+}
 
 
 @dataclass(frozen=True)
@@ -49,7 +57,9 @@ def load_reports(paths: list[Path]) -> list[Column]:
             raise ValueError(f"{path}: a second report for {column.key}")
         columns.append(column)
     # The reference first (torch on cpu, then torch on other devices), then the rest by name.
-    return sorted(columns, key=lambda column: (column.key != "torch-cpu", column.report["library"]["adapter"] != "torch", column.key))
+    return sorted(
+        columns, key=lambda column: (column.key != "torch-cpu", column.report["library"]["adapter"] != "torch", column.key)
+    )
 
 
 def _rows(columns: list[Column]) -> list[tuple[str, str, str]]:
@@ -81,7 +91,9 @@ def markdown(columns: list[Column]) -> str:
         "| conformance | " + " | ".join(_percent(_conformance(column)) for column in columns) + " |",
     ]
     for outcome in OUTCOMES:
-        lines.append(f"| {outcome.replace('_', ' ')} | " + " | ".join(str(column.report["summary"][outcome]) for column in columns) + " |")
+        lines.append(
+            f"| {outcome.replace('_', ' ')} | " + " | ".join(str(column.report["summary"][outcome]) for column in columns) + " |"
+        )
     area = None
     results = [column.results() for column in columns]
     for row_area, spec_id, _title in _rows(columns):
@@ -102,7 +114,7 @@ def badge(column: Column) -> str:
     width = left_width + right_width
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="20" role="img" aria-label="{left}: {right}">'
-        f'<title>{left}: {html.escape(right)}</title>'
+        f"<title>{left}: {html.escape(right)}</title>"
         f'<rect width="{left_width}" height="20" fill="#555"/><rect x="{left_width}" width="{right_width}" height="20" fill="{colour}"/>'
         f'<g fill="#fff" font-family="Verdana,DejaVu Sans,sans-serif" font-size="11" text-anchor="middle">'
         f'<text x="{left_width / 2}" y="14">{left}</text><text x="{left_width + right_width / 2}" y="14">{html.escape(right)}</text></g></svg>\n'
@@ -151,20 +163,30 @@ def html_page(columns: list[Column]) -> str:
         for column, result in zip(columns, results):
             row = result.get(spec_id, {})
             outcome = row.get("outcome")
-            data = {"spec": spec_id, "column": column.label, "outcome": outcome or "not run",
-                    "error": row.get("error") or "", "counterexample": row.get("counterexample") or "", "replay": row.get("replay") or ""}
+            data = {
+                "spec": spec_id,
+                "column": column.label,
+                "outcome": outcome or "not run",
+                "error": row.get("error") or "",
+                "counterexample": row.get("counterexample") or "",
+                "replay": row.get("replay") or "",
+            }
             attributes = " ".join(f'data-{key}="{esc(value, quote=True)}"' for key, value in data.items())
             label = (outcome or "").replace("_", " ") + (" (known)" if row.get("baseline") == "known" else "")
-            cells.append(f'<td class="cell {outcome or "none"}" style="background:{COLOURS[outcome]}" {attributes}>{esc(label)}</td>')
-        body.append(f'<tr class="spec" data-area="{esc(row_area)}"><td class="spec" title="{esc(title, quote=True)}"><code>{esc(spec_id)}</code></td>{"".join(cells)}</tr>')
+            cells.append(
+                f'<td class="cell {outcome or "none"}" style="background:{COLOURS[outcome]}" {attributes}>{esc(label)}</td>'
+            )
+        body.append(
+            f'<tr class="spec" data-area="{esc(row_area)}"><td class="spec" title="{esc(title, quote=True)}"><code>{esc(spec_id)}</code></td>{"".join(cells)}</tr>'
+        )
     legend = "".join(f'<span style="background:{COLOURS[o]}">{o.replace("_", " ")}</span>' for o in OUTCOMES)
     options = '<option value="">all areas</option>' + "".join(f'<option value="{esc(a)}">{esc(a)}</option>' for a in areas)
     return (
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>gradspec compatibility matrix</title>"
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>gradspec compatibility matrix</title>'
         f"<style>{_STYLE}</style></head><body><h1>gradspec compatibility matrix</h1>"
         f'<p class="legend">{legend}</p><p><label>Area: <select id="area">{options}</select></label> '
         f'<span id="shown"></span> specs shown; click a cell for its counterexample and error.</p>'
-        f'<table><thead><tr><th>spec</th>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
+        f"<table><thead><tr><th>spec</th>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
         '<div id="detail"><button id="close">close</button><h3></h3><h4>error</h4><pre class="error"></pre>'
         '<h4>counterexample</h4><pre class="counterexample"></pre><h4>replay</h4><pre class="replay"></pre></div>'
         f"<script>{_SCRIPT}</script></body></html>\n"

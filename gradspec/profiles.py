@@ -1,20 +1,21 @@
 """Hypothesis settings profiles.  Pick one with ``--hypothesis-profile NAME``; the default is
 ``ci`` when the ``CI`` environment variable is set, else ``dev``."""
+
 from __future__ import annotations
 
 import os
 
 from hypothesis import HealthCheck, settings
 
-_COMMON = dict(deadline=None, report_multiple_bugs=False, suppress_health_check=[HealthCheck.too_slow])
+_COMMON = settings(deadline=None, report_multiple_bugs=False, suppress_health_check=[HealthCheck.too_slow])
 
 PROFILES = {
     # Fast local runs; failures found before are replayed first from the example database.
-    "dev": settings(max_examples=30, print_blob=True, **_COMMON),
+    "dev": settings(_COMMON, max_examples=30, print_blob=True),
     # Derandomized and database-free: two identical runs give identical outcomes.
-    "ci": settings(max_examples=60, derandomize=True, database=None, print_blob=False, **_COMMON),
+    "ci": settings(_COMMON, max_examples=60, derandomize=True, database=None, print_blob=False),
     # Searching harder, for release checks of a library.
-    "thorough": settings(max_examples=500, print_blob=True, **_COMMON),
+    "thorough": settings(_COMMON, max_examples=500, print_blob=True),
 }
 
 

@@ -1,48 +1,33 @@
-"""NumPy references for the operation vocabulary: values and gradients computed in float64
-without any backend, so a backend's gradients can be checked against something independent.
+"""NumPy references for the operations of the step language: values and gradients computed in
+float64 without any backend, so a backend's gradients can be checked against something
+independent.
 
-Gradients are the analytic formulas, with PyTorch's documented convention at points where a
-function is not differentiable (the minimum-norm subgradient: 0 for ``relu`` and ``abs`` at 0);
-``numeric_gradients`` gives central differences to check the formulas themselves.
+The formulas are the operations' own records (:mod:`gradspec.language.operations`), with
+PyTorch's documented convention at points where a function is not differentiable (the
+minimum-norm subgradient: 0 for ``relu`` and ``abs`` at 0); ``numeric_gradients`` gives central
+differences to check the formulas themselves.
 """
+
 from __future__ import annotations
 
-from typing import Callable
-
 import numpy as np
+
+from gradspec.language.operations import BY_NAME, Operation
 
 Array = np.ndarray
 
 
-def _sigmoid(x: Array) -> Array:
-    return 1.0 / (1.0 + np.exp(-x))
+def has_forward(name: str) -> bool:
+    """Whether the operation ``name`` has a NumPy reference value."""
+    operation = BY_NAME.get(name)
+    return operation is not None and operation.forward is not None
 
 
-FORWARD: dict[str, Callable[..., Array]] = {
-    "neg": np.negative, "exp": np.exp, "sin": np.sin, "cos": np.cos, "tanh": np.tanh,
-    "sigmoid": _sigmoid, "relu": lambda x: np.maximum(x, 0.0), "abs": np.abs,
-    "add": np.add, "sub": np.subtract, "mul": np.multiply, "div": np.divide, "matmul": np.matmul,
-    "sum": lambda x: np.sum(x), "mean": lambda x: np.mean(x),
-}
-
-_UNARY_DERIVATIVES: dict[str, Callable[[Array], Array]] = {
-    "neg": lambda x: -np.ones_like(x),
-    "exp": np.exp,
-    "sin": np.cos,
-    "cos": lambda x: -np.sin(x),
-    "tanh": lambda x: 1.0 - np.tanh(x) ** 2,
-    "sigmoid": lambda x: _sigmoid(x) * (1.0 - _sigmoid(x)),
-    "relu": lambda x: (x > 0).astype(np.float64),
-    "abs": np.sign,
-}
-
-
-_BINARY_PARTIALS: dict[str, Callable[[Array, Array, Array], tuple[Array, Array]]] = {
-    "add": lambda g, a, b: (g, g),
-    "sub": lambda g, a, b: (g, -g),
-    "mul": lambda g, a, b: (g * b, g * a),
-    "div": lambda g, a, b: (g / b, -g * a / (b * b)),
-}
+def _operation(name: str) -> Operation:
+    operation = BY_NAME.get(name)
+    if operation is None or operation.forward is None:
+        raise KeyError(f"no NumPy reference for {name!r}")
+    return operation
 
 
 def unbroadcast(gradient: Array, shape: tuple[int, ...]) -> Array:
@@ -57,24 +42,25 @@ def unbroadcast(gradient: Array, shape: tuple[int, ...]) -> Array:
 
 def forward(name: str, *inputs: Array) -> Array:
     """The operation's value in float64."""
-    return np.asarray(FORWARD[name](*(np.asarray(x, dtype=np.float64) for x in inputs)))
+    function = _operation(name).forward
+    assert function is not None
+    return np.asarray(function(*(np.asarray(x, dtype=np.float64) for x in inputs)))
 
 
 def gradients(name: str, inputs: list[Array], upstream: Array) -> list[Array]:
     """The gradient of ``sum(op(*inputs) * upstream)`` with respect to each input, in float64."""
+    vjp = _operation(name).vjp
+    if vjp is None:
+        raise KeyError(f"no NumPy reference gradient for {name!r}")
     xs = [np.asarray(x, dtype=np.float64) for x in inputs]
     g = np.asarray(upstream, dtype=np.float64)
-    if name in _UNARY_DERIVATIVES:
-        return [g * _UNARY_DERIVATIVES[name](xs[0])]
-    if name in ("sum", "mean"):
-        scale = 1.0 if name == "sum" else 1.0 / max(xs[0].size, 1)
-        return [np.broadcast_to(g * scale, xs[0].shape).copy()]
+    parts = vjp(g, *xs)
+    if len(xs) == 1:
+        return [np.broadcast_to(parts[0], xs[0].shape).copy()]
     if name == "matmul":
-        a, b = xs
-        return [g @ b.T, a.T @ g]
-    a, b = xs
-    full = _BINARY_PARTIALS[name](g, a, b)
-    return [unbroadcast(np.broadcast_to(part, np.broadcast_shapes(a.shape, b.shape)), x.shape) for part, x in zip(full, xs)]
+        return [np.asarray(part) for part in parts]
+    full = np.broadcast_shapes(*(x.shape for x in xs))
+    return [unbroadcast(np.broadcast_to(part, full), x.shape) for part, x in zip(parts, xs)]
 
 
 def numeric_gradients(name: str, inputs: list[Array], upstream: Array, eps: float = 1e-6) -> list[Array]:

@@ -1,4 +1,5 @@
 """Write values in the step language, so a counterexample reads like the spec and replays."""
+
 from __future__ import annotations
 
 import re
@@ -6,7 +7,8 @@ from typing import Any
 
 import numpy as np
 
-from gradspec.language.functions import Function
+from gradspec.adapters.protocol import Adapter
+from gradspec.language.vocabulary import Function
 from gradspec.values import OMITTED, DrawnTensor, DType, dtype_of
 
 MAX_RENDERED_ELEMENTS = 64
@@ -58,7 +60,7 @@ def example(drawn: dict[str, Any]) -> str:
     return "\n".join(f"{name} = {given_value(value)}" for name, value in drawn.items())
 
 
-def runtime_value(value: Any, adapter: Any) -> str:
+def runtime_value(value: Any, adapter: Adapter) -> str:
     """A value met while running steps, for failure messages."""
     if adapter.is_tensor(value):
         try:

@@ -1,8 +1,10 @@
 """Replay one example, written in the step language, against any adapter and device."""
+
 from __future__ import annotations
 
 from typing import Any
 
+from gradspec.adapters.protocol import Adapter
 from gradspec.errors import BackendError, SpecFailure, StepError
 from gradspec.language.checker import LanguageError, check_program
 from gradspec.language.interpreter import Frame, Interpreter, RunContext
@@ -26,13 +28,17 @@ def inputs_from_text(spec: Spec, lines: list[str], context: RunContext) -> dict[
     return {name: frame.values[name] for name in spec.given}
 
 
-def replay(spec: Spec, adapter: Any, device: str, lines: list[str]) -> tuple[str, str]:
-    """Run ``spec`` once on the example; returns ``(outcome, message)``."""
+def replay(spec: Spec, adapter: Adapter, device: str, lines: list[str]) -> tuple[str, str, BaseException | None]:
+    """Run ``spec`` once on the example; returns ``(outcome, message, exception)``: ``pass``,
+    ``fail`` (the library does not conform) or ``error`` (no verdict: the example, the adapter
+    or the library's unexpected exception)."""
     context = RunContext(adapter=adapter, device=device)
     try:
         run_example(spec, context, inputs_from_text(spec, lines, context))
     except SpecFailure as failure:
-        return "fail", str(failure)
+        return "fail", failure.problem, failure
     except (BackendError, StepError, LanguageError) as error:
-        return "error", str(error)
-    return "pass", f"{spec.id} holds on this example"
+        return "error", str(error), error
+    except Exception as error:  # the adapter or library failed while the example was being built
+        return "error", f"{type(error).__name__}: {error}", error
+    return "pass", f"{spec.id} holds on this example", None

@@ -1,6 +1,8 @@
 """Conformance reports: one JSON document and one Markdown summary per adapter and device."""
+
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import platform
@@ -9,16 +11,16 @@ from collections import Counter
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import hypothesis
 import numpy as np
 
 from gradspec import __version__
+from gradspec.adapters.protocol import Adapter
 
 REPORT_FORMAT = "gradspec-report/1"
 OUTCOMES = ("pass", "fail", "error", "not_applicable", "skipped")
-REPORT_SCHEMA_PATH = Path(__file__).resolve().parent.parent / "reports" / "report.schema.json"
 
 
 @dataclass(frozen=True)
@@ -45,20 +47,76 @@ class Result:
         return cls(**data)
 
 
-def conformance(results: Iterable[Result]) -> float | None:
-    """Passed over judged (pass, fail, error); ``None`` when nothing was judged."""
-    counts = Counter(result.outcome for result in results)
-    judged = counts["pass"] + counts["fail"] + counts["error"]
-    return counts["pass"] / judged if judged else None
+@dataclass(frozen=True)
+class AdapterIdentity:
+    """What the reports and the gate need of an adapter, without the adapter itself."""
+
+    name: str
+    library: str
+    version: str
+    device_kinds: tuple[str, ...]
+    devices: tuple[str, ...]
+
+    @classmethod
+    def of(cls, adapter: Adapter) -> AdapterIdentity:
+        # Plain strings: a worker sends this to the controller, and execnet sends only builtins
+        # (torch's version is a str subclass).
+        return cls(
+            str(adapter.name),
+            str(adapter.library),
+            str(adapter.library_version()),
+            tuple(map(str, adapter.device_kinds)),
+            tuple(map(str, adapter.devices())),
+        )
+
+    def library_version(self) -> str:
+        return self.version
+
+
+@dataclass(frozen=True)
+class SpecSet:
+    """The specs a run was asked to cover: spec id -> the SHA-256 of its file."""
+
+    digests: dict[str, str]
+
+    @property
+    def digest(self) -> str:
+        """One digest for the whole set: runs with equal digests ran the same spec texts."""
+        lines = "".join(f"{spec_id} {digest}\n" for spec_id, digest in sorted(self.digests.items()))
+        return hashlib.sha256(lines.encode("utf-8")).hexdigest()
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"count": len(self.digests), "digest": self.digest}
 
 
 def summarize(results: list[Result]) -> dict[str, Any]:
-    counts = Counter(result.outcome for result in results)
-    return {"total": len(results), **{outcome: counts[outcome] for outcome in OUTCOMES}, "conformance": conformance(results)}
+    """Counts per outcome and the conformance of some results."""
+    return summarize_rows([asdict(result) for result in results])
 
 
-def build_report(*, adapter: Any, device_kind: str, device: str, profile: str, results: list[Result],
-                 complete: bool = True, selection: str | None = None) -> dict[str, Any]:
+def summarize_rows(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """:func:`summarize` of results as a report holds them (dicts)."""
+    counts = Counter(row["outcome"] for row in rows)
+    judged = counts["pass"] + counts["fail"] + counts["error"]
+    return {
+        "total": len(rows),
+        **{outcome: counts[outcome] for outcome in OUTCOMES},
+        "conformance": counts["pass"] / judged if judged else None,
+    }
+
+
+def build_report(
+    *,
+    adapter: AdapterIdentity | Adapter,
+    device_kind: str,
+    device: str,
+    profile: str,
+    results: list[Result],
+    spec_set: SpecSet,
+    complete: bool = True,
+    selection: str | None = None,
+    shard: tuple[int, int] | None = None,
+) -> dict[str, Any]:
     """The JSON-ready report of one run on one device (see ``reports/report.schema.json``)."""
     ordered = sorted(results, key=lambda result: result.id)
     return {
@@ -67,12 +125,17 @@ def build_report(*, adapter: Any, device_kind: str, device: str, profile: str, r
         "library": {"adapter": adapter.name, "name": adapter.library, "version": adapter.library_version()},
         "device": {"kind": device_kind, "name": device},
         "platform": {
-            "python": platform.python_version(), "system": platform.system(), "machine": platform.machine(),
-            "numpy": np.__version__, "hypothesis": hypothesis.__version__,
+            "python": platform.python_version(),
+            "system": platform.system(),
+            "machine": platform.machine(),
+            "numpy": np.__version__,
+            "hypothesis": hypothesis.__version__,
         },
         "hypothesis_profile": profile,
         "complete": complete,
         "selection": selection,
+        "shard": None if shard is None else {"index": shard[0], "count": shard[1]},
+        "spec_set": spec_set.as_dict(),
         "created": datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
         "summary": summarize(ordered),
         "areas": {area: summarize([r for r in ordered if r.area == area]) for area in sorted({r.area for r in ordered})},
@@ -95,9 +158,16 @@ def write_atomically(path: Path, text: str) -> None:
         raise
 
 
-def write_report(report: dict[str, Any], directory: Path) -> tuple[Path, Path]:
-    """Write ``<adapter>-<device kind>.json`` and ``.md``; returns both paths."""
+def report_stem(report: dict[str, Any]) -> str:
+    """``<adapter>-<device kind>``, and ``.shard-<i>-of-<n>`` for one shard of a run."""
     stem = f"{report['library']['adapter']}-{report['device']['kind']}"
+    shard = report.get("shard")
+    return stem if not shard else f"{stem}.shard-{shard['index']}-of-{shard['count']}"
+
+
+def write_report(report: dict[str, Any], directory: Path) -> tuple[Path, Path]:
+    """Write ``<stem>.json`` and ``.md`` (see :func:`report_stem`); returns both paths."""
+    stem = report_stem(report)
     json_path, markdown_path = directory / f"{stem}.json", directory / f"{stem}.md"
     write_atomically(json_path, json.dumps(report, indent=2, sort_keys=False) + "\n")
     write_atomically(markdown_path, markdown(report))
@@ -120,14 +190,15 @@ def markdown(report: dict[str, Any]) -> str:
         f"**{_percent(summary['conformance'])} conformance**: {summary['pass']} pass, {summary['fail']} fail, "
         f"{summary['error']} error, {summary['not_applicable']} not applicable, {summary['skipped']} skipped.",
         "",
-        *([f"Partial run ({report['selection'] or 'a subset of the specs'}): this report does not cover every spec.", ""]
-          if not report["complete"] else []),
+        *([f"Partial run ({_partial(report)}): this report does not cover every spec.", ""] if not report["complete"] else []),
         "| area | pass | fail | error | not applicable | skipped | conformance |",
         "|---|---:|---:|---:|---:|---:|---:|",
     ]
     for area, counts in report["areas"].items():
-        lines.append(f"| {area} | {counts['pass']} | {counts['fail']} | {counts['error']} | "
-                     f"{counts['not_applicable']} | {counts['skipped']} | {_percent(counts['conformance'])} |")
+        lines.append(
+            f"| {area} | {counts['pass']} | {counts['fail']} | {counts['error']} | "
+            f"{counts['not_applicable']} | {counts['skipped']} | {_percent(counts['conformance'])} |"
+        )
     failing = [r for r in report["results"] if r["outcome"] in ("fail", "error")]
     if failing:
         lines += ["", "## Specs that do not conform", ""]
@@ -147,6 +218,13 @@ def markdown(report: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _partial(report: dict[str, Any]) -> str:
+    shard = report.get("shard")
+    if shard:
+        return f"shard {shard['index']} of {shard['count']}"
+    return report["selection"] or "a subset of the specs"
+
+
 def _shown(path: Path) -> str:
     """``path`` relative to the working directory when it lies below it."""
     try:
@@ -157,8 +235,9 @@ def _shown(path: Path) -> str:
 
 def terminal_line(report: dict[str, Any], paths: tuple[Path, Path]) -> str:
     library, summary = report["library"], report["summary"]
-    return (f"gradspec: {library['name']} {library['version']} on {report['device']['kind']}: "
-            f"{_percent(summary['conformance'])} conformance ({summary['pass']} pass, {summary['fail']} fail, "
-            f"{summary['error']} error, {summary['not_applicable']} not applicable, {summary['skipped']} skipped) "
-            f"-> {_shown(paths[0])}, {_shown(paths[1])}")
-
+    return (
+        f"gradspec: {library['name']} {library['version']} on {report['device']['kind']}: "
+        f"{_percent(summary['conformance'])} conformance ({summary['pass']} pass, {summary['fail']} fail, "
+        f"{summary['error']} error, {summary['not_applicable']} not applicable, {summary['skipped']} skipped) "
+        f"-> {_shown(paths[0])}, {_shown(paths[1])}"
+    )

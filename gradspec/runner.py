@@ -1,4 +1,5 @@
 """Run one example of a spec against an adapter and explain any non-conformance."""
+
 from __future__ import annotations
 
 import ast
@@ -10,7 +11,8 @@ from typing import Any
 import numpy as np
 
 from gradspec import render
-from gradspec.errors import AdapterError, BackendError, SpecFailure, StepError
+from gradspec.adapters.protocol import Adapter
+from gradspec.errors import AdapterError, BackendError, Finding, SpecFailure, StepError
 from gradspec.language.interpreter import Frame, Interpreter, RunContext
 from gradspec.language.steps import STEP_VOCABULARY, tensor
 from gradspec.spec import Check, Spec
@@ -27,10 +29,11 @@ class Case:
     """One spec on one device of one adapter, and what running it has observed."""
 
     spec: Spec
-    adapter: Any
+    adapter: Adapter
     device_kind: str
     device: str | None
-    specs_dir: str | None = None
+    #: The ``--specs``/``--no-builtin-specs`` arguments that find this spec (for the replay command).
+    specs_args: tuple[str, ...] = ()
     examples: int = 0
     shrink_runs: int = 0
     failed: bool = False
@@ -54,12 +57,10 @@ class Case:
             self.examples += 1
         try:
             run_example(self.spec, self.context(), drawn)
-        except (SpecFailure, BackendError) as error:
+        except (SpecFailure, BackendError) as finding:
             self.failed = True
             counterexample = render.example(drawn)
-            error.problem = error.args[0]  # type: ignore[attr-defined]
-            error.counterexample = counterexample  # type: ignore[attr-defined]
-            error.args = (f"{error.args[0]}\n{self._footer(counterexample)}",)
+            finding.locate(counterexample, self.replay_command(counterexample), self._footer(counterexample))
             raise
 
     def _footer(self, counterexample: str) -> str:
@@ -72,7 +73,7 @@ class Case:
 
     def replay_command(self, counterexample: str) -> str:
         """The shell command that replays ``counterexample`` with ``python -m gradspec replay``."""
-        parts = ["python", "-m", "gradspec"] + (["--specs", self.specs_dir] if self.specs_dir else [])
+        parts = ["python", "-m", "gradspec", *self.specs_args]
         parts += ["replay", self.spec.id, "--adapter", self.adapter.name, "--device", self.device_kind]
         for line in counterexample.splitlines():
             parts += ["--given", line]
@@ -124,7 +125,7 @@ def _describe_error(error: BaseException) -> str:
     return f"{type(error).__name__}: {error}"
 
 
-def _classify(where: str, error: BaseException, adapter: Any) -> Exception:
+def _classify(where: str, error: BaseException, adapter: Adapter) -> Exception:
     """An unexpected exception as a failure (a canonical error kind) or an error."""
     if isinstance(error, (SpecFailure, BackendError)):
         return error
@@ -138,12 +139,14 @@ def _classify(where: str, error: BaseException, adapter: Any) -> Exception:
     return SpecFailure(f"{where} raised {kind} ({_describe_error(error)}), but should not raise")
 
 
-def _check_expected(spec: Spec, where: str, error: BaseException, adapter: Any) -> None:
+def _check_expected(spec: Spec, where: str, error: BaseException, adapter: Adapter) -> None:
     expected = spec.raises
     assert expected is not None
     kind = adapter.error_kind(error)
     if kind != expected.kind:
-        raise SpecFailure(f"{where} raised {kind or 'an unknown error'} ({_describe_error(error)}), but should raise {expected.kind}")
+        raise SpecFailure(
+            f"{where} raised {kind or 'an unknown error'} ({_describe_error(error)}), but should raise {expected.kind}"
+        )
     if expected.match is not None and getattr(adapter, "pytorch_messages", False) and not re.search(expected.match, str(error)):
         raise SpecFailure(f"{where} raised {kind} with message {str(error)!r}, but the message should match {expected.match!r}")
 
@@ -165,8 +168,16 @@ def _then(check: Check) -> str:
 
 
 _COMPARISON_WORDS = {
-    ast.Eq: "be", ast.NotEq: "not be", ast.Is: "be", ast.IsNot: "not be", ast.Lt: "be <",
-    ast.LtE: "be <=", ast.Gt: "be >", ast.GtE: "be >=", ast.In: "be in", ast.NotIn: "not be in",
+    ast.Eq: "be",
+    ast.NotEq: "not be",
+    ast.Is: "be",
+    ast.IsNot: "not be",
+    ast.Lt: "be <",
+    ast.LtE: "be <=",
+    ast.Gt: "be >",
+    ast.GtE: "be >=",
+    ast.In: "be in",
+    ast.NotIn: "not be in",
 }
 
 
@@ -200,7 +211,7 @@ class Verdict:
 
     @property
     def counterexample(self) -> str | None:
-        return getattr(self.error, "counterexample", None)
+        return self.error.counterexample if isinstance(self.error, Finding) else None
 
 
 def check_case(case: Case, hypothesis_settings: Any = None) -> Verdict:

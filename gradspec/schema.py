@@ -4,28 +4,57 @@ The runtime does not depend on the ``jsonschema`` package (a GPU machine without
 still runs the suite); the own tests check that this validator and ``jsonschema`` agree.
 Problems are written for people: the key, what was expected, and what came.
 """
+
 from __future__ import annotations
 
 import difflib
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
-SUPPORTED_KEYWORDS = frozenset({
-    "$schema", "$id", "$defs", "$ref", "title", "description", "type", "properties", "required",
-    "additionalProperties", "propertyNames", "anyOf", "oneOf", "not", "enum", "const", "pattern",
-    "minLength", "minItems", "uniqueItems", "items", "minimum", "maximum",
-})
+SUPPORTED_KEYWORDS = frozenset(
+    {
+        "$schema",
+        "$id",
+        "$defs",
+        "$ref",
+        "title",
+        "description",
+        "type",
+        "properties",
+        "required",
+        "additionalProperties",
+        "propertyNames",
+        "anyOf",
+        "oneOf",
+        "not",
+        "enum",
+        "const",
+        "pattern",
+        "minLength",
+        "minItems",
+        "uniqueItems",
+        "items",
+        "minimum",
+        "maximum",
+    }
+)
 _SUBSCHEMA_MAPS = ("properties", "$defs")
 _SUBSCHEMAS = ("additionalProperties", "propertyNames", "items", "not")
 _SUBSCHEMA_LISTS = ("anyOf", "oneOf")
 
 _PY_TYPES: dict[str, tuple[type, ...]] = {
-    "object": (dict,), "array": (list,), "string": (str,), "boolean": (bool,),
-    "integer": (int,), "number": (int, float), "null": (type(None),),
+    "object": (dict,),
+    "array": (list,),
+    "string": (str,),
+    "boolean": (bool,),
+    "integer": (int,),
+    "number": (int, float),
+    "null": (type(None),),
 }
 
 Path_ = tuple[str | int, ...]
@@ -41,7 +70,6 @@ class Problem:
 
     path: Path_
     message: str
-    at_key: bool = True
 
 
 def format_path(path: Path_) -> str:
@@ -102,22 +130,22 @@ class Validator:
         if "type" in schema:
             types = schema["type"] if isinstance(schema["type"], list) else [schema["type"]]
             if not any(_is_type(value, name) for name in types):
-                yield Problem(path, f"expected {expected} but got {_shown(value)} (type={_type_name(value)})", False)
+                yield Problem(path, f"expected {expected} but got {_shown(value)} (type={_type_name(value)})")
                 return
         if "enum" in schema and not any(_json_equal(value, choice) for choice in schema["enum"]):
             choices = ", ".join(str(choice) for choice in schema["enum"])
             hint = _did_you_mean(value, schema["enum"])
-            yield Problem(path, f"{_shown(value)} is not {expected}{hint} (expected one of: {choices})", False)
+            yield Problem(path, f"{_shown(value)} is not {expected}{hint} (expected one of: {choices})")
             return
         if "const" in schema and not _json_equal(value, schema["const"]):
-            yield Problem(path, f"expected {schema['const']!r} but got {_shown(value)}", False)
+            yield Problem(path, f"expected {schema['const']!r} but got {_shown(value)}")
         if isinstance(value, str):
             yield from self._check_string(value, schema, path, expected)
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             if "minimum" in schema and value < schema["minimum"]:
-                yield Problem(path, f"expected {expected} (at least {schema['minimum']}) but got {_shown(value)}", False)
+                yield Problem(path, f"expected {expected} (at least {schema['minimum']}) but got {_shown(value)}")
             if "maximum" in schema and value > schema["maximum"]:
-                yield Problem(path, f"expected {expected} (at most {schema['maximum']}) but got {_shown(value)}", False)
+                yield Problem(path, f"expected {expected} (at most {schema['maximum']}) but got {_shown(value)}")
         if isinstance(value, list):
             yield from self._check_array(value, schema, path, expected)
         if isinstance(value, dict):
@@ -126,17 +154,17 @@ class Validator:
             if keyword in schema:
                 yield from self._check_alternatives(value, schema[keyword], path, exactly_one, expected)
         if "not" in schema and not list(self._check(value, schema["not"], path)):
-            yield Problem(path, f"expected {expected} but got {_shown(value)}", False)
+            yield Problem(path, f"expected {expected} but got {_shown(value)}")
 
     def _check_string(self, value: str, schema: dict, path: Path_, expected: str) -> Iterator[Problem]:
         if len(value) < schema.get("minLength", 0):
-            yield Problem(path, f"expected {expected} but got an empty or too short string {_shown(value)}", False)
+            yield Problem(path, f"expected {expected} but got an empty or too short string {_shown(value)}")
         elif "pattern" in schema and not _pattern(schema["pattern"]).search(value):
-            yield Problem(path, f"{_shown(value)} is not {expected}", False)
+            yield Problem(path, f"{_shown(value)} is not {expected}")
 
     def _check_array(self, value: list, schema: dict, path: Path_, expected: str) -> Iterator[Problem]:
         if len(value) < schema.get("minItems", 0):
-            yield Problem(path, f"expected {expected} with at least {schema['minItems']} item(s) but got {_shown(value)}", False)
+            yield Problem(path, f"expected {expected} with at least {schema['minItems']} item(s) but got {_shown(value)}")
         if schema.get("uniqueItems"):
             seen: list[Any] = []
             for index, item in enumerate(value):
@@ -157,7 +185,10 @@ class Validator:
                 continue
             if names and "enum" in names and key not in names["enum"]:
                 choices = ", ".join(names["enum"])
-                yield Problem(path + (key,), f"{_shown(key)} is not a valid key{_did_you_mean(key, names['enum'])} (expected one of: {choices})")
+                yield Problem(
+                    path + (key,),
+                    f"{_shown(key)} is not a valid key{_did_you_mean(key, names['enum'])} (expected one of: {choices})",
+                )
                 continue
             if key in properties:
                 yield from self._check(item, properties[key], path + (key,))
@@ -171,7 +202,7 @@ class Validator:
         for key in schema.get("required", []):
             if key not in value:
                 wanted = self._resolve(properties.get(key, {})).get("description", "a value")
-                yield Problem(path + (key,), f"missing required key (expected {wanted})", False)
+                yield Problem(path + (key,), f"missing required key (expected {wanted})")
 
     def _check_alternatives(
         self, value: Any, options: list[dict], path: Path_, exactly_one: bool, expected: str
@@ -180,9 +211,9 @@ class Validator:
         if (exactly_one and matches == 1) or (not exactly_one and matches >= 1):
             return
         if isinstance(value, dict) and all(option.get("required") for option in options):
-            yield Problem(path, _alternatives_problem(value, options, exactly_one), False)
+            yield Problem(path, _alternatives_problem(value, options, exactly_one))
         else:
-            yield Problem(path, f"expected {expected} but got {_shown(value)}", False)
+            yield Problem(path, f"expected {expected} but got {_shown(value)}")
 
 
 def _alternatives_problem(value: dict, options: list[dict], exactly_one: bool) -> str:
@@ -221,7 +252,7 @@ def _json_equal(a: Any, b: Any) -> bool:
     return type(a) is type(b) and a == b
 
 
-@lru_cache(maxsize=None)
+@cache
 def _pattern(pattern: str) -> re.Pattern[str]:
     """A JSON Schema (ECMA-262) pattern: ``$`` ends the text, it does not also match before a
     final newline as Python's does."""
@@ -253,7 +284,7 @@ def _did_you_mean(value: Any, choices: Any) -> str:
     return f" (did you mean {close[0]!r}?)" if close else ""
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_schema(path: Path) -> dict[str, Any]:
     """Read a schema file once per process."""
     return json.loads(Path(path).read_text(encoding="utf-8"))

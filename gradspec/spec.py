@@ -1,4 +1,5 @@
 """Specs as frozen values, produced by :mod:`gradspec.loader`."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -32,7 +33,6 @@ class ExpectedError:
     """``raises``: the canonical error ``kind`` the step at index ``step`` must raise."""
 
     step: int
-    step_text: str
     kind: str
     match: str | None = None
 
@@ -65,6 +65,8 @@ class Spec:
     tolerance: dict[str, tuple[float, float]] = field(default_factory=dict)
     catalogue: tuple[str, ...] = ()
     notes: str = ""
+    #: The SHA-256 of the spec file's bytes: runs of different spec texts are never merged.
+    digest: str = ""
 
     @property
     def area(self) -> str:

@@ -4,21 +4,25 @@ Every input is drawn as a NumPy value, a Python value, or an operation's name, s
 example replays on any backend and shrinks towards small shapes and zeros.  Strategy
 arguments may themselves be strategies or earlier inputs (``shape=a.shape``).
 """
+
 from __future__ import annotations
 
 import ast
 import inspect
+from collections.abc import Callable
 from functools import lru_cache
-from typing import Any, Callable
+from typing import Any, Literal, cast
 
 import numpy as np
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
+from gradspec.adapters.protocol import Adapter
 from gradspec.language.checker import Expression
-from gradspec.language.functions import Registry, Vocabulary
 from gradspec.language.interpreter import Frame, Interpreter, RunContext
-from gradspec.language.steps import BINARY_OPS, REDUCTIONS, STEP_VOCABULARY, UNARY_OPS
+from gradspec.language.operations import BINARY_OPS, REDUCTIONS, UNARY_OPS
+from gradspec.language.steps import STEP_VOCABULARY, dtype_capability
+from gradspec.language.vocabulary import Constant, Property, Registry, Vocabulary
 from gradspec.values import DTYPE_GROUPS, DTYPES, OMITTED, DrawnTensor, DType, dtype_of
 
 DEFAULT_MAX_DIMS = 3
@@ -69,12 +73,20 @@ def _elements(dtype: DType, min_value: float, max_value: float) -> st.SearchStra
         low, high = max(info.min, int(np.ceil(min_value))), min(info.max, int(np.floor(max_value)))
         return st.integers(low, high)
     if kind == "f":
-        width = dtype.numpy.itemsize * 8
-        return st.floats(min_value, max_value, width=width, allow_nan=False, allow_infinity=False, allow_subnormal=False)
-    if kind == "c":
-        part = st.floats(min_value, max_value, width=dtype.numpy.itemsize * 4, allow_nan=False, allow_infinity=False, allow_subnormal=False)
+        return _floats(min_value, max_value, dtype.numpy.itemsize * 8)
+    if kind == "c":  # two floats of half the width each
+        part = _floats(min_value, max_value, dtype.numpy.itemsize * 4)
         return st.builds(complex, part, part)
     raise ValueError(f"no elements for dtype {dtype}")
+
+
+_FLOAT_WIDTHS: dict[int, Literal[16, 32, 64]] = {16: 16, 32: 32, 64: 64}
+
+
+def _floats(min_value: float, max_value: float, bits: int) -> st.SearchStrategy[float]:
+    return st.floats(
+        min_value, max_value, width=_FLOAT_WIDTHS[bits], allow_nan=False, allow_infinity=False, allow_subnormal=False
+    )
 
 
 #: Drawn shapes stay small: a conformance property needs no large tensors.
@@ -100,22 +112,30 @@ def _draw(draw: Any, value: Any) -> Any:
     return draw(value) if isinstance(value, st.SearchStrategy) else value
 
 
-def _draw_array(draw: Any, dtype: Any, shape: Any, shape_bounds: tuple[int, int, int, int],
-                value_bounds: tuple[float, float, float]) -> np.ndarray:
+def _draw_array(
+    draw: Any, dtype: Any, shape: Any, shape_bounds: tuple[int, int, int, int], value_bounds: tuple[float, float, float]
+) -> np.ndarray:
     chosen: DType = _draw(draw, dtype)
     chosen_shape = _draw(draw, shape) if shape is not None else draw(_shapes(*shape_bounds))
     return draw(_array_strategy(chosen, tuple(chosen_shape), elements(chosen, *value_bounds)))
 
 
 @st.composite
-def _arrays(draw: Any, dtype: Any, shape: Any, shape_bounds: tuple[int, int, int, int],
-            value_bounds: tuple[float, float, float]) -> np.ndarray:
+def _arrays(
+    draw: Any, dtype: Any, shape: Any, shape_bounds: tuple[int, int, int, int], value_bounds: tuple[float, float, float]
+) -> np.ndarray:
     return _draw_array(draw, dtype, shape, shape_bounds, value_bounds)
 
 
 @st.composite
-def _tensors(draw: Any, dtype: Any, shape: Any, shape_bounds: tuple[int, int, int, int],
-             value_bounds: tuple[float, float, float], requires_grad: Any) -> DrawnTensor:
+def _tensors(
+    draw: Any,
+    dtype: Any,
+    shape: Any,
+    shape_bounds: tuple[int, int, int, int],
+    value_bounds: tuple[float, float, float],
+    requires_grad: Any,
+) -> DrawnTensor:
     # One composite, not builds() over arrays: every layer of strategies costs per example.
     array = _draw_array(draw, dtype, shape, shape_bounds, value_bounds)
     return DrawnTensor(array, _draw(draw, requires_grad))
@@ -127,24 +147,47 @@ def _array_strategy(dtype: DType, shape: tuple[int, ...], values: st.SearchStrat
 
 
 @strategies.register()
-def arrays(ctx: Any, dtype: Any = DTYPE_GROUPS["floating"], shape: Any = None, min_dims: int = 0,
-           max_dims: int = DEFAULT_MAX_DIMS, min_side: int = 1, max_side: int = DEFAULT_MAX_SIDE,
-           min_value: float = -DEFAULT_BOUND, max_value: float = DEFAULT_BOUND,
-           min_magnitude: float = 0.0) -> st.SearchStrategy[np.ndarray]:
+def arrays(
+    ctx: Any,
+    dtype: Any = DTYPE_GROUPS["floating"],
+    shape: Any = None,
+    min_dims: int = 0,
+    max_dims: int = DEFAULT_MAX_DIMS,
+    min_side: int = 1,
+    max_side: int = DEFAULT_MAX_SIDE,
+    min_value: float = -DEFAULT_BOUND,
+    max_value: float = DEFAULT_BOUND,
+    min_magnitude: float = 0.0,
+) -> st.SearchStrategy[np.ndarray]:
     """NumPy arrays: a dtype (or group, or strategy), and a shape or shape bounds."""
-    return _arrays(_choice(dtype), shape, _shape_bounds(shape, min_dims, max_dims, min_side, max_side),
-                   (min_value, max_value, min_magnitude))
+    return _arrays(
+        _choice(dtype), shape, _shape_bounds(shape, min_dims, max_dims, min_side, max_side), (min_value, max_value, min_magnitude)
+    )
 
 
 @strategies.register()
-def tensors(ctx: Any, dtype: Any = DTYPE_GROUPS["floating"], shape: Any = None, min_dims: int = 0,
-            max_dims: int = DEFAULT_MAX_DIMS, min_side: int = 1, max_side: int = DEFAULT_MAX_SIDE,
-            requires_grad: Any = OMITTED, min_value: float = -DEFAULT_BOUND,
-            max_value: float = DEFAULT_BOUND, min_magnitude: float = 0.0) -> st.SearchStrategy[DrawnTensor]:
+def tensors(
+    ctx: Any,
+    dtype: Any = DTYPE_GROUPS["floating"],
+    shape: Any = None,
+    min_dims: int = 0,
+    max_dims: int = DEFAULT_MAX_DIMS,
+    min_side: int = 1,
+    max_side: int = DEFAULT_MAX_SIDE,
+    requires_grad: Any = OMITTED,
+    min_value: float = -DEFAULT_BOUND,
+    max_value: float = DEFAULT_BOUND,
+    min_magnitude: float = 0.0,
+) -> st.SearchStrategy[DrawnTensor]:
     """Tensors, drawn as arrays and created by the adapter on the device under test;
     ``requires_grad`` omitted means the creation call does not pass it."""
-    return _tensors(_choice(dtype), shape, _shape_bounds(shape, min_dims, max_dims, min_side, max_side),
-                    (min_value, max_value, min_magnitude), requires_grad)
+    return _tensors(
+        _choice(dtype),
+        shape,
+        _shape_bounds(shape, min_dims, max_dims, min_side, max_side),
+        (min_value, max_value, min_magnitude),
+        requires_grad,
+    )
 
 
 def _shape_bounds(shape: Any, min_dims: int, max_dims: int, min_side: int, max_side: int) -> tuple[int, int, int, int]:
@@ -155,8 +198,15 @@ def _shape_bounds(shape: Any, min_dims: int, max_dims: int, min_side: int, max_s
 
 
 @strategies.register()
-def shapes(ctx: Any, min_dims: int = 0, max_dims: int = DEFAULT_MAX_DIMS, min_side: int = 1,
-           max_side: int = DEFAULT_MAX_SIDE, min_numel: int = 0, max_numel: int | None = None) -> st.SearchStrategy[tuple[int, ...]]:
+def shapes(
+    ctx: Any,
+    min_dims: int = 0,
+    max_dims: int = DEFAULT_MAX_DIMS,
+    min_side: int = 1,
+    max_side: int = DEFAULT_MAX_SIDE,
+    min_numel: int = 0,
+    max_numel: int | None = None,
+) -> st.SearchStrategy[tuple[int, ...]]:
     """Shapes within the bounds, optionally with a bounded number of elements."""
     base = _shapes(min_dims, max_dims, min_side, max_side)
     if min_numel or max_numel is not None:
@@ -165,8 +215,9 @@ def shapes(ctx: Any, min_dims: int = 0, max_dims: int = DEFAULT_MAX_DIMS, min_si
 
 
 @strategies.register()
-def broadcastable_shapes(ctx: Any, shape: Any, min_dims: int = 0, max_dims: int | None = None,
-                         min_side: int = 1, max_side: int = DEFAULT_MAX_SIDE) -> st.SearchStrategy[tuple[int, ...]]:
+def broadcastable_shapes(
+    ctx: Any, shape: Any, min_dims: int = 0, max_dims: int | None = None, min_side: int = 1, max_side: int = DEFAULT_MAX_SIDE
+) -> st.SearchStrategy[tuple[int, ...]]:
     """Shapes that broadcast against ``shape``."""
     return hnp.broadcastable_shapes(tuple(shape), min_dims=min_dims, max_dims=max_dims, min_side=min_side, max_side=max_side)
 
@@ -179,21 +230,25 @@ def broadcast_result(ctx: Any, *shapes: Any) -> tuple[int, ...]:
 
 @strategies.register()
 def booleans(ctx: Any) -> st.SearchStrategy[bool]:
+    """True or False."""
     return st.booleans()
 
 
 @strategies.register()
 def integers(ctx: Any, min_value: int, max_value: int) -> st.SearchStrategy[int]:
+    """Integers between the bounds, both included."""
     return st.integers(min_value, max_value)
 
 
 @strategies.register()
 def floats(ctx: Any, min_value: float, max_value: float) -> st.SearchStrategy[float]:
+    """Finite floats between the bounds."""
     return st.floats(min_value, max_value, allow_nan=False, allow_infinity=False)
 
 
 @strategies.register()
 def sampled_from(ctx: Any, items: Any) -> st.SearchStrategy[Any]:
+    """One of the items."""
     return st.sampled_from(list(items))
 
 
@@ -205,6 +260,7 @@ def one_of(ctx: Any, *alternatives: Any) -> st.SearchStrategy[Any]:
 
 @strategies.register()
 def just(ctx: Any, value: Any) -> st.SearchStrategy[Any]:
+    """Always ``value``."""
     return st.just(value)
 
 
@@ -216,11 +272,13 @@ def tuples(ctx: Any, *elements: Any) -> st.SearchStrategy[tuple[Any, ...]]:
 
 @strategies.register()
 def lists(ctx: Any, elements: Any, min_size: int = 0, max_size: int = 5) -> st.SearchStrategy[list[Any]]:
+    """Lists of values drawn from ``elements``."""
     return st.lists(_strategy(elements), min_size=min_size, max_size=max_size)
 
 
 @strategies.register()
 def dtypes(ctx: Any, group: Any) -> st.SearchStrategy[DType]:
+    """A dtype of the group."""
     return _strategy(group)
 
 
@@ -260,10 +318,24 @@ def _drawn_attribute(name: str) -> Any:
 for _function in strategies.values():
     object.__setattr__(_function, "impl", _cached(_function.impl))
 
+
+def _group_capability(group: tuple[DType, ...]) -> str | None:
+    """The capability a dtype group needs: that of its first member needing one (one per group)."""
+    return next((capability for capability in map(dtype_capability, group) if capability is not None), None)
+
+
 GIVEN_VOCABULARY = Vocabulary(
     functions=strategies,
-    constants={**DTYPES, **DTYPE_GROUPS},
-    properties={"shape": _drawn_attribute("shape"), "dtype": _drawn_attribute("dtype")},
+    constants={
+        **{name: Constant(name, dtype, f"the dtype {name}", dtype_capability(dtype)) for name, dtype in DTYPES.items()},
+        **{
+            name: Constant(name, group, f"the dtypes {', '.join(map(str, group))}", _group_capability(group))
+            for name, group in DTYPE_GROUPS.items()
+        },
+    },
+    properties={
+        name: Property(name, _drawn_attribute(name), f"the {name} of an input drawn before") for name in ("shape", "dtype")
+    },
 )
 
 
@@ -275,7 +347,9 @@ class _NoBackend:
         return False
 
 
-_GIVEN_INTERPRETER = Interpreter(RunContext(adapter=_NoBackend(), device="none"), GIVEN_VOCABULARY)
+#: Interprets ``given`` expressions, which call strategies only: the only adapter method the
+#: interpreter may call on them is ``is_tensor``.
+_GIVEN_INTERPRETER = Interpreter(RunContext(adapter=cast(Adapter, _NoBackend()), device="none"), GIVEN_VOCABULARY)
 
 
 def input_strategy(expression: Expression, *, earlier: set[str]) -> st.SearchStrategy[Any] | None:

@@ -1,4 +1,5 @@
 """Backend-neutral values: dtypes, drawn tensors, and the omitted-argument marker."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -26,8 +27,17 @@ class DType:
 
 
 DTYPE_NAMES: Final = (
-    "bool", "uint8", "int8", "int16", "int32", "int64",
-    "float16", "float32", "float64", "complex64", "complex128",
+    "bool",
+    "uint8",
+    "int8",
+    "int16",
+    "int32",
+    "int64",
+    "float16",
+    "float32",
+    "float64",
+    "complex64",
+    "complex128",
 )
 DTYPES: Final[dict[str, DType]] = {name: DType(name) for name in DTYPE_NAMES}
 
@@ -35,9 +45,7 @@ DTYPES: Final[dict[str, DType]] = {name: DType(name) for name in DTYPE_NAMES}
 DTYPE_GROUPS: Final[dict[str, tuple[DType, ...]]] = {
     "floating": (DTYPES["float32"], DTYPES["float64"]),
     "integral": tuple(DTYPES[n] for n in ("uint8", "int8", "int16", "int32", "int64")),
-    "any_dtype": tuple(
-        DTYPES[n] for n in ("bool", "uint8", "int8", "int16", "int32", "int64", "float32", "float64")
-    ),
+    "any_dtype": tuple(DTYPES[n] for n in ("bool", "uint8", "int8", "int16", "int32", "int64", "float32", "float64")),
 }
 
 

@@ -6,12 +6,14 @@ several documents in one file, text that is not UTF-8, collections nested more t
 :data:`MAX_DEPTH` deep, more than :data:`MAX_NODES` values, and integers wider than 64 bits.
 Every refusal is a :class:`YamlProblem` with a line; nothing else escapes.
 """
+
 from __future__ import annotations
 
 import codecs
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any
 
 import yaml
 
@@ -29,8 +31,10 @@ _INT_TAG = "tag:yaml.org,2002:int"
 TOO_DEEP = f"YAML nested too deeply (more than {MAX_DEPTH} levels)"
 _BREAKS = re.compile("\r\n|[\r\n\x85\u2028\u2029]")  # what YAML counts as a line break
 _BYTE_ORDER_MARKS = (
-    (codecs.BOM_UTF32_LE, "UTF-32"), (codecs.BOM_UTF32_BE, "UTF-32"),
-    (codecs.BOM_UTF16_LE, "UTF-16"), (codecs.BOM_UTF16_BE, "UTF-16"),
+    (codecs.BOM_UTF32_LE, "UTF-32"),
+    (codecs.BOM_UTF32_BE, "UTF-32"),
+    (codecs.BOM_UTF16_LE, "UTF-16"),
+    (codecs.BOM_UTF16_BE, "UTF-16"),
 )
 
 
@@ -74,7 +78,7 @@ class _Limits:
     def start(self, event: yaml.NodeEvent) -> None:
         """A node starts: a scalar, an alias, or a collection (whose end must follow)."""
         _refuse_anchor_or_tag(event)
-        line = event.start_mark.line + 1
+        line = _line(event.start_mark)
         self.nodes += 1
         if self.nodes > MAX_NODES:
             raise YamlProblem(line, f"too many YAML values (more than {MAX_NODES})")
@@ -108,7 +112,7 @@ class _Loader(yaml.SafeLoader):
         if len(self.indents) + self.flow_level > MAX_DEPTH:
             raise YamlProblem(self.line + 1, TOO_DEEP)
 
-    def fetch_flow_collection_start(self, TokenClass: type) -> None:  # noqa: N803 - PyYAML's name
+    def fetch_flow_collection_start(self, TokenClass: type) -> None:
         super().fetch_flow_collection_start(TokenClass)
         self._check_depth()
 
@@ -123,6 +127,7 @@ class _Loader(yaml.SafeLoader):
         node = super().compose_node(parent, index)
         if isinstance(event, yaml.CollectionStartEvent):
             self.limits.end()
+        assert node is not None  # an event was peeked, so a node follows
         return node
 
 
@@ -142,7 +147,11 @@ def read_document(raw: bytes) -> Document:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark is not None else 1
         problem = f"invalid YAML: {error.problem or error.context}"
-        if error.context_mark is not None and error.problem_mark is not None and error.context_mark.line != error.problem_mark.line:
+        if (
+            error.context_mark is not None
+            and error.problem_mark is not None
+            and error.context_mark.line != error.problem_mark.line
+        ):
             problem += f" ({error.context} on line {error.context_mark.line + 1})"
         raise YamlProblem(line, problem) from None
     except yaml.reader.ReaderError as error:
@@ -190,8 +199,13 @@ def _decode(raw: bytes) -> str:
         raise YamlProblem(line, f"not UTF-8 text (byte 0x{raw[error.start]:02x})") from None
 
 
+def _line(mark: Any) -> int:
+    """The 1-based line of a PyYAML mark (pure or LibYAML), 1 when it gives none."""
+    return 1 if mark is None else mark.line + 1
+
+
 def _refuse_anchor_or_tag(event: yaml.Event) -> None:
-    line = event.start_mark.line + 1
+    line = _line(event.start_mark)
     if isinstance(event, yaml.AliasEvent):
         raise YamlProblem(line, f"YAML alias '*{event.anchor}' is not allowed")
     anchor = getattr(event, "anchor", None)
@@ -200,7 +214,7 @@ def _refuse_anchor_or_tag(event: yaml.Event) -> None:
     tag = getattr(event, "tag", None)
     implicit = getattr(event, "implicit", True)
     explicit = tag is not None and (implicit is False or implicit == (False, False))
-    if explicit and tag != "!":
+    if explicit and isinstance(tag, str) and tag != "!":
         shown = "!!" + tag.removeprefix("tag:yaml.org,2002:") if tag.startswith("tag:yaml.org,2002:") else tag
         raise YamlProblem(line, f"YAML tag '{shown}' is not allowed")
 
@@ -224,6 +238,7 @@ def _convert(node: yaml.Node, path: Path_, document: Document) -> Any:
             document.key_lines[path + (index,)] = item.start_mark.line + 1
             items.append(_convert(item, path + (index,), document))
         return items
+    assert isinstance(node, yaml.ScalarNode)
     document.block_styles[path] = node.style
     return node.value if node.style else _construct_plain(node)
 

@@ -43,7 +43,7 @@ from hypothesis import HealthCheck, Phase, given, seed, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 from hypothesis.extra import numpy as hnp  # noqa: E402
 
-from adapters.torch_adapter import TorchAdapter  # noqa: E402
+from gradspec.adapters.torch_adapter import TorchAdapter  # noqa: E402
 from gradspec.loader import load_spec, load_specs  # noqa: E402
 from gradspec.runner import Case  # noqa: E402
 from suites.test_specs import test_spec  # noqa: E402
@@ -251,7 +251,7 @@ def collection_figures(repeats: int) -> None:
         generated = statistics.median(_timed(lambda: load_specs(folder)) for _ in range(repeats))
         start = time.perf_counter()
         subprocess.run([sys.executable, "-m", "pytest", str(ROOT / "suites"), "--collect-only", "-q", "-p", "no:cacheprovider",
-                        f"--specs={folder}", "--no-report"], cwd=ROOT, check=True, capture_output=True)
+                        f"--specs={folder}", "--no-builtin-specs", "--no-report"], cwd=ROOT, check=True, capture_output=True)
         pytest_generated = time.perf_counter() - start
     count = len(load_specs())
     print(f"\nCollection: load and check the {count} real specs {real:.2f} s; 1,000 generated specs {generated:.2f} s "

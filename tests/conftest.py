@@ -8,12 +8,24 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
+
+from gradspec.profiles import register_profiles
 
 ROOT = Path(__file__).resolve().parent.parent
 
+# gradspec's plugin registers the Hypothesis profiles only for conformance runs; the own tests
+# use them too (``--hypothesis-profile=ci``, and ``ci`` by default when CI is set).
+register_profiles()
+
+#: Settings like the ``ci`` profile's, for own tests that check specs in-process.
+CI_LIKE = settings(max_examples=60, derandomize=True, database=None, deadline=None,
+                   report_multiple_bugs=False, suppress_health_check=[HealthCheck.too_slow])
+
 
 def run_suite(*args: str, cwd: Path = ROOT, ci: bool = True) -> subprocess.CompletedProcess[str]:
-    """Run the conformance suite in a subprocess, as a user would (``python -m pytest suites``)."""
+    """Run the conformance suite in a subprocess, as a user would (``python -m pytest suites``).
+    Tests that call it are marked ``torch`` and ``e2e``."""
     env = {**os.environ, "CI": "true" if ci else ""}
     command = [sys.executable, "-m", "pytest", str(ROOT / "suites"), "-p", "no:cacheprovider", "-q", *args]
     return subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=600)
@@ -48,12 +60,14 @@ def write_spec(specs: Path, where: str, text: str | bytes) -> Path:
 #: one thing broken.  Its line numbers, used by the expected messages:
 #:  1 id   2 title   3 source   4 - tutorial   5 requires   6 given   7 a
 #:  8 steps   9 b = ...   10 c = ...   11 then   12 - c.requires_grad ...
+#: ``requires`` lists exactly the capabilities of the names it uses: ``.detach()`` and ``.requires_grad``.
+VALID_REQUIRES = "requires: [detach, requires_grad]"
 VALID_SPEC = """\
 id: area.thing.works
 title: A valid spec the bad ones are made from
 source:
   - tutorial: T1 Tensors
-requires: [backward]
+requires: [detach, requires_grad]
 given:
   a: tensors()
 steps: |
@@ -61,4 +75,15 @@ steps: |
   c = b.detach()
 then:
   - c.requires_grad == False
+"""
+
+
+def raising(spec: str) -> str:
+    """``spec`` (VALID_SPEC or an edit of it) with ``raises`` (lines 11-13) instead of ``then``:
+    it expects ``c = b.detach()`` to raise no_grad_fn, so it requires error_kinds, not requires_grad."""
+    assert spec.count(VALID_REQUIRES) == 1
+    return spec.split("then:")[0].replace(VALID_REQUIRES, "requires: [detach, error_kinds]") + """\
+raises:
+  at: c = b.detach()
+  kind: no_grad_fn
 """

@@ -1,4 +1,7 @@
-"""Loading adapters: built-in names, ``module:Class``, packaging entry points, and the contract."""
+"""Loading adapters: built-in names, ``module:Class``, packaging entry points, and the contract.
+
+Tests that create the PyTorch adapter (or a planted deviation of it) are marked ``torch`` and
+import it inside the test; the others run without torch."""
 from __future__ import annotations
 
 import inspect
@@ -7,20 +10,23 @@ from pathlib import Path
 
 import pytest
 
-from adapters import BUILTIN_ADAPTERS, load_adapter
-from adapters.protocol import CAPABILITIES, Adapter
-from adapters.torch_adapter import TorchAdapter
+from gradspec.adapters import BUILTIN_ADAPTERS, load_adapter
+from gradspec.adapters.protocol import CAPABILITIES, Adapter
 from gradspec.errors import AdapterError
 from gradspec.loader import load_specs
 from gradspec.schema import load_schema
-from gradspec.loader import SPEC_SCHEMA_PATH
+from gradspec.resources import SPEC_SCHEMA as SPEC_SCHEMA_PATH
 
 
+@pytest.mark.torch
 def test_builtin_and_module_class_adapters_load() -> None:
+    from gradspec.adapters.torch_adapter import TorchAdapter
+
     assert isinstance(load_adapter("torch"), TorchAdapter)
     assert type(load_adapter("tests.planted.tutorial:ItemAlwaysFloat")).__name__ == "ItemAlwaysFloat"
 
 
+@pytest.mark.torch
 def test_an_adapter_declared_by_an_installed_package_loads_by_name(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     dist = tmp_path / "mylib_gradspec-1.0.dist-info"
     dist.mkdir()
@@ -33,24 +39,30 @@ def test_an_adapter_declared_by_an_installed_package_loads_by_name(tmp_path: Pat
 @pytest.mark.parametrize("name, message", [
     ("nosuchlib", "unknown adapter 'nosuchlib'"),
     ("nosuch.module:Adapter", "cannot import adapter module 'nosuch.module'"),
-    ("adapters.torch_adapter:Missing", "module 'adapters.torch_adapter' has no adapter class 'Missing'"),
+    pytest.param("gradspec.adapters.torch_adapter:Missing", "module 'gradspec.adapters.torch_adapter' has no adapter class 'Missing'",
+                 marks=pytest.mark.torch),
 ])
 def test_bad_adapter_names_are_explained(name: str, message: str) -> None:
     with pytest.raises(AdapterError, match=message):
         load_adapter(name)
 
 
-class _Boasting(TorchAdapter):
-    capabilities = TorchAdapter.capabilities | {"time_travel"}
-
-
+@pytest.mark.torch
 def test_an_unknown_capability_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(sys.modules[__name__], "_Boasting", _Boasting)
+    from gradspec.adapters.torch_adapter import TorchAdapter
+
+    class _Boasting(TorchAdapter):
+        capabilities = TorchAdapter.capabilities | {"time_travel"}
+
+    monkeypatch.setattr(sys.modules[__name__], "_Boasting", _Boasting, raising=False)
     with pytest.raises(AdapterError, match="declares unknown capabilities: time_travel"):
         load_adapter(f"{__name__}:_Boasting")
 
 
+@pytest.mark.torch
 def test_the_torch_adapter_implements_the_whole_protocol() -> None:
+    from gradspec.adapters.torch_adapter import TorchAdapter
+
     adapter = TorchAdapter()
     assert isinstance(adapter, Adapter)
     for name, member in inspect.getmembers(Adapter, inspect.isfunction):
@@ -60,7 +72,7 @@ def test_the_torch_adapter_implements_the_whole_protocol() -> None:
 
 
 def test_capabilities_and_error_kinds_agree_with_the_spec_schema() -> None:
-    from gradspec.errors import ERROR_KINDS
+    from gradspec.error_kinds import ERROR_KINDS
 
     schema = load_schema(SPEC_SCHEMA_PATH)
     assert schema["$defs"]["capability"]["enum"] == list(CAPABILITIES)
@@ -70,7 +82,7 @@ def test_capabilities_and_error_kinds_agree_with_the_spec_schema() -> None:
 def test_every_builtin_adapter_is_registered_as_module_and_class() -> None:
     for name, target in BUILTIN_ADAPTERS.items():
         module, _, cls = target.partition(":")
-        assert module == f"adapters.{name}_adapter" and cls.endswith("Adapter")
+        assert module == f"gradspec.adapters.{name}_adapter" and cls.endswith("Adapter")
 
 
 def test_every_capability_is_required_by_some_spec() -> None:

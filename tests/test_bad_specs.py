@@ -12,18 +12,15 @@ from pathlib import Path
 import pytest
 
 from gradspec.errors import SpecError, SpecErrors
-from gradspec.loader import MAX_FILE_BYTES, SPEC_SCHEMA_PATH, load_spec, load_specs
-from tests.conftest import VALID_SPEC, write_spec
+from gradspec.loader import MAX_FILE_BYTES, load_spec, load_specs
+from gradspec.resources import SPEC_SCHEMA as SPEC_SCHEMA_PATH
+from tests.conftest import VALID_REQUIRES, VALID_SPEC, raising, write_spec
 
 # Line numbers of VALID: see tests/conftest.py.
 VALID = VALID_SPEC
 
-# VALID with ``raises`` (lines 11-13) instead of ``then``.
-RAISING = VALID.split("then:")[0] + """\
-raises:
-  at: c = b.detach()
-  kind: no_grad_fn
-"""
+# VALID with ``raises`` (lines 11-13) instead of ``then`` (and ``requires: [detach, error_kinds]``).
+RAISING = raising(VALID)
 
 SPEC = "specs/area/spec.yaml"
 TOP_LEVEL_KEYS = "id, title, source, catalogue, requires, devices, given, steps, then, raises, tolerance, notes"
@@ -76,8 +73,8 @@ BAD_SPECS = [
     bad("keys-neither-then-nor-raises", VALID.split("then:")[0],
         f"{SPEC}:1: (document): expected at least one of 'then' or 'raises' but got neither"),
     # -- types and values -------------------------------------------------------------------
-    bad("type-requires-is-a-string", edit("requires: [backward]", "requires: backward"),
-        f"{SPEC}:5: requires: expected a list of capability names but got 'backward' (type=str)"),
+    bad("type-requires-is-a-string", edit(VALID_REQUIRES, "requires: detach"),
+        f"{SPEC}:5: requires: expected a list of capability names but got 'detach' (type=str)"),
     bad("type-title-is-a-bool", edit("title: A valid spec the bad ones are made from", "title: yes"),
         f"{SPEC}:2: title: expected a one-line statement of the behaviour but got True (type=bool)"),
     bad("type-steps-is-null", edit("steps: |\n  b = a * 2\n  c = b.detach()\n", "steps:\n"),
@@ -89,14 +86,14 @@ BAD_SPECS = [
     bad("value-then-empty", edit("then:\n  - c.requires_grad == False\n", "then: []\n"),
         f"{SPEC}:11: then: expected a list of step-language expressions that must all be true "
         "with at least 1 item(s) but got []"),
-    bad("capability-misspelt", edit("requires: [backward]", "requires: [backwards]"),
-        f"{SPEC}:5: requires[0]: 'backwards' is not a capability an adapter may declare "
-        f"(did you mean 'backward'?) (expected one of: {CAPABILITIES})"),
-    bad("capability-unknown", edit("requires: [backward]", "requires: [backward, teleport]"),
-        f"{SPEC}:5: requires[1]: 'teleport' is not a capability an adapter may declare "
+    bad("capability-misspelt", edit(VALID_REQUIRES, "requires: [detach, requires_grd]"),
+        f"{SPEC}:5: requires[1]: 'requires_grd' is not a capability an adapter may declare "
+        f"(did you mean 'requires_grad'?) (expected one of: {CAPABILITIES})"),
+    bad("capability-unknown", edit(VALID_REQUIRES, "requires: [detach, requires_grad, teleport]"),
+        f"{SPEC}:5: requires[2]: 'teleport' is not a capability an adapter may declare "
         f"(expected one of: {CAPABILITIES})"),
-    bad("capability-twice", edit("requires: [backward]", "requires: [backward, backward]"),
-        f"{SPEC}:5: requires[1]: duplicate item 'backward'"),
+    bad("capability-twice", edit(VALID_REQUIRES, "requires: [detach, requires_grad, detach]"),
+        f"{SPEC}:5: requires[2]: duplicate item 'detach'"),
     bad("error-kind-misspelt", edit("kind: no_grad_fn", "kind: no_grad", RAISING),
         f"{SPEC}:13: raises.kind: 'no_grad' is not a canonical error kind (did you mean 'no_grad_fn'?) "
         f"(expected one of: {ERROR_KINDS})"),
@@ -195,13 +192,13 @@ BAD_SPECS = [
         f"{SPEC}:1: (file): empty file (expected one YAML mapping describing a behaviour)"),
     bad("yaml-only-a-comment", "# nothing here yet\n",
         f"{SPEC}:1: (file): empty file (expected one YAML mapping describing a behaviour)"),
-    bad("yaml-anchor", edit("requires: [backward]", "requires: &caps [backward]"),
+    bad("yaml-anchor", edit(VALID_REQUIRES, "requires: &caps [detach, requires_grad]"),
         f"{SPEC}:5: (file): YAML anchor '&caps' is not allowed"),
     bad("yaml-alias", VALID + "notes: *caps\n",
         f"{SPEC}:13: (file): YAML alias '*caps' is not allowed"),
     bad("yaml-explicit-python-tag", edit("title: A", "title: !!python/object:os.system A"),
         f"{SPEC}:2: (file): YAML tag '!!python/object:os.system' is not allowed"),
-    bad("yaml-explicit-local-tag", edit("requires: [backward]", "requires: !caps [backward]"),
+    bad("yaml-explicit-local-tag", edit(VALID_REQUIRES, "requires: !caps [detach, requires_grad]"),
         f"{SPEC}:5: (file): YAML tag '!caps' is not allowed"),
     bad("yaml-duplicate-key", VALID + "title: Another title for the same spec\n",
         f"{SPEC}:13: (file): duplicate key 'title'"),
@@ -242,7 +239,7 @@ def test_the_base_specs_are_valid(specs_dir: Path, text: str) -> None:
 
 def test_error_fields(specs_dir: Path) -> None:
     """A :class:`SpecError` also carries its parts."""
-    path = write_spec(specs_dir, "area/spec.yaml", edit("requires: [backward]", "requires: [teleport]"))
+    path = write_spec(specs_dir, "area/spec.yaml", edit(VALID_REQUIRES, "requires: [teleport]"))
     with pytest.raises(SpecError) as info:
         load_spec(path, root=specs_dir)
     assert (info.value.path, info.value.line, info.value.key) == (SPEC, 5, "requires[0]")
@@ -326,6 +323,6 @@ def test_a_document_of_nothing_is_an_empty_document(specs_dir: Path) -> None:
 
 
 def test_an_unclosed_flow_names_the_line_it_opened_on(specs_dir: Path) -> None:
-    text = edit("requires: [backward]", "requires: [backward")
+    text = edit(VALID_REQUIRES, "requires: [detach, requires_grad")
     assert load_error(specs_dir, "area/spec.yaml", text) == (
         f"{SPEC}:6: (file): invalid YAML: expected ',' or ']', but got ':' (while parsing a flow sequence on line 5)")

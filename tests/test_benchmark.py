@@ -13,6 +13,8 @@ from hypothesis import given, settings
 from gradspec.loader import load_spec
 from tests.conftest import ROOT
 
+pytestmark = pytest.mark.torch  # scripts/benchmark.py compares gradspec with hand-written torch
+
 
 @pytest.fixture(scope="module")
 def benchmark() -> ModuleType:

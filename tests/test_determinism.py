@@ -16,6 +16,8 @@ import pytest
 
 from tests.conftest import run_suite
 
+pytestmark = [pytest.mark.torch, pytest.mark.e2e]
+
 DEVIATION = "--adapter=tests.planted.tutorial:SigmoidIsNotRecorded"
 SELECTION = ("-k", "requires_grad.propagation or requires_grad.leaf or requires_grad.nonleaf or grad.hooks or grad.nonleaf")
 #: What a run must reproduce for each spec; ``duration`` and the report's ``created`` may differ.

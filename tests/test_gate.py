@@ -5,9 +5,12 @@ from __future__ import annotations
 import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 
+import pytest
 import yaml
 
 from tests.conftest import run_suite
+
+pytestmark = [pytest.mark.torch, pytest.mark.e2e]
 
 DEVIATION = "--adapter=tests.planted.tutorial:ItemAlwaysFloat"
 SELECTION = ("-k", "item.single_element or item.numel_must_be_one or tolist.matches_numpy")

@@ -30,7 +30,7 @@ from gradspec.language.interpreter import Frame, Interpreter, RunContext
 from gradspec.language.steps import STEP_VOCABULARY
 from gradspec.loader import MAX_FILE_BYTES, MAX_INPUTS, MAX_PROPERTIES, load_spec
 from gradspec.spec import Spec
-from tests.conftest import ROOT, VALID_SPEC, write_spec
+from tests.conftest import ROOT, VALID_REQUIRES, VALID_SPEC, raising, write_spec
 
 
 # Line numbers of BASE: see VALID_SPEC in tests/conftest.py.
@@ -73,8 +73,13 @@ def with_then(value: str) -> str:
 
 def with_raises(at: str, match: str | None = None) -> str:
     """BASE with ``raises`` (lines 11-13, ``match`` on 14) instead of ``then``."""
-    text = BASE.split("then:")[0] + f"raises:\n  at: {at}\n  kind: no_grad_fn\n"
+    text = raising(BASE).replace("  at: c = b.detach()\n", f"  at: {at}\n")
     return text + (f"  match: {match}\n" if match is not None else "")
+
+
+def with_requires(text: str, *capabilities: str) -> str:
+    """``text`` (BASE or an edit of it) requiring ``capabilities`` instead of BASE's."""
+    return edit(VALID_REQUIRES, f"requires: [{', '.join(capabilities)}]", text)
 
 
 def hostile(case_id: str, text: str | bytes, expected: str, *, builds_inputs: bool = False) -> Any:
@@ -218,7 +223,7 @@ YAML = [
     # -- expansion and nesting ------------------------------------------------------------------
     hostile("billion-laughs", billion_laughs(), f"{SPEC}:1: (file): YAML anchor '&a' is not allowed"),
     hostile("anchor-in-a-spec", BASE + "notes: &lol [lol, lol]\n", f"{SPEC}:13: (file): YAML anchor '&lol' is not allowed"),
-    hostile("ten-thousand-brackets", edit("requires: [backward]", "requires: " + "[" * 10_000 + "backward" + "]" * 10_000),
+    hostile("ten-thousand-brackets", edit(VALID_REQUIRES, "requires: " + "[" * 10_000 + "detach" + "]" * 10_000),
             f"{SPEC}:5: {YAML_TOO_DEEP}"),
     hostile("ten-thousand-braces", with_given("tensors()\n  b: " + "{a: " * 10_000 + "1" + "}" * 10_000),
             f"{SPEC}:8: {YAML_TOO_DEEP}"),
@@ -233,7 +238,7 @@ YAML = [
     hostile("python-name-tag", with_given("!!python/name:os.system"), f"{SPEC}:7: (file): YAML tag '!!python/name:os.system' is not allowed"),
     hostile("python-apply-tag", BASE + "notes: !!python/object/apply:os.system [touch pwned]\n",
             f"{SPEC}:13: (file): YAML tag '!!python/object/apply:os.system' is not allowed"),
-    hostile("tag-directive", "%TAG !e! tag:evil.example,2000:\n---\n" + edit("requires: [backward]", "requires: !e!caps [backward]"),
+    hostile("tag-directive", "%TAG !e! tag:evil.example,2000:\n---\n" + edit(VALID_REQUIRES, "requires: !e!caps [detach, requires_grad]"),
             f"{SPEC}:7: (file): YAML tag 'tag:evil.example,2000:caps' is not allowed"),
     hostile("even-a-harmless-tag", edit("title: A", "title: !!str A"), f"{SPEC}:2: (file): YAML tag '!!str' is not allowed"),
     # -- bytes and encodings --------------------------------------------------------------------
@@ -283,7 +288,7 @@ YAML = [
     hostile("id-is-a-list", edit("id: area.thing.works", "id: [area, thing]"),
             f"{SPEC}:1: id: expected a dotted id of two or more lower_snake_case parts, the first being the spec's "
             "area and folder (area.behaviour) but got ['area', 'thing'] (type=list)"),
-    hostile("huge-value-shown-shortened", edit("requires: [backward]", "requires: " + "x" * 100_000),
+    hostile("huge-value-shown-shortened", edit(VALID_REQUIRES, "requires: " + "x" * 100_000),
             f"{SPEC}:5: requires: expected a list of capability names but got '{'x' * 76}... (type=str)"),
     hostile("empty-key", BASE + '"": 1\n', f"{SPEC}:13: '': unknown key (expected one of: {TOP_LEVEL_KEYS})"),
     hostile("key-with-a-line-break", BASE + '"a\\nb": 1\n', f"{SPEC}:13: 'a\\nb': unknown key (expected one of: {TOP_LEVEL_KEYS})"),
@@ -340,7 +345,7 @@ HARMLESS = {
     "yaml-directive": "%YAML 1.1\n---\n" + BASE,
     "quoted-keys-and-values": BASE.replace("id: area.thing.works", '"id": "area.thing.works"'),
     "nul-escape-in-a-quoted-title": edit("title: A valid spec the bad ones are made from", 'title: "A hostile\\0 spec title"'),
-    "dunder-names-as-plain-text": with_then("type_name(c) != '__import__'"),
+    "dunder-names-as-plain-text": with_requires(with_then("type_name(c) != '__import__'"), "detach"),
 }
 
 
@@ -400,7 +405,8 @@ def test_closures_over_a_loop_variable_are_not_recursion() -> None:
 def test_sizes_behind_names_are_left_to_run_time(specs_dir: Path) -> None:
     """Only constant sizes are refused at load time: ``n = 10**9`` then ``zeros((n,))`` loads;
     bounding what only a run knows is the run's business (the adapter's creation calls)."""
-    assert load_spec(write_spec(specs_dir, "area/spec.yaml", with_steps("n = 10**9\nc = zeros((n,))")), root=specs_dir)
+    text = with_requires(with_steps("n = 10**9\nc = zeros((n,))"), "requires_grad")
+    assert load_spec(write_spec(specs_dir, "area/spec.yaml", text), root=specs_dir)
 
 
 # -- the fuzzer ----------------------------------------------------------------------------------

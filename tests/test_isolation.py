@@ -15,6 +15,8 @@ import pytest
 
 from tests.conftest import ROOT, run_suite
 
+pytestmark = [pytest.mark.torch, pytest.mark.e2e]
+
 SELECTION = ("-k", "item.single_element or tolist.matches_numpy or requires_grad.factory.default_false")
 
 

@@ -13,7 +13,7 @@ from gradspec.language.checker import (
     MAX_DEPTH, MAX_SOURCE_CHARS, MAX_STATEMENTS, LanguageError, Program, check_expression, check_program,
     check_property,
 )
-from gradspec.language.functions import Registry, Vocabulary
+from gradspec.language.vocabulary import Registry, Vocabulary
 from gradspec.language.interpreter import Frame, Interpreter, RunContext
 from gradspec.language.steps import STEP_VOCABULARY
 

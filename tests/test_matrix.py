@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from gradspec.matrix import badge, load_reports, write_matrix
-from gradspec.report import Result, build_report
+from gradspec.report import Result, SpecSet, build_report
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
@@ -34,10 +34,20 @@ def _result(spec_id: str, outcome: str, **fields: Any) -> Result:
     return Result(**{**values, **fields})
 
 
+def _spec_set(results: list[Result]) -> SpecSet:
+    """The specs the results are of, each with a made-up file digest."""
+    return SpecSet({result.id: f"{index:064x}" for index, result in enumerate(results)})
+
+
+def _report(adapter: _Adapter, kind: str, results: list[Result]) -> dict[str, Any]:
+    return build_report(adapter=adapter, device_kind=kind, device=kind, profile="ci", results=results,
+                        spec_set=_spec_set(results))
+
+
 def _reports(tmp_path: Path) -> list[Path]:
-    reference = build_report(adapter=_Adapter("torch", "2.13.0"), device_kind="cpu", device="cpu", profile="ci", results=[
+    reference = _report(_Adapter("torch", "2.13.0"), "cpu", [
         _result("grad.a", "pass"), _result("grad.b", "pass"), _result("item.c", "pass"), _result("item.d", "not_applicable")])
-    other = build_report(adapter=_Adapter("otherlib", "0.1"), device_kind="cpu", device="cpu", profile="ci", results=[
+    other = _report(_Adapter("otherlib", "0.1"), "cpu", [
         _result("grad.a", "pass"),
         _result("grad.b", "fail", counterexample="x = tensor([0.0], dtype=float32)", error="x.grad is None, but <should> be 1",
                 replay="python -m gradspec replay grad.b", baseline="known"),
@@ -111,8 +121,7 @@ def test_the_html_is_self_contained(tmp_path: Path) -> None:
 def test_columns_put_the_reference_on_every_device_before_other_libraries(tmp_path: Path) -> None:
     paths = []
     for adapter, kind in (("aaalib", "cpu"), ("torch", "cuda"), ("zzzlib", "cuda"), ("torch", "cpu")):
-        report = build_report(adapter=_Adapter(adapter, "1.0"), device_kind=kind, device=kind, profile="ci",
-                              results=[_result("grad.a", "pass", device=kind)])
+        report = _report(_Adapter(adapter, "1.0"), kind, [_result("grad.a", "pass", device=kind)])
         paths.append(tmp_path / f"{adapter}-{kind}.json")
         paths[-1].write_text(json.dumps(report))
     assert [column.key for column in load_reports(paths)] == ["torch-cpu", "torch-cuda", "aaalib-cpu", "zzzlib-cuda"]

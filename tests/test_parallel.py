@@ -7,10 +7,12 @@ import os
 from pathlib import Path
 
 import pytest
-import torch
 
-from adapters.torch_adapter import TorchAdapter
-from tests.conftest import run_suite
+torch = pytest.importorskip("torch")  # without torch, the module is skipped, not a collection error
+pytestmark = [pytest.mark.torch, pytest.mark.e2e]
+
+from gradspec.adapters.torch_adapter import TorchAdapter  # noqa: E402
+from tests.conftest import run_suite  # noqa: E402
 
 #: The file :class:`RecordingAdapter` appends to: one line per instance, naming the process.
 RECORD = "GRADSPEC_TEST_ADAPTER_RECORD"
@@ -24,6 +26,12 @@ class RecordingAdapter(TorchAdapter):
         super().__init__()
         with open(os.environ[RECORD], "a", encoding="utf-8") as record:
             record.write(os.environ.get("PYTEST_XDIST_WORKER", "controller") + "\n")
+
+
+class BoastingAdapter(TorchAdapter):
+    """An adapter that declares a capability gradspec does not know."""
+
+    capabilities = TorchAdapter.capabilities | {"time_travel"}
 
 
 class UncreatableAdapter(TorchAdapter):
@@ -59,7 +67,7 @@ def test_an_adapter_that_cannot_be_created_is_a_usage_error_serially_and_a_colle
 
 
 def test_a_bad_adapter_class_is_refused_by_the_controller_before_any_worker_runs() -> None:
-    result = run_suite("--adapter=tests.test_adapters:_Boasting", "--no-report", "-n", "2")
+    result = run_suite(f"--adapter={__name__}:BoastingAdapter", "--no-report", "-n", "2")
     assert result.returncode == 4
     assert "declares unknown capabilities: time_travel" in result.stderr
 

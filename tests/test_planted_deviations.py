@@ -12,11 +12,14 @@ from pathlib import Path
 
 import pytest
 
-from adapters.torch_adapter import TorchAdapter
-from gradspec.loader import load_specs
-from gradspec.runner import Case, check_case
-from tests.conftest import ROOT
-from tests.planted import CAUGHT_BY, SEARCH, table
+pytest.importorskip("torch")  # without torch, the module is skipped, not a collection error
+pytestmark = pytest.mark.torch
+
+from gradspec.adapters.torch_adapter import TorchAdapter  # noqa: E402
+from gradspec.loader import load_specs  # noqa: E402
+from gradspec.runner import Case, check_case  # noqa: E402
+from tests.conftest import ROOT  # noqa: E402
+from tests.planted import CAUGHT_BY, SEARCH, table  # noqa: E402
 
 SPECS = {spec.id: spec for spec in load_specs()}
 
@@ -94,6 +97,7 @@ def test_the_table_reports_an_uncaught_deviation_and_fails(capsys: pytest.Captur
     assert "**Mutation score: 1/2 deviations caught (50.0%).**" in text and "- _NotADeviation" in text
 
 
+@pytest.mark.e2e
 def test_the_command_prints_the_table_and_writes_markdown(tmp_path: Path) -> None:
     markdown = tmp_path / "mutations.md"
     result = subprocess.run([sys.executable, "-m", "tests.planted", "--area=tolist", "--scope=area", f"--markdown={markdown}"],

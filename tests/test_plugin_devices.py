@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from gradspec.plugin import device_for
+from gradspec.pytest_plugin.collection import device_for
 
 GPUS = ["cpu", "cuda:0", "cuda:1", "cuda:2"]
 

@@ -1,46 +1,135 @@
-"""Each spec names the capabilities its steps use, so a library without one of them reports the
-spec not applicable instead of an error."""
+"""Each spec's ``requires`` lists exactly the capabilities its names need: a library without one
+of them reports the spec not applicable instead of an error, and no spec is excused on a
+library for a capability it never uses.
+
+The loader refuses a spec whose ``requires`` differs, with the name that needs a missing
+capability and its line, or the capability no name needs (exact messages below); the first
+test recomputes every real spec's capabilities from its inputs, steps, properties and
+``raises``, with the declarations of the language (:mod:`gradspec.language.requirements`).
+"""
 from __future__ import annotations
 
-import re
+from pathlib import Path
 
 import pytest
 
-from gradspec.loader import load_specs
+from gradspec.capabilities import CAPABILITIES
+from gradspec.errors import SpecError
+from gradspec.language.requirements import RAISES_CAPABILITY, dtype_variables, uses
+from gradspec.language.steps import STEP_VOCABULARY
+from gradspec.loader import load_spec, load_specs
+from gradspec.spec import Spec
+from gradspec.strategies import GIVEN_VOCABULARY
+from tests.conftest import VALID_REQUIRES, VALID_SPEC, raising, write_spec
 
-#: Step-language text that always needs a capability (receiver-independent names only).
-USES = {
-    "requires_grad": r"\.(requires_grad|is_leaf)\b|\.requires_grad_\(",
-    "grad_fn": r"\.grad_fn\b",
-    "backward": r"\.backward\(",
-    "data_alias": r"\.data\b",
-    "grad_modes": r"\bno_grad\b",
-    "enable_grad": r"\benable_grad\(",
-    "set_grad_enabled": r"\bset_grad_enabled\(",
-    "inference_mode": r"\binference_mode\(|\.is_inference\(|is_inference_mode_enabled\(",
-    "autograd_grad": r"\bautograd_grad\(",
-    "hooks": r"\.register_hook\(",
-    "post_accumulate_hooks": r"\.register_post_accumulate_grad_hook\(",
-    "retain_grad": r"\.retain_grad\(|\.retains_grad\b",
-    "version_counter": r"\.version\b",
-    "threads": r"\brun_in_thread\(",
-    "modules": r"\b(linear|mlp|sequential)\(",
-    "optimizers": r"\bsgd\(",
-    "train_eval": r"\b(dropout|batch_norm)\(|\.(train|eval)\(|\.training\b",
-    "from_numpy": r"\b(from_numpy|as_tensor)\(",
-    "parameter_constructor": r"\bparameter\(",
-    "strides": r"\.(stride|is_contiguous)\(",
-}
 SPECS = load_specs()
+SPEC = "specs/area/spec.yaml"
+REMOVE = "remove it (a spec requires only the capabilities of the names it uses)"
+#: VALID_SPEC expecting ``c = b.detach()`` to raise (lines 11-13) instead of its ``then``.
+RAISING = raising(VALID_SPEC)
+RAISING_REQUIRES = "requires: [detach, error_kinds]"
 
 
-def _text(spec) -> str:
-    return "\n".join([spec.steps.source, *(check.expression.source for check in spec.then)])
+def needed(spec: Spec) -> set[str]:
+    """The capabilities the names ``spec`` uses need, and ``error_kinds`` if it expects an error."""
+    capabilities = {use.capability for expression in spec.given.values() for use in uses([expression.node], GIVEN_VOCABULARY)}
+    given = {name: expression.node for name, expression in spec.given.items()}
+    dtype_names = dtype_variables(given, spec.steps.statements, STEP_VOCABULARY, GIVEN_VOCABULARY)
+    checked = [*spec.steps.statements, *(check.expression.node for check in spec.then)]
+    capabilities |= {use.capability for use in uses(checked, STEP_VOCABULARY, dtype_names=dtype_names)}
+    if spec.raises is not None:
+        capabilities.add(RAISES_CAPABILITY)
+    return capabilities
 
 
 @pytest.mark.parametrize("spec", SPECS, ids=[spec.id for spec in SPECS])
-def test_a_spec_requires_every_capability_its_steps_use(spec) -> None:
-    text = _text(spec)
-    missing = sorted(capability for capability, pattern in USES.items()
-                     if re.search(pattern, text) and capability not in spec.requires)
-    assert missing == [], f"{spec.path}: add {', '.join(missing)} to requires"
+def test_a_spec_requires_exactly_the_capabilities_its_names_need(spec: Spec) -> None:
+    computed = needed(spec)
+    assert computed <= set(CAPABILITIES)
+    assert set(spec.requires) == computed, (
+        f"{spec.path}: add {sorted(computed - spec.requires)}, remove {sorted(spec.requires - computed)}")
+
+
+def test_the_capabilities_are_computed_from_the_names() -> None:
+    """The recomputation sees names in every part of a spec (not an empty set that agrees with anything)."""
+    by_id = {spec.id: spec for spec in SPECS}
+    assert all(needed(spec) for spec in SPECS)
+    assert RAISES_CAPABILITY in needed(by_id["aliasing.detach.inplace_is_detected"])
+    assert "grad_modes" in needed(by_id["grad_mode.thread_local"])
+
+
+def _with(text: str, old: str, new: str) -> str:
+    assert text.count(old) == 1, f"{old!r} must occur exactly once"
+    return text.replace(old, new)
+
+
+def _requiring(*capabilities: str, text: str = VALID_SPEC) -> str:
+    return _with(text, VALID_REQUIRES, f"requires: [{', '.join(capabilities)}]")
+
+
+def _steps(*lines: str) -> str:
+    """VALID_SPEC whose steps are ``lines`` (from line 9)."""
+    return _with(VALID_SPEC, "  b = a * 2\n  c = b.detach()\n", "".join(f"  {line}\n" for line in lines))
+
+
+# Line numbers: see VALID_SPEC in tests/conftest.py (requires on 5, a on 7, steps from 9, then on 12).
+MISSING = [
+    pytest.param(_requiring("detach"),
+                 f"{SPEC}:5: requires: .requires_grad on line 12 needs the capability 'requires_grad': add it",
+                 id="property-in-then"),
+    pytest.param(_requiring("requires_grad"),
+                 f"{SPEC}:5: requires: .detach() on line 10 needs the capability 'detach': add it", id="method-in-steps"),
+    pytest.param(_requiring("backward"),  # what is missing is said before what is too much
+                 f"{SPEC}:5: requires: .detach() on line 10 needs the capability 'detach': add it (also missing: requires_grad)",
+                 id="several-missing"),
+    pytest.param(_with(RAISING, RAISING_REQUIRES, "requires: [detach]"),
+                 f"{SPEC}:5: requires: raises on line 11 needs the capability 'error_kinds': add it", id="raises"),
+    pytest.param(_with(VALID_SPEC, "  a: tensors()", "  a: tensors(dtype=int64)"),
+                 f"{SPEC}:5: requires: int64 on line 7 needs the capability 'integer_dtypes': add it", id="dtype-in-given"),
+    pytest.param(_requiring("backward", "detach", "requires_grad",
+                            text=_steps("b = a * 2", "c = b.detach()", "b.sum().backward(inputs=[a])")),
+                 f"{SPEC}:5: requires: .backward(inputs=) on line 11 needs the capability 'backward_inputs': add it",
+                 id="keyword-argument"),
+    pytest.param(_steps("b = a * 2", "c = b.detach().to(float64)"),
+                 f"{SPEC}:5: requires: .to() on line 10 needs the capability 'dtype_conversion': add it", id="to-a-dtype"),
+    pytest.param(_steps("b = a * 2", "c = b.detach().to(device)"),
+                 f"{SPEC}:5: requires: .to() on line 10 needs the capability 'device_moves': add it", id="to-a-device"),
+    pytest.param(_requiring("detach", "grad_modes", "requires_grad",
+                            text=_steps("@no_grad()", "def f(t):", "    return t * 2", "b = f(a)", "c = b.detach()")),
+                 f"{SPEC}:5: requires: @no_grad on line 9 needs the capability 'grad_mode_decorators': add it",
+                 id="decorator"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), MISSING)
+def test_a_spec_using_a_name_without_its_capability_is_refused(specs_dir: Path, text: str, expected: str) -> None:
+    with pytest.raises(SpecError) as info:
+        load_spec(write_spec(specs_dir, "area/spec.yaml", text), root=specs_dir)
+    assert str(info.value) == expected
+    assert (info.value.line, info.value.key) == (5, "requires")
+
+
+EXTRA = [
+    pytest.param(_requiring("backward", "detach", "requires_grad"), f"{SPEC}:5: requires: no step needs 'backward': {REMOVE}",
+                 id="one"),
+    pytest.param(_requiring("backward", "detach", "inplace", "requires_grad"),
+                 f"{SPEC}:5: requires: no step needs 'backward', 'inplace': {REMOVE}", id="several"),
+    pytest.param(_with(RAISING, RAISING_REQUIRES, "requires: [detach, error_kinds, requires_grad]"),
+                 f"{SPEC}:5: requires: no step needs 'requires_grad': {REMOVE}", id="then-replaced-by-raises"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), EXTRA)
+def test_a_spec_requiring_a_capability_no_name_needs_is_refused(specs_dir: Path, text: str, expected: str) -> None:
+    with pytest.raises(SpecError) as info:
+        load_spec(write_spec(specs_dir, "area/spec.yaml", text), root=specs_dir)
+    assert str(info.value) == expected
+
+
+@pytest.mark.parametrize("text", [VALID_SPEC, RAISING,
+                                  _requiring("detach", "integer_dtypes", "requires_grad",
+                                             text=_with(VALID_SPEC, "  a: tensors()", "  a: tensors(dtype=int64)"))],
+                         ids=["then", "raises", "integer-input"])
+def test_a_spec_requiring_exactly_what_it_uses_loads(specs_dir: Path, text: str) -> None:
+    spec = load_spec(write_spec(specs_dir, "area/spec.yaml", text), root=specs_dir)
+    assert spec.requires == needed(spec)

@@ -4,10 +4,17 @@
 ``interpreter`` runs checked programs, sending every tensor operation to the adapter;
 ``vocabulary`` and ``strategies`` list the names the language knows.
 """
+
 from gradspec.language.checker import Expression, LanguageError, Program, check_expression, check_program
 from gradspec.language.interpreter import Frame, Interpreter, RunContext
 
 __all__ = [
-    "Expression", "Frame", "Interpreter", "LanguageError", "Program", "RunContext",
-    "check_expression", "check_program",
+    "Expression",
+    "Frame",
+    "Interpreter",
+    "LanguageError",
+    "Program",
+    "RunContext",
+    "check_expression",
+    "check_program",
 ]

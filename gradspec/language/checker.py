@@ -11,15 +11,17 @@ exponent or integer, a creation call whose constant sizes ask for more than
 :data:`MAX_ELEMENTS` elements, a name rebound after a function uses it (recursion through
 names).
 """
+
 from __future__ import annotations
 
 import ast
 import difflib
 import warnings
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any, Iterable, Iterator
+from typing import Any
 
-from gradspec.language.functions import Function, Vocabulary
+from gradspec.language.vocabulary import Function, Vocabulary
 
 MAX_SOURCE_CHARS = 20_000
 MAX_STATEMENTS = 400
@@ -75,6 +77,7 @@ class Expression:
 def check_program(source: str, *, vocabulary: Vocabulary, bound: Iterable[str]) -> Program:
     """Parse and check statements; ``bound`` are the names already defined (the inputs)."""
     tree = _parse(source, "exec")
+    assert isinstance(tree, ast.Module)
     checker = _Checker(vocabulary, set(bound))
     if len(tree.body) > MAX_STATEMENTS:
         raise LanguageError(1, f"too many statements ({len(tree.body)} > {MAX_STATEMENTS})")
@@ -86,6 +89,7 @@ def check_program(source: str, *, vocabulary: Vocabulary, bound: Iterable[str]) 
 def check_expression(source: str, *, vocabulary: Vocabulary, bound: Iterable[str]) -> Expression:
     """Parse and check one expression over the ``bound`` names."""
     tree = _parse(source, "eval")
+    assert isinstance(tree, ast.Expression)
     _Checker(vocabulary, set(bound)).expression(tree.body, 0)
     return Expression(source, tree.body)
 
@@ -162,8 +166,9 @@ class _Checker:
     def _check_rebinding(self, name: str, lineno: int) -> None:
         function = self.used[-1].get(name)
         if function is not None:
-            raise LanguageError(lineno, f"'{name}' cannot be rebound: {function}() uses it, "
-                                        "and could then call itself (no recursion)")
+            raise LanguageError(
+                lineno, f"'{name}' cannot be rebound: {function}() uses it, and could then call itself (no recursion)"
+            )
 
     def _arity(self, name: str) -> int | None:
         for scope, arities in zip(reversed(self.scopes), reversed(self.arities)):
@@ -255,8 +260,14 @@ class _Checker:
 
     def _function(self, node: ast.FunctionDef, depth: int) -> None:
         arguments = node.args
-        if (arguments.vararg or arguments.kwarg or arguments.kwonlyargs or arguments.defaults
-                or arguments.kw_defaults or arguments.posonlyargs):
+        if (
+            arguments.vararg
+            or arguments.kwarg
+            or arguments.kwonlyargs
+            or arguments.defaults
+            or arguments.kw_defaults
+            or arguments.posonlyargs
+        ):
             raise LanguageError(node.lineno, "functions take plain positional parameters only")
         if node.returns is not None or any(a.annotation for a in arguments.args):
             raise LanguageError(node.lineno, "annotations are not allowed")
@@ -314,7 +325,9 @@ class _Checker:
         if node.attr in vocabulary.methods and node.attr not in vocabulary.properties:
             raise LanguageError(node.lineno, f"'{node.attr}' is a method: call it as .{node.attr}(...)")
         if node.attr not in vocabulary.properties:
-            raise LanguageError(node.lineno, f"attribute '{node.attr}' is not in the language (attributes: {_names(vocabulary.properties)})")
+            raise LanguageError(
+                node.lineno, f"attribute '{node.attr}' is not in the language (attributes: {_names(vocabulary.properties)})"
+            )
         self.expression(node.value, depth)
 
     def _expr_Call(self, node: ast.Call, depth: int) -> None:
@@ -336,7 +349,9 @@ class _Checker:
             if method is None:
                 if func.attr in self.vocabulary.properties:
                     raise LanguageError(node.lineno, f"'{func.attr}' is an attribute, not a method")
-                raise LanguageError(node.lineno, f"method '{func.attr}' is not in the language (methods: {_names(self.vocabulary.methods)})")
+                raise LanguageError(
+                    node.lineno, f"method '{func.attr}' is not in the language (methods: {_names(self.vocabulary.methods)})"
+                )
             self._check_arity(method, node, f".{func.attr}()")
             return
         self.expression(func, depth)
@@ -345,8 +360,11 @@ class _Checker:
         if any(func.id in scope for scope in self.scopes):
             arity = self._arity(func.id)
             if arity is not None and (len(node.args) != arity or node.keywords):
-                raise LanguageError(node.lineno, f"{func.id}() takes {arity} positional argument(s) but the call gives "
-                                                 f"{len(node.args)}{' and keywords' if node.keywords else ''}")
+                raise LanguageError(
+                    node.lineno,
+                    f"{func.id}() takes {arity} positional argument(s) but the call gives "
+                    f"{len(node.args)}{' and keywords' if node.keywords else ''}",
+                )
             return
         function = self.vocabulary.functions.get(func.id)
         if function is None:
@@ -367,7 +385,9 @@ class _Checker:
     def _check_size(function: Function, node: ast.Call, label: str) -> None:
         """Refuse a creation call whose constant sizes ask for more than MAX_ELEMENTS elements
         (sizes only known when the steps run are the adapter's and the interpreter's to bound)."""
-        arguments = function.signature.bind(*node.args, **{keyword.arg: keyword.value for keyword in node.keywords})
+        arguments = function.signature.bind(
+            *node.args, **{keyword.arg: keyword.value for keyword in node.keywords if keyword.arg}
+        )
         arguments.apply_defaults()
         elements = _elements({name: _folded(value) for name, value in arguments.arguments.items()})
         if elements is not None and elements > MAX_ELEMENTS:
@@ -418,8 +438,11 @@ class _Checker:
             for element in node.elts:
                 self._slice(element, depth)
         elif isinstance(node, ast.Constant) and isinstance(node.value, str):
-            raise LanguageError(node.lineno, f"indexing with a string ({_excerpt(node.value)}) is not allowed "
-                                             "(lists, tuples and tensors take integers and slices)")
+            raise LanguageError(
+                node.lineno,
+                f"indexing with a string ({_excerpt(node.value)}) is not allowed "
+                "(lists, tuples and tensors take integers and slices)",
+            )
         else:
             self.expression(node, depth)
 
@@ -449,8 +472,10 @@ class _Checker:
 
 
 _CONSTANT_FOLDING = {
-    ast.Add: lambda a, b: a + b, ast.Sub: lambda a, b: a - b, ast.Mult: lambda a, b: a * b,
-    ast.Pow: lambda a, b: a ** b if b <= MAX_EXPONENT else float("inf"),
+    ast.Add: lambda a, b: a + b,
+    ast.Sub: lambda a, b: a - b,
+    ast.Mult: lambda a, b: a * b,
+    ast.Pow: lambda a, b: a**b if b <= MAX_EXPONENT else float("inf"),
 }
 
 
@@ -485,7 +510,7 @@ def _folded(value: Any) -> Any:
     if isinstance(value, (ast.Tuple, ast.List)):
         items = tuple(_folded(element) for element in value.elts)
         return _UNKNOWN if any(item is _UNKNOWN for item in items) else items
-    if isinstance(value, ast.AST):
+    if isinstance(value, ast.expr):
         number = _constant_number(value)
         return _UNKNOWN if number is None else number
     return value
@@ -570,14 +595,35 @@ def _excerpt(value: Any, limit: int = 60) -> str:
 
 def _describe(node: ast.AST) -> str:
     names = {
-        "Import": "import", "ImportFrom": "import", "Lambda": "lambda", "While": "while", "Try": "try",
-        "Global": "global", "Nonlocal": "nonlocal", "ClassDef": "class", "Delete": "del",
-        "JoinedStr": "f-string", "NamedExpr": "':=' (walrus)", "Await": "await", "Yield": "yield",
-        "AugAssign": "augmented assignment (+= ...)", "Raise": "raise", "Assert": "assert",
-        "Dict": "dict literal", "Set": "set literal", "AsyncFunctionDef": "async def",
-        "AsyncFor": "async for", "AsyncWith": "async with", "AnnAssign": "annotated assignment",
-        "Match": "match", "DictComp": "dict comprehension", "SetComp": "set comprehension",
-        "YieldFrom": "yield from", "Starred": "*unpacking", "Continue": "continue", "Break": "break",
+        "Import": "import",
+        "ImportFrom": "import",
+        "Lambda": "lambda",
+        "While": "while",
+        "Try": "try",
+        "Global": "global",
+        "Nonlocal": "nonlocal",
+        "ClassDef": "class",
+        "Delete": "del",
+        "JoinedStr": "f-string",
+        "NamedExpr": "':=' (walrus)",
+        "Await": "await",
+        "Yield": "yield",
+        "AugAssign": "augmented assignment (+= ...)",
+        "Raise": "raise",
+        "Assert": "assert",
+        "Dict": "dict literal",
+        "Set": "set literal",
+        "AsyncFunctionDef": "async def",
+        "AsyncFor": "async for",
+        "AsyncWith": "async with",
+        "AnnAssign": "annotated assignment",
+        "Match": "match",
+        "DictComp": "dict comprehension",
+        "SetComp": "set comprehension",
+        "YieldFrom": "yield from",
+        "Starred": "*unpacking",
+        "Continue": "continue",
+        "Break": "break",
     }
     return names.get(type(node).__name__, type(node).__name__)
 

@@ -1,19 +1,23 @@
 """Run checked step-language programs.  Every tensor operation goes to the adapter."""
+
 from __future__ import annotations
 
 import ast
 import contextlib
 import operator
-from functools import lru_cache
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from types import GeneratorType
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 
+from gradspec.adapters.protocol import Adapter
 from gradspec.errors import StepError
 from gradspec.language.checker import MAX_EXPONENT, Expression
-from gradspec.language.functions import ContextValue, Function, Vocabulary
+from gradspec.language.operations import BY_OPERATOR
+from gradspec.language.vocabulary import ContextValue, Function, Vocabulary
 
 MAX_SEQUENCE_REPEAT = 10_000
 #: Loop iterations (``for`` and comprehensions) one example may run in all.
@@ -23,17 +27,25 @@ MAX_POWER_BITS = 4096
 #: Step functions may call each other, but never more than this deep (no recursion).
 MAX_CALL_DEPTH = 20
 
-_OPERATOR_NAMES: dict[type, str] = {
-    ast.Add: "add", ast.Sub: "sub", ast.Mult: "mul", ast.Div: "div", ast.FloorDiv: "floor_divide",
-    ast.Mod: "remainder", ast.Pow: "pow", ast.MatMult: "matmul",
-    ast.Eq: "eq", ast.NotEq: "ne", ast.Lt: "lt", ast.LtE: "le", ast.Gt: "gt", ast.GtE: "ge",
-}
 _PYTHON_OPERATORS: dict[type, Callable[[Any, Any], Any]] = {
-    ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv,
-    ast.FloorDiv: operator.floordiv, ast.Mod: operator.mod, ast.Pow: operator.pow, ast.MatMult: operator.matmul,
-    ast.Eq: operator.eq, ast.NotEq: operator.ne, ast.Lt: operator.lt, ast.LtE: operator.le,
-    ast.Gt: operator.gt, ast.GtE: operator.ge, ast.Is: operator.is_, ast.IsNot: operator.is_not,
-    ast.In: lambda a, b: a in b, ast.NotIn: lambda a, b: a not in b,
+    ast.Add: operator.add,
+    ast.Sub: operator.sub,
+    ast.Mult: operator.mul,
+    ast.Div: operator.truediv,
+    ast.FloorDiv: operator.floordiv,
+    ast.Mod: operator.mod,
+    ast.Pow: operator.pow,
+    ast.MatMult: operator.matmul,
+    ast.Eq: operator.eq,
+    ast.NotEq: operator.ne,
+    ast.Lt: operator.lt,
+    ast.LtE: operator.le,
+    ast.Gt: operator.gt,
+    ast.GtE: operator.ge,
+    ast.Is: operator.is_,
+    ast.IsNot: operator.is_not,
+    ast.In: lambda a, b: a in b,
+    ast.NotIn: lambda a, b: a not in b,
 }
 _ITERABLES = (list, tuple, range, zip, GeneratorType)
 
@@ -42,7 +54,7 @@ _ITERABLES = (list, tuple, range, zip, GeneratorType)
 class RunContext:
     """What a run is about: the adapter under test and the concrete device name."""
 
-    adapter: Any
+    adapter: Adapter
     device: str
     #: ``allclose`` tolerances by dtype name for this run: the spec's, then the adapter's overrides.
     tolerances: dict[str, tuple[float, float]] = field(default_factory=dict)
@@ -174,7 +186,9 @@ class Interpreter:
             for element, item in zip(target.elts, items):
                 self._assign(element, item, frame)
         elif isinstance(target, ast.Attribute):
-            self.vocabulary.settable[target.attr](self.context, self.evaluate(target.value, frame), value)
+            write = self.vocabulary.properties[target.attr].write
+            assert write is not None  # the checker allows settable attributes only
+            write(self.context, self.evaluate(target.value, frame), value)
         elif isinstance(target, ast.Subscript):
             container = self.evaluate(target.value, frame)
             index = self._index(target.slice, frame)
@@ -229,18 +243,18 @@ class Interpreter:
         except KeyError:
             pass
         if node.id in self.vocabulary.constants:
-            value = self.vocabulary.constants[node.id]
+            value = self.vocabulary.constants[node.id].value
             return value.resolve(self.context) if isinstance(value, ContextValue) else value
         if node.id in self.vocabulary.functions:
             return self.vocabulary.functions[node.id]
         raise StepError(f"name '{node.id}' is not bound at this point")
 
     def _eval_Attribute(self, node: ast.Attribute, frame: Frame) -> Any:
-        return self.vocabulary.properties[node.attr](self.context, self.evaluate(node.value, frame))
+        return self.vocabulary.properties[node.attr].read(self.context, self.evaluate(node.value, frame))
 
     def _eval_Call(self, node: ast.Call, frame: Frame) -> Any:
         args = [self.evaluate(argument, frame) for argument in node.args]
-        kwargs = {keyword.arg: self.evaluate(keyword.value, frame) for keyword in node.keywords}
+        kwargs = {str(keyword.arg): self.evaluate(keyword.value, frame) for keyword in node.keywords}  # the checker refuses **
         if isinstance(node.func, ast.Attribute):
             receiver = self.evaluate(node.func.value, frame)
             return self.vocabulary.methods[node.func.attr].impl(self.context, receiver, *args, **kwargs)
@@ -255,8 +269,8 @@ class Interpreter:
         if left_tensor or right_tensor:
             if isinstance(left, np.ndarray) or isinstance(right, np.ndarray):
                 raise StepError("cannot mix a NumPy array and a tensor in one operation: use tensor(array)")
-            if op in _OPERATOR_NAMES:
-                return self.adapter.binary(_OPERATOR_NAMES[op], left, right)
+            if op in BY_OPERATOR:
+                return self.adapter.binary(BY_OPERATOR[op], left, right)
         return _python_binary(op, left, right)
 
     def _eval_UnaryOp(self, node: ast.UnaryOp, frame: Frame) -> Any:
@@ -345,11 +359,21 @@ def _check_call_shape(function: Function, positional: int, keywords: tuple[str, 
 def _python_binary(op: type, left: Any, right: Any) -> Any:
     if op is ast.Pow and isinstance(right, (int, float)) and right > MAX_EXPONENT:
         raise StepError(f"exponent too large ({right} > {MAX_EXPONENT})")
-    if op is ast.Pow and isinstance(left, int) and isinstance(right, int) and right > 0 and left.bit_length() * right > MAX_POWER_BITS:
+    if (
+        op is ast.Pow
+        and isinstance(left, int)
+        and isinstance(right, int)
+        and right > 0
+        and left.bit_length() * right > MAX_POWER_BITS
+    ):
         raise StepError(f"power too large (more than {MAX_POWER_BITS} bits)")
     if op is ast.Mult:
         for sequence, count in ((left, right), (right, left)):
-            if isinstance(sequence, (list, tuple, str)) and isinstance(count, int) and count * max(len(sequence), 1) > MAX_SEQUENCE_REPEAT:
+            if (
+                isinstance(sequence, (list, tuple, str))
+                and isinstance(count, int)
+                and count * max(len(sequence), 1) > MAX_SEQUENCE_REPEAT
+            ):
                 raise StepError(f"sequence repetition too large (more than {MAX_SEQUENCE_REPEAT} items)")
     try:
         return _PYTHON_OPERATORS[op](left, right)

@@ -1,31 +1,38 @@
-"""The vocabulary of ``steps`` and ``then``: what a spec may name, and how each name runs.
+"""The vocabulary of ``steps`` and ``then``: every name a spec may use, declared once.
 
-Functions that create or compute tensors call the adapter; checks (``allclose``, ``equal``,
-``type_name``...) compute in NumPy/Python from the adapter's read-out of a tensor's values.
+Each function, method, property and constant is declared here with its implementation, the
+capability a library needs for it, whether it changes state, and a one-line doc; operations
+come from :mod:`gradspec.language.operations`.  Functions that create or compute tensors call
+the adapter; checks (``allclose``, ``equal``, ``type_name``...) compute in NumPy/Python from the
+adapter's read-out of a tensor's values.
 """
+
 from __future__ import annotations
 
 import threading
-from typing import Any, Callable, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 import numpy as np
 
 from gradspec import reference as numpy_reference
 from gradspec.errors import AdapterError, BackendError, SpecFailure, StepError
 from gradspec.language.checker import MAX_ELEMENTS
-from gradspec.language.functions import ContextValue, Function, Registry, Vocabulary
 from gradspec.language.interpreter import RunContext
+from gradspec.language.operations import INPLACE_FORMS, OPERATIONS, UNARY_OPS, Operation
+from gradspec.language.vocabulary import Constant, ContextValue, Function, Property, Registry, Vocabulary
 from gradspec.values import DTYPES, OMITTED, DType, dtype_of
 
-UNARY_OPS = ("neg", "exp", "sin", "cos", "tanh", "sigmoid", "relu", "abs")
-BINARY_OPS = ("add", "sub", "mul", "div")
-REDUCTIONS = ("sum", "mean")
 MAX_RANGE = 10_000
+GRAD_MODE_DECORATORS = "grad_mode_decorators"
 
 #: Default tolerances of ``allclose`` per dtype (those of ``torch.testing.assert_close``).
 TOLERANCES: dict[str, tuple[float, float]] = {
-    "float16": (1e-3, 1e-5), "float32": (1.3e-6, 1e-5), "float64": (1e-7, 1e-7),
-    "complex64": (1.3e-6, 1e-5), "complex128": (1e-7, 1e-7),
+    "float16": (1e-3, 1e-5),
+    "float32": (1.3e-6, 1e-5),
+    "float64": (1e-7, 1e-7),
+    "complex64": (1.3e-6, 1e-5),
+    "complex128": (1e-7, 1e-7),
 }
 
 functions = Registry()
@@ -71,13 +78,13 @@ def array(ctx: RunContext, data: Any, dtype: DType | None = None, shape: Any = N
     return _as_array(data, dtype, shape)
 
 
-@functions.register()
+@functions.register(capability="parameter_constructor")
 def parameter(ctx: RunContext, data: Any, requires_grad: Any = OMITTED) -> Any:
     """A module parameter wrapping a tensor (``nn.Parameter``)."""
     return ctx.adapter.parameter(data, requires_grad=requires_grad)
 
 
-@functions.register()
+@functions.register(capability="from_numpy")
 def from_numpy(ctx: RunContext, data: np.ndarray) -> Any:
     """A CPU tensor sharing the array's memory."""
     if not isinstance(data, np.ndarray):
@@ -85,7 +92,7 @@ def from_numpy(ctx: RunContext, data: np.ndarray) -> Any:
     return ctx.adapter.from_numpy(data)
 
 
-@functions.register()
+@functions.register(capability="from_numpy")
 def as_tensor(ctx: RunContext, data: Any) -> Any:
     """A tensor on the device under test that shares memory with ``data`` where it can."""
     return ctx.adapter.as_tensor(data, device=ctx.device)
@@ -99,8 +106,8 @@ def _factory(name: str) -> None:
     def create_like(ctx: RunContext, other: Any) -> Any:
         return ctx.adapter.create_like(name, other)
 
-    functions.add(name, create)
-    functions.add(f"{name}_like", create_like)
+    functions.add(name, create, doc=f"a tensor of {name} of a shape and dtype (float32 by default)")
+    functions.add(f"{name}_like", create_like, doc=f"a tensor of {name} with another tensor's shape, dtype and device")
 
 
 for _name in ("zeros", "ones"):
@@ -109,67 +116,93 @@ for _name in ("zeros", "ones"):
 # -- operations ---------------------------------------------------------------------------
 
 
-def _unary(name: str) -> None:
-    functions.add(name, lambda ctx, x: ctx.adapter.unary(name, x))
+def _operation(operation: Operation) -> None:
+    """Declare the step function of an operation that has one, and a reduction's method form."""
+    name = operation.name
+    if not operation.named:
+        return
+    if operation.arity == "unary":
+        functions.add(name, lambda ctx, x: ctx.adapter.unary(name, x), doc=operation.doc)
+    elif operation.arity == "binary":
+        functions.add(name, lambda ctx, a, b: ctx.adapter.binary(name, a, b), doc=operation.doc)
+    else:
+        functions.add(name, lambda ctx, x, dim=None: ctx.adapter.reduce(name, x, dim=dim), doc=operation.doc)
+        methods.add(
+            name,
+            lambda ctx, x, dim=None: _numpy_or(
+                ctx, x, lambda a: getattr(a, name)(axis=dim), lambda: ctx.adapter.reduce(name, x, dim=dim)
+            ),
+            doc=f"{operation.doc} (NumPy's on an array)",
+        )
 
 
-def _binary(name: str) -> None:
-    functions.add(name, lambda ctx, a, b: ctx.adapter.binary(name, a, b))
-
-
-def _reduction(name: str) -> None:
-    functions.add(name, lambda ctx, x, dim=None: ctx.adapter.reduce(name, x, dim=dim))
-    methods.add(name, lambda ctx, x, dim=None: _numpy_or(ctx, x, lambda a: getattr(a, name)(axis=dim), lambda: ctx.adapter.reduce(name, x, dim=dim)))
-
-
-for _name in UNARY_OPS:
-    _unary(_name)
-for _name in BINARY_OPS + ("matmul",):
-    _binary(_name)
-for _name in REDUCTIONS:
-    _reduction(_name)
+for _operation_record in OPERATIONS:
+    _operation(_operation_record)
 
 # -- grad modes ---------------------------------------------------------------------------
 
 
-@functions.register()
+@functions.register(capability="grad_modes", decorator_capability=GRAD_MODE_DECORATORS)
 def no_grad(ctx: RunContext, *function: Any) -> Any:
     """``no_grad()`` as a context manager or decorator; ``@no_grad`` bare decorates ``function``."""
     return ctx.adapter.grad_mode("no_grad", *function)
 
 
-@functions.register()
+@functions.register(capability="enable_grad", decorator_capability=GRAD_MODE_DECORATORS)
 def enable_grad(ctx: RunContext, *function: Any) -> Any:
+    """``enable_grad()`` as a context manager or decorator: grad mode on inside."""
     return ctx.adapter.grad_mode("enable_grad", *function)
 
 
-@functions.register()
+@functions.register(capability="set_grad_enabled", decorator_capability=GRAD_MODE_DECORATORS)
 def set_grad_enabled(ctx: RunContext, mode: bool) -> Any:
+    """``set_grad_enabled(mode)``: turns grad mode on or off, or does so inside a ``with`` block."""
     return ctx.adapter.grad_mode("set_grad_enabled", mode)
 
 
-@functions.register()
+@functions.register(capability="inference_mode", decorator_capability=GRAD_MODE_DECORATORS)
 def inference_mode(ctx: RunContext, mode: bool = True) -> Any:
+    """``inference_mode(mode=True)`` as a context manager or decorator."""
     return ctx.adapter.grad_mode("inference_mode", mode)
 
 
-@functions.register()
+@functions.register(capability="grad_modes")
 def is_grad_enabled(ctx: RunContext) -> bool:
+    """Whether grad mode is on in this thread."""
     return ctx.adapter.is_grad_enabled()
 
 
-@functions.register()
+@functions.register(capability="inference_mode")
 def is_inference_mode_enabled(ctx: RunContext) -> bool:
+    """Whether inference mode is on in this thread."""
     return ctx.adapter.is_inference_mode_enabled()
 
 
-@functions.register()
-def autograd_grad(ctx: RunContext, outputs: Any, inputs: Any, grad_outputs: Any = None, retain_graph: Any = None,
-                  create_graph: bool = False, allow_unused: Any = None, materialize_grads: bool = False) -> list[Any]:
+@functions.register(
+    capability="autograd_grad", keyword_capabilities={"retain_graph": "retain_graph", "create_graph": "create_graph"}
+)
+def autograd_grad(
+    ctx: RunContext,
+    outputs: Any,
+    inputs: Any,
+    grad_outputs: Any = None,
+    retain_graph: Any = None,
+    create_graph: bool = False,
+    allow_unused: Any = None,
+    materialize_grads: bool = False,
+) -> list[Any]:
     """Gradients of ``outputs`` with respect to ``inputs`` (``torch.autograd.grad``), as a list."""
-    return list(ctx.adapter.autograd_grad(
-        outputs, inputs, grad_outputs=grad_outputs, retain_graph=retain_graph, create_graph=create_graph,
-        allow_unused=allow_unused, materialize_grads=materialize_grads))
+    return list(
+        ctx.adapter.autograd_grad(
+            outputs,
+            inputs,
+            grad_outputs=grad_outputs,
+            retain_graph=retain_graph,
+            create_graph=create_graph,
+            allow_unused=allow_unused,
+            materialize_grads=materialize_grads,
+        )
+    )
 
 
 class ContextStack:
@@ -207,7 +240,7 @@ def context_stack(ctx: RunContext) -> ContextStack:
     return ContextStack()
 
 
-@functions.register()
+@functions.register(capability="error_kinds")
 def error_of(ctx: RunContext, function: Any, *args: Any) -> str | None:
     """Call ``function``; the canonical kind of the library error it raised, or ``None``.
     An exception no canonical kind describes propagates (the run reports an error)."""
@@ -251,21 +284,24 @@ def _call(ctx: RunContext, function: Any, args: tuple[Any, ...]) -> Any:
         raise StepError(f"{function!r} is not callable")
     return function(*args)
 
+
 # -- modules and optimizers ---------------------------------------------------------------
 
 
-@functions.register()
+@functions.register(capability="modules")
 def linear(ctx: RunContext, in_features: int, out_features: int, bias: bool = True) -> Any:
+    """A linear layer (``nn.Linear``) on the device under test."""
     _bounded(in_features, out_features)
     return ctx.adapter.linear(in_features, out_features, bias=bias, device=ctx.device)
 
 
-@functions.register()
+@functions.register(capability="modules")
 def sequential(ctx: RunContext, *modules: Any) -> Any:
+    """A sequential container of modules (``nn.Sequential``)."""
     return ctx.adapter.sequential(list(modules))
 
 
-@functions.register()
+@functions.register(capability="modules")
 def mlp(ctx: RunContext, widths: list[int]) -> Any:
     """A sequential model of linear layers ``widths[0] -> widths[1] -> ...``."""
     if len(widths) < 2:
@@ -276,23 +312,26 @@ def mlp(ctx: RunContext, widths: list[int]) -> Any:
     return ctx.adapter.sequential(layers)
 
 
-@functions.register()
+@functions.register(capability="optimizers")
 def sgd(ctx: RunContext, params: Iterable[Any], lr: float, momentum: float = 0.0, weight_decay: float = 0.0) -> Any:
+    """An SGD optimizer over parameters (``optim.SGD``)."""
     return ctx.adapter.sgd(list(params), lr=lr, momentum=momentum, weight_decay=weight_decay)
 
 
-@functions.register()
+@functions.register(capability="train_eval")
 def dropout(ctx: RunContext, p: float) -> Any:
+    """A dropout module with drop probability ``p``."""
     return ctx.adapter.dropout(p)
 
 
-@functions.register()
+@functions.register(capability="train_eval")
 def batch_norm(ctx: RunContext, features: int) -> Any:
+    """A 1-d batch norm module (``nn.BatchNorm1d``) on the device under test."""
     _bounded(features)
     return ctx.adapter.batch_norm(features, device=ctx.device)
 
 
-@functions.register()
+@functions.register(capability="inplace")
 def apply_inplace(ctx: RunContext, op: Function, tensor: Any) -> Any:
     """The in-place form of a unary operation (``exp`` -> ``exp_``) applied to ``tensor``."""
     if not isinstance(op, Function) or op.name not in UNARY_OPS:
@@ -303,29 +342,40 @@ def apply_inplace(ctx: RunContext, op: Function, tensor: Any) -> Any:
 @functions.register()
 def reference(ctx: RunContext, op: Function, *inputs: Any) -> np.ndarray:
     """The operation's value computed by NumPy in float64 (never by the backend)."""
-    return numpy_reference.forward(_op_name(op), *(readout(ctx, x) for x in inputs))
+    return numpy_reference.forward(_op_name(op), *(_present(ctx, x) for x in inputs))
 
 
 @functions.register()
 def reference_grads(ctx: RunContext, op: Function, inputs: list[Any], upstream: Any) -> list[np.ndarray]:
     """The gradients of ``sum(op(*inputs) * upstream)`` for each input, computed by NumPy in float64."""
-    return numpy_reference.gradients(_op_name(op), [readout(ctx, x) for x in inputs], readout(ctx, upstream))
+    return numpy_reference.gradients(_op_name(op), [_present(ctx, x) for x in inputs], _present(ctx, upstream))
+
+
+def _present(ctx: RunContext, value: Any) -> np.ndarray:
+    """The values of a reference's input, which cannot be ``None``."""
+    values = readout(ctx, value)
+    if values is None:
+        raise StepError("a NumPy reference got None where it needs values")
+    return values
 
 
 def _op_name(op: Any) -> str:
-    if not isinstance(op, Function) or op.name not in numpy_reference.FORWARD:
+    if not isinstance(op, Function) or not numpy_reference.has_forward(op.name):
         raise StepError(f"no NumPy reference for {op!r}")
     return op.name
 
 
-@functions.register()
+@functions.register(capability="parameters")
 def is_parameter(ctx: RunContext, value: Any) -> bool:
+    """Whether ``value`` is a module parameter (``nn.Parameter``)."""
     return ctx.adapter.is_parameter(value)
 
 
 @functions.register()
 def is_tensor(ctx: RunContext, value: Any) -> bool:
+    """Whether ``value`` is a tensor of the library under test."""
     return ctx.adapter.is_tensor(value)
+
 
 # -- checks and Python helpers ------------------------------------------------------------
 
@@ -358,7 +408,11 @@ def allclose(ctx: RunContext, actual: Any, expected: Any, rtol: float | None = N
     if a is None or b is None or a.shape != b.shape:
         return False
     default_rtol, default_atol = _tolerance(ctx, a, b)
-    return bool(np.allclose(a, b, rtol=default_rtol if rtol is None else rtol, atol=default_atol if atol is None else atol, equal_nan=True))
+    return bool(
+        np.allclose(
+            a, b, rtol=default_rtol if rtol is None else rtol, atol=default_atol if atol is None else atol, equal_nan=True
+        )
+    )
 
 
 def _tolerance(ctx: RunContext, a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
@@ -402,6 +456,7 @@ def type_name(ctx: RunContext, value: Any) -> str:
 
 @functions.register("all")
 def all_(ctx: RunContext, items: Any) -> bool:
+    """Whether every item (or every element of a tensor) is true."""
     if ctx.adapter.is_tensor(items) or isinstance(items, np.ndarray):
         return bool(np.all(readout(ctx, items)))
     return all(_truth(ctx, item) for item in items)
@@ -409,6 +464,7 @@ def all_(ctx: RunContext, items: Any) -> bool:
 
 @functions.register("any")
 def any_(ctx: RunContext, items: Any) -> bool:
+    """Whether any item (or any element of a tensor) is true."""
     if ctx.adapter.is_tensor(items) or isinstance(items, np.ndarray):
         return bool(np.any(readout(ctx, items)))
     return any(_truth(ctx, item) for item in items)
@@ -422,6 +478,7 @@ def _truth(ctx: RunContext, value: Any) -> bool:
 
 @functions.register("len")
 def len_(ctx: RunContext, value: Any) -> int:
+    """The length of a sequence, or a tensor's first dimension."""
     if ctx.adapter.is_tensor(value):
         shape = ctx.adapter.shape(value)
         if not shape:
@@ -432,6 +489,7 @@ def len_(ctx: RunContext, value: Any) -> int:
 
 @functions.register("range")
 def range_(ctx: RunContext, *bounds: int) -> range:
+    """Python's ``range``, at most 10,000 long."""
     result = range(*bounds)
     if len(result) > MAX_RANGE:
         raise StepError(f"range() too long ({len(result)} > {MAX_RANGE})")
@@ -440,11 +498,13 @@ def range_(ctx: RunContext, *bounds: int) -> range:
 
 @functions.register("zip")
 def zip_(ctx: RunContext, *sequences: Any) -> list[tuple[Any, ...]]:
+    """Python's ``zip``, as a list."""
     return list(zip(*sequences))
 
 
 @functions.register("list")
 def list_(ctx: RunContext, items: Any) -> list[Any]:
+    """Python's ``list`` of a sequence (not of a tensor: use ``.tolist()``)."""
     if ctx.adapter.is_tensor(items):
         raise StepError("list() of a tensor: use .tolist()")
     return list(items)
@@ -458,6 +518,7 @@ def prod(ctx: RunContext, numbers: Any) -> int:
         result *= number
     return result
 
+
 # -- attributes ---------------------------------------------------------------------------
 
 
@@ -469,71 +530,207 @@ def _attribute(name: str) -> Any:
     return lambda ctx, obj: getattr(ctx.adapter, name)(obj)
 
 
-PROPERTIES = {
-    "requires_grad": _attribute("requires_grad"),
-    "grad": _attribute("grad"),
-    "data": _attribute("data"),
-    "is_leaf": _attribute("is_leaf"),
-    "grad_fn": _attribute("grad_fn"),
-    "version": _attribute("version"),
-    "device": _attribute("device"),
-    "shape": lambda ctx, obj: _numpy_or(ctx, obj, lambda a: tuple(a.shape), lambda: tuple(ctx.adapter.shape(obj))),
-    "dtype": lambda ctx, obj: _numpy_or(ctx, obj, dtype_of, lambda: ctx.adapter.dtype(obj)),
-    "ndim": lambda ctx, obj: _numpy_or(ctx, obj, lambda a: a.ndim, lambda: len(ctx.adapter.shape(obj))),
-    "weight": lambda ctx, obj: ctx.adapter.module_parameter(obj, "weight"),
-    "bias": lambda ctx, obj: ctx.adapter.module_parameter(obj, "bias"),
-    "running_mean": lambda ctx, obj: ctx.adapter.module_buffer(obj, "running_mean"),
-    "running_var": lambda ctx, obj: ctx.adapter.module_buffer(obj, "running_var"),
-    "training": lambda ctx, obj: ctx.adapter.is_training(obj),
-    "retains_grad": _attribute("retains_grad"),
-    "imag": lambda ctx, obj: ctx.adapter.view("imag", obj),
-    "real": lambda ctx, obj: ctx.adapter.view("real", obj),
+def _property(name: str, read: Any, doc: str, capability: str | None = None, write: Any = None) -> Property:
+    return Property(name, read, doc, capability, write)
+
+
+PROPERTIES: dict[str, Property] = {
+    prop.name: prop
+    for prop in (
+        _property(
+            "requires_grad",
+            _attribute("requires_grad"),
+            "whether the tensor requires grad (settable on leaves)",
+            "requires_grad",
+            lambda ctx, obj, value: ctx.adapter.set_requires_grad(obj, value),
+        ),
+        _property(
+            "grad",
+            _attribute("grad"),
+            "the accumulated gradient, or None (settable)",
+            "backward",
+            lambda ctx, obj, value: ctx.adapter.set_grad(obj, value),
+        ),
+        _property(
+            "data",
+            _attribute("data"),
+            "an alias of the values that autograd does not track (settable)",
+            "data_alias",
+            lambda ctx, obj, value: ctx.adapter.set_data(obj, value),
+        ),
+        _property("is_leaf", _attribute("is_leaf"), "whether the tensor is a leaf of the graph", "requires_grad"),
+        _property("grad_fn", _attribute("grad_fn"), "the node that produced the tensor, or None", "grad_fn"),
+        _property("version", _attribute("version"), "the tensor's version counter", "version_counter"),
+        _property("device", _attribute("device"), "the device the tensor is on, as a string ('cpu', 'cuda:0')"),
+        _property(
+            "shape",
+            lambda ctx, obj: _numpy_or(ctx, obj, lambda a: tuple(a.shape), lambda: tuple(ctx.adapter.shape(obj))),
+            "the shape, as a tuple",
+        ),
+        _property("dtype", lambda ctx, obj: _numpy_or(ctx, obj, dtype_of, lambda: ctx.adapter.dtype(obj)), "the dtype"),
+        _property(
+            "ndim",
+            lambda ctx, obj: _numpy_or(ctx, obj, lambda a: a.ndim, lambda: len(ctx.adapter.shape(obj))),
+            "the number of dimensions",
+        ),
+        _property(
+            "weight", lambda ctx, obj: ctx.adapter.module_parameter(obj, "weight"), "a layer's weight parameter", "modules"
+        ),
+        _property("bias", lambda ctx, obj: ctx.adapter.module_parameter(obj, "bias"), "a layer's bias parameter", "modules"),
+        _property(
+            "running_mean",
+            lambda ctx, obj: ctx.adapter.module_buffer(obj, "running_mean"),
+            "batch norm's running mean buffer",
+            "train_eval",
+        ),
+        _property(
+            "running_var",
+            lambda ctx, obj: ctx.adapter.module_buffer(obj, "running_var"),
+            "batch norm's running variance buffer",
+            "train_eval",
+        ),
+        _property(
+            "training", lambda ctx, obj: ctx.adapter.is_training(obj), "whether a module is in training mode", "train_eval"
+        ),
+        _property("retains_grad", _attribute("retains_grad"), "whether retain_grad() was called on a non-leaf", "retain_grad"),
+        _property("imag", lambda ctx, obj: ctx.adapter.view("imag", obj), "the imaginary part, a view", "complex"),
+        _property("real", lambda ctx, obj: ctx.adapter.view("real", obj), "the real part, a view", "complex"),
+    )
 }
 
-SETTABLE = {
-    "requires_grad": lambda ctx, obj, value: ctx.adapter.set_requires_grad(obj, value),
-    "grad": lambda ctx, obj, value: ctx.adapter.set_grad(obj, value),
-    "data": lambda ctx, obj, value: ctx.adapter.set_data(obj, value),
+
+def _method(name: str, impl: Any, doc: str, capability: str | None = None, *, mutates: bool = False, **declared: Any) -> None:
+    methods.add(name, impl, doc=doc, capability=capability, mutates=mutates, **declared)
+
+
+_method("detach", lambda ctx, t: ctx.adapter.detach(t), "a new tensor sharing the values, detached from the graph", "detach")
+_method("detach_", lambda ctx, t: ctx.adapter.detach_(t), "detach the tensor from the graph in place", "detach", mutates=True)
+_method(
+    "requires_grad_",
+    lambda ctx, t, requires_grad=True: ctx.adapter.requires_grad_(t, requires_grad),
+    "set requires_grad in place and return the tensor",
+    "requires_grad",
+    mutates=True,
+)
+_method(
+    "backward",
+    lambda ctx, t, gradient=None, retain_graph=None, inputs=None, create_graph=False: ctx.adapter.backward(
+        t, gradient=gradient, retain_graph=retain_graph, inputs=inputs, create_graph=create_graph
+    ),
+    "accumulate gradients of the tensor into the .grad of leaves",
+    "backward",
+    mutates=True,
+    keyword_capabilities={"retain_graph": "retain_graph", "inputs": "backward_inputs", "create_graph": "create_graph"},
+)
+_method("retain_grad", lambda ctx, t: ctx.adapter.retain_grad(t), "give a non-leaf a .grad", "retain_grad", mutates=True)
+_method(
+    "item",
+    lambda ctx, t: _numpy_or(ctx, t, lambda a: a.item(), lambda: ctx.adapter.item(t)),
+    "the one element as a Python number (NumPy's on an array)",
+    "item",
+)
+_method(
+    "tolist",
+    lambda ctx, t: _numpy_or(ctx, t, lambda a: a.tolist(), lambda: ctx.adapter.tolist(t)),
+    "the values as nested Python lists (NumPy's on an array)",
+    "tolist",
+)
+_method("numpy", lambda ctx, t, force=False: ctx.adapter.numpy(t, force=force), "the values as a NumPy array", "to_numpy")
+_method(
+    "to",
+    lambda ctx, obj, target: ctx.adapter.to(obj, target),
+    "a tensor or module moved to a device or converted to a dtype",
+    target_capabilities=("device_moves", "dtype_conversion"),
+)
+_method("cpu", lambda ctx, obj: ctx.adapter.to(obj, "cpu"), "the tensor or module in CPU memory", "device_moves")
+_method("clone", lambda ctx, t: _numpy_or(ctx, t, np.copy, lambda: ctx.adapter.clone(t)), "a copy that autograd tracks")
+_method("numel", lambda ctx, t: _numpy_or(ctx, t, lambda a: int(a.size), lambda: ctx.adapter.numel(t)), "the number of elements")
+_method("dim", lambda ctx, t: _numpy_or(ctx, t, lambda a: a.ndim, lambda: len(ctx.adapter.shape(t))), "the number of dimensions")
+_method(
+    "reshape",
+    lambda ctx, t, *shape: _numpy_or(ctx, t, lambda a: a.reshape(shape), lambda: ctx.adapter.reshape(t, shape)),
+    "the values in another shape (a view where possible)",
+)
+_INPLACE_DOCS = {
+    "zero_": "fill with zeros",
+    "fill_": "fill with one value",
+    "add_": "add in place",
+    "sub_": "subtract in place",
+    "mul_": "multiply in place",
+    "div_": "divide in place",
+    "copy_": "copy another tensor's values in",
 }
-
-
-def _method(name: str, impl: Any) -> None:
-    methods.add(name, impl)
-
-
-_method("detach", lambda ctx, t: ctx.adapter.detach(t))
-_method("detach_", lambda ctx, t: ctx.adapter.detach_(t))
-_method("requires_grad_", lambda ctx, t, requires_grad=True: ctx.adapter.requires_grad_(t, requires_grad))
-_method("backward", lambda ctx, t, gradient=None, retain_graph=None, inputs=None, create_graph=False: ctx.adapter.backward(
-    t, gradient=gradient, retain_graph=retain_graph, inputs=inputs, create_graph=create_graph))
-_method("retain_grad", lambda ctx, t: ctx.adapter.retain_grad(t))
-_method("item", lambda ctx, t: _numpy_or(ctx, t, lambda a: a.item(), lambda: ctx.adapter.item(t)))
-_method("tolist", lambda ctx, t: _numpy_or(ctx, t, lambda a: a.tolist(), lambda: ctx.adapter.tolist(t)))
-_method("numpy", lambda ctx, t, force=False: ctx.adapter.numpy(t, force=force))
-_method("to", lambda ctx, obj, target: ctx.adapter.to(obj, target))
-_method("cpu", lambda ctx, obj: ctx.adapter.to(obj, "cpu"))
-_method("clone", lambda ctx, t: _numpy_or(ctx, t, np.copy, lambda: ctx.adapter.clone(t)))
-_method("numel", lambda ctx, t: _numpy_or(ctx, t, lambda a: int(a.size), lambda: ctx.adapter.numel(t)))
-_method("dim", lambda ctx, t: _numpy_or(ctx, t, lambda a: a.ndim, lambda: len(ctx.adapter.shape(t))))
-_method("reshape", lambda ctx, t, *shape: _numpy_or(ctx, t, lambda a: a.reshape(shape), lambda: ctx.adapter.reshape(t, shape)))
-INPLACE_METHODS = ("zero_", "fill_", "add_", "sub_", "mul_", "div_", "copy_") + tuple(f"{name}_" for name in UNARY_OPS)
+INPLACE_METHODS = tuple(_INPLACE_DOCS) + INPLACE_FORMS
 for _name in INPLACE_METHODS:
-    _method(_name, (lambda name: lambda ctx, t, *args: ctx.adapter.inplace(name, t, *args))(_name))
-for _name in ("view", "transpose", "expand", "unsqueeze", "t", "conj"):
-    _method(_name, (lambda name: lambda ctx, t, *args: ctx.adapter.view(name, t, *args))(_name))
-for _name in ("resolve_conj", "resolve_neg", "contiguous"):
-    _method(_name, (lambda name: lambda ctx, t: ctx.adapter.resolve(name, t))(_name))
-_method("stride", lambda ctx, t: _numpy_or(ctx, t, lambda a: tuple(s // a.itemsize for s in a.strides), lambda: ctx.adapter.stride(t)))
-_method("is_contiguous", lambda ctx, t: ctx.adapter.is_contiguous(t))
-_method("is_inference", lambda ctx, t: ctx.adapter.is_inference(t))
-_method("register_hook", lambda ctx, t, hook: ctx.adapter.register_hook(t, hook, when="grad"))
-_method("register_post_accumulate_grad_hook", lambda ctx, t, hook: ctx.adapter.register_hook(t, hook, when="post_accumulate"))
-_method("remove", lambda ctx, handle: ctx.adapter.remove_hook(handle))
-_method("parameters", lambda ctx, module: ctx.adapter.parameters(module))
-_method("zero_grad", lambda ctx, obj, set_to_none=OMITTED: ctx.adapter.zero_grad(obj, set_to_none=set_to_none))
-_method("step", lambda ctx, optimizer: ctx.adapter.step(optimizer))
-_method("train", lambda ctx, module, mode=True: ctx.adapter.train(module, mode))
-_method("eval", lambda ctx, module: ctx.adapter.train(module, False))
+    _method(
+        _name,
+        (lambda name: lambda ctx, t, *args: ctx.adapter.inplace(name, t, *args))(_name),
+        _INPLACE_DOCS.get(_name, f"{_name[:-1]} in place"),
+        "inplace",
+        mutates=True,
+    )
+_VIEW_DOCS = {
+    "view": "the values in another shape, sharing memory",
+    "transpose": "two dimensions swapped, a view",
+    "expand": "singleton dimensions expanded, a view",
+    "unsqueeze": "a new dimension of size 1, a view",
+    "t": "the transpose of a matrix, a view",
+}
+for _name, _doc in _VIEW_DOCS.items():
+    _method(_name, (lambda name: lambda ctx, t, *args: ctx.adapter.view(name, t, *args))(_name), _doc, "views")
+_method(
+    "conj", lambda ctx, t: ctx.adapter.view("conj", t), "the complex conjugate, lazily (a view with the conjugate bit)", "complex"
+)
+for _name, _doc, _capability in (
+    ("resolve_conj", "the conjugate bit materialized", "complex"),
+    ("resolve_neg", "the negative bit materialized", "complex"),
+    ("contiguous", "the tensor itself if contiguous, else a contiguous copy", "strides"),
+):
+    _method(_name, (lambda name: lambda ctx, t: ctx.adapter.resolve(name, t))(_name), _doc, _capability)
+_method(
+    "stride",
+    lambda ctx, t: _numpy_or(ctx, t, lambda a: tuple(s // a.itemsize for s in a.strides), lambda: ctx.adapter.stride(t)),
+    "the strides in elements (NumPy's on an array)",
+    "strides",
+)
+_method("is_contiguous", lambda ctx, t: ctx.adapter.is_contiguous(t), "whether the memory layout is contiguous", "strides")
+_method(
+    "is_inference", lambda ctx, t: ctx.adapter.is_inference(t), "whether the tensor was made in inference mode", "inference_mode"
+)
+_method(
+    "register_hook",
+    lambda ctx, t, hook: ctx.adapter.register_hook(t, hook, when="grad"),
+    "call hook(grad) when the tensor's gradient is computed; returns a handle",
+    "hooks",
+    mutates=True,
+)
+_method(
+    "register_post_accumulate_grad_hook",
+    lambda ctx, t, hook: ctx.adapter.register_hook(t, hook, when="post_accumulate"),
+    "call hook(leaf) after the leaf's .grad is accumulated; returns a handle",
+    "post_accumulate_hooks",
+    mutates=True,
+)
+_method("remove", lambda ctx, handle: ctx.adapter.remove_hook(handle), "remove a hook by its handle", "hooks", mutates=True)
+_method("parameters", lambda ctx, module: ctx.adapter.parameters(module), "a module's parameters, as a list", "modules")
+_method(
+    "zero_grad",
+    lambda ctx, obj, set_to_none=OMITTED: ctx.adapter.zero_grad(obj, set_to_none=set_to_none),
+    "clear the gradients of a module's or optimizer's parameters",
+    "modules",
+    mutates=True,
+)
+_method("step", lambda ctx, optimizer: ctx.adapter.step(optimizer), "one optimizer step", "optimizers", mutates=True)
+_method(
+    "train",
+    lambda ctx, module, mode=True: ctx.adapter.train(module, mode),
+    "switch a module to training mode (or not)",
+    "train_eval",
+    mutates=True,
+)
+_method(
+    "eval", lambda ctx, module: ctx.adapter.train(module, False), "switch a module to evaluation mode", "train_eval", mutates=True
+)
 
 
 def _stack(ctx: RunContext, obj: Any) -> ContextStack:
@@ -542,24 +739,31 @@ def _stack(ctx: RunContext, obj: Any) -> ContextStack:
     return obj
 
 
-_method("enter", lambda ctx, stack, manager: _stack(ctx, stack).enter(manager))
-_method("exit", lambda ctx, stack: _stack(ctx, stack).exit())
-_method("exit_raising", lambda ctx, stack: _stack(ctx, stack).exit(raising=True))
-_method("close", lambda ctx, stack: _stack(ctx, stack).close())
+_method(
+    "enter", lambda ctx, stack, manager: _stack(ctx, stack).enter(manager), "enter a context on a context_stack()", mutates=True
+)
+_method("exit", lambda ctx, stack: _stack(ctx, stack).exit(), "leave the innermost context normally", mutates=True)
+_method(
+    "exit_raising",
+    lambda ctx, stack: _stack(ctx, stack).exit(raising=True),
+    "leave the innermost context as an exception passing through it",
+    mutates=True,
+)
+_method("close", lambda ctx, stack: _stack(ctx, stack).close(), "leave every context entered", mutates=True)
+
+#: The capability a dtype needs, by the dtype's kind.
+DTYPE_CAPABILITIES: dict[str, str] = {"b": "integer_dtypes", "i": "integer_dtypes", "u": "integer_dtypes", "c": "complex"}
+
+
+def dtype_capability(dtype: DType) -> str | None:
+    """The capability tensors of ``dtype`` need (``float16`` has its own)."""
+    return "float16" if dtype.name == "float16" else DTYPE_CAPABILITIES.get(dtype.numpy.kind)
+
 
 #: Names bound in every spec besides its inputs and steps.
-CONSTANTS: dict[str, Any] = {
-    **DTYPES,
-    "device": ContextValue("device", lambda ctx: ctx.device),
+CONSTANTS: dict[str, Constant] = {
+    **{name: Constant(name, dtype, f"the dtype {name}", dtype_capability(dtype)) for name, dtype in DTYPES.items()},
+    "device": Constant("device", ContextValue("device", lambda ctx: ctx.device), "the device under test ('cpu', 'cuda:0')"),
 }
 
-MUTATING_METHODS = frozenset({
-    "backward", "detach_", "requires_grad_", "retain_grad", "zero_grad", "step", "train", "eval",
-    "register_hook", "register_post_accumulate_grad_hook", "remove", "enter", "exit", "exit_raising", "close",
-    *INPLACE_METHODS,
-})
-
-STEP_VOCABULARY = Vocabulary(
-    functions=functions, constants=CONSTANTS, properties=PROPERTIES, settable=SETTABLE, methods=methods,
-    mutating=MUTATING_METHODS,
-)
+STEP_VOCABULARY = Vocabulary(functions=functions, constants=CONSTANTS, properties=PROPERTIES, methods=methods)

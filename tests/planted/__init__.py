@@ -16,7 +16,7 @@ import pkgutil
 
 from hypothesis import HealthCheck, Phase, settings
 
-from adapters.torch_adapter import TorchAdapter
+from gradspec.adapters.torch_adapter import TorchAdapter
 
 #: How the own tests and the mutation table search for a failure: derandomized, up to 200
 #: examples, no shrinking (the first failing example is reported as it was drawn).

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from adapters.torch_adapter import TorchAdapter
+from gradspec.adapters.torch_adapter import TorchAdapter
 from tests.planted.tutorial import DataIsACopy, DetachIsACopy, DetachIsUntracked
 
 _INPLACE_PREFIX = "one of the variables needed for gradient computation has been modified by an inplace operation"

@@ -7,7 +7,7 @@ import os
 import time
 from typing import Any
 
-from adapters.torch_adapter import TorchAdapter
+from gradspec.adapters.torch_adapter import TorchAdapter
 
 
 class SegfaultsOnItem(TorchAdapter):

@@ -7,7 +7,7 @@ from typing import Any
 
 import torch
 
-from adapters.torch_adapter import TorchAdapter
+from gradspec.adapters.torch_adapter import TorchAdapter
 
 
 class _ScaledSigmoid(torch.autograd.Function):

@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from adapters.torch_adapter import TorchAdapter
+from gradspec.adapters.torch_adapter import TorchAdapter
 
 
 class NumpyDetachesSilently(TorchAdapter):

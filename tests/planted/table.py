@@ -33,7 +33,7 @@ from typing import Any, Iterable, Sequence
 
 import numpy as np
 
-from adapters.torch_adapter import TorchAdapter
+from gradspec.adapters.torch_adapter import TorchAdapter
 from gradspec.errors import SpecFailure
 from gradspec.runner import Case, check_case
 from gradspec.spec import Spec

@@ -1,0 +1,321 @@
+"""``AdapterBase``: the base class of adapters, answering every method a library has no analogue of.
+
+A subclass implements what its library has and declares the capabilities of those APIs; every
+other method of the :class:`~gradspec.adapters.protocol.Adapter` protocol is answered here by an
+:class:`~gradspec.errors.AdapterError` naming what is missing, with the reason the adapter gives
+in :attr:`AdapterBase.lacks`.  Operations are mapped by a table, one line per operation.
+"""
+
+from __future__ import annotations
+
+import importlib
+import operator
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, ClassVar, NoReturn
+
+import numpy as np
+
+from gradspec.errors import AdapterError
+from gradspec.values import OMITTED, DType
+
+#: The Python operators of the binary operations, for libraries whose tensors implement them.
+PYTHON_OPERATORS: Mapping[str, Callable[[Any, Any], Any]] = {
+    "add": operator.add,
+    "sub": operator.sub,
+    "mul": operator.mul,
+    "div": operator.truediv,
+    "pow": operator.pow,
+    "matmul": operator.matmul,
+    "floor_divide": operator.floordiv,
+    "remainder": operator.mod,
+    "eq": operator.eq,
+    "ne": operator.ne,
+    "lt": operator.lt,
+    "le": operator.le,
+    "gt": operator.gt,
+    "ge": operator.ge,
+}
+
+
+class AdapterBase:
+    """What every adapter shares.  Subclasses set the class attributes and override what their
+    library has; see ``docs/adapters.md``."""
+
+    #: Short name used on the command line and in report file names (``torch``).
+    name: ClassVar[str] = ""
+    #: The distribution the adapter drives (``torch``), for the report.
+    library: ClassVar[str] = ""
+    #: Capability names (:data:`gradspec.capabilities.CAPABILITIES`) of the APIs the library has.
+    capabilities: ClassVar[frozenset[str]] = frozenset()
+    #: Why the library has no analogue of a capability's API, by capability (shown in errors).
+    lacks: ClassVar[Mapping[str, str]] = {}
+    #: Device kinds the library can run on in principle.
+    device_kinds: ClassVar[tuple[str, ...]] = ("cpu",)
+    #: True for PyTorch (or a build of it) only: ``raises.match`` is checked against its messages.
+    pytorch_messages: ClassVar[bool] = False
+    #: Per-spec allclose tolerances replacing the spec's: ``{spec id: {dtype name: (rtol, atol)}}``.
+    tolerances: ClassVar[dict[str, dict[str, tuple[float, float]]]] = {}
+    #: The library module that :attr:`operations` paths are looked up in (``torch``).
+    module: ClassVar[str] = ""
+    #: Operation name -> the library's function: a dotted path in :attr:`module` (``"nn.functional.relu"``)
+    #: or a callable.  One line per operation of :mod:`gradspec.language.operations`.
+    operations: ClassVar[Mapping[str, str | Callable[..., Any]]] = {}
+    #: The keyword a reduction takes its dimension by (``dim`` or ``axis``).
+    dim_keyword: ClassVar[str] = "dim"
+
+    # -- what is missing ------------------------------------------------------------------
+    def missing(self, capability: str | None, what: str) -> NoReturn:
+        """Raise the error for an API the library has no analogue of."""
+        reason = self.lacks.get(capability or "", "")
+        raise AdapterError(f"{self.library or self.name} has no {what}" + (f": {reason}" if reason else ""))
+
+    def _unimplemented(self, method: str) -> NoReturn:
+        raise AdapterError(f"adapter {type(self).__name__} does not implement {method}(), which every adapter needs")
+
+    # -- operations ------------------------------------------------------------------------
+    def operation(self, name: str) -> Callable[..., Any]:
+        """The library's function for operation ``name`` (from :attr:`operations`)."""
+        target = self.operations.get(name)
+        if target is None:
+            self.missing(None, f"operation {name!r}")
+        if callable(target):
+            return target
+        value: Any = importlib.import_module(self.module)
+        for part in target.split("."):
+            value = getattr(value, part)
+        return value
+
+    def apply(self, function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        """Call an operation's function (an adapter that records operations overrides this)."""
+        return function(*args, **kwargs)
+
+    def unary(self, name: str, x: Any) -> Any:
+        return self.apply(self.operation(name), x)
+
+    def binary(self, name: str, a: Any, b: Any) -> Any:
+        return self.apply(self.operation(name), a, b)
+
+    def reduce(self, name: str, x: Any, *, dim: int | None) -> Any:
+        if dim is None:
+            return self.apply(self.operation(name), x)
+        return self.apply(self.operation(name), x, **{self.dim_keyword: dim})
+
+    # -- the library and its tensors: every adapter implements these -----------------------
+    def library_version(self) -> str:
+        self._unimplemented("library_version")
+
+    def devices(self) -> list[str]:
+        return ["cpu"]
+
+    def seed(self, seed: int) -> None:
+        self._unimplemented("seed")
+
+    def reset(self) -> None:
+        self._unimplemented("reset")
+
+    def is_tensor(self, value: Any) -> bool:
+        self._unimplemented("is_tensor")
+
+    def tensor(self, array: np.ndarray, *, requires_grad: Any, device: str) -> Any:
+        self._unimplemented("tensor")
+
+    def values(self, tensor: Any) -> np.ndarray:
+        self._unimplemented("values")
+
+    def shape(self, tensor: Any) -> tuple[int, ...]:
+        self._unimplemented("shape")
+
+    def dtype(self, tensor: Any) -> DType:
+        self._unimplemented("dtype")
+
+    def device(self, tensor: Any) -> str:
+        self._unimplemented("device")
+
+    def numel(self, tensor: Any) -> int:
+        return int(np.prod(self.shape(tensor)))
+
+    def copy_construct(self, tensor: Any, *, requires_grad: Any, device: str) -> Any:
+        self.missing(None, "tensor(t) copy-construction from a tensor")
+
+    def create(self, factory: str, shape: tuple[int, ...], dtype: DType, *, requires_grad: Any, device: str) -> Any:
+        self.missing(None, f"{factory}()")
+
+    def create_like(self, factory: str, other: Any) -> Any:
+        self.missing(None, f"{factory}_like()")
+
+    def reshape(self, tensor: Any, shape: Sequence[int]) -> Any:
+        self.missing(None, "reshape()")
+
+    def getitem(self, obj: Any, index: Any) -> Any:
+        return obj[index]
+
+    def setitem(self, obj: Any, index: Any, value: Any) -> None:
+        obj[index] = value
+
+    def clone(self, tensor: Any) -> Any:
+        self.missing(None, "clone()")
+
+    def call(self, obj: Any, *args: Any, **kwargs: Any) -> Any:
+        raise AdapterError(f"{type(obj).__name__} is not callable in specs")
+
+    def error_kind(self, error: BaseException) -> str | None:
+        return None
+
+    # -- capabilities: answered as missing unless the library has them ----------------------
+    def inplace(self, name: str, tensor: Any, *args: Any) -> Any:
+        self.missing("inplace", f"in-place {name}()")
+
+    def view(self, name: str, tensor: Any, *args: Any) -> Any:
+        self.missing("complex" if name in ("conj", "imag", "real") else "views", f"{name} view")
+
+    def resolve(self, name: str, tensor: Any) -> Any:
+        self.missing("strides" if name == "contiguous" else "complex", f"{name}()")
+
+    def stride(self, tensor: Any) -> tuple[int, ...]:
+        self.missing("strides", "stride()")
+
+    def is_contiguous(self, tensor: Any) -> bool:
+        self.missing("strides", "is_contiguous()")
+
+    def requires_grad(self, tensor: Any) -> bool:
+        self.missing("requires_grad", "requires_grad flag")
+
+    def set_requires_grad(self, tensor: Any, value: bool) -> None:
+        self.missing("requires_grad", "settable requires_grad flag")
+
+    def requires_grad_(self, tensor: Any, value: bool) -> Any:
+        self.missing("requires_grad", "requires_grad_()")
+
+    def is_leaf(self, tensor: Any) -> bool:
+        self.missing("requires_grad", "is_leaf")
+
+    def grad_fn(self, tensor: Any) -> Any:
+        self.missing("grad_fn", "grad_fn")
+
+    def grad(self, tensor: Any) -> Any:
+        self.missing("backward", ".grad")
+
+    def set_grad(self, tensor: Any, value: Any) -> None:
+        self.missing("backward", "settable .grad")
+
+    def retain_grad(self, tensor: Any) -> None:
+        self.missing("retain_grad", "retain_grad()")
+
+    def retains_grad(self, tensor: Any) -> bool:
+        self.missing("retain_grad", "retains_grad")
+
+    def backward(
+        self, tensor: Any, *, gradient: Any, retain_graph: bool | None, inputs: Any = None, create_graph: bool = False
+    ) -> None:
+        self.missing("backward", "backward()")
+
+    def autograd_grad(
+        self,
+        outputs: Any,
+        inputs: Any,
+        *,
+        grad_outputs: Any,
+        retain_graph: bool | None,
+        create_graph: bool,
+        allow_unused: bool | None,
+        materialize_grads: bool,
+    ) -> tuple[Any, ...]:
+        self.missing("autograd_grad", "autograd.grad()")
+
+    def register_hook(self, tensor: Any, hook: Callable[..., Any], *, when: str) -> Any:
+        if when == "post_accumulate":
+            self.missing("post_accumulate_hooks", "register_post_accumulate_grad_hook()")
+        self.missing("hooks", "register_hook()")
+
+    def remove_hook(self, handle: Any) -> None:
+        self.missing("hooks", "hook handles")
+
+    def detach(self, tensor: Any) -> Any:
+        self.missing("detach", "detach()")
+
+    def detach_(self, tensor: Any) -> Any:
+        self.missing("detach", "detach_()")
+
+    def data(self, tensor: Any) -> Any:
+        self.missing("data_alias", ".data")
+
+    def set_data(self, tensor: Any, value: Any) -> None:
+        self.missing("data_alias", "settable .data")
+
+    def version(self, tensor: Any) -> int:
+        self.missing("version_counter", "version counter")
+
+    def grad_mode(self, name: str, *args: Any) -> Any:
+        capability = {"no_grad": "grad_modes"}.get(name, name)
+        self.missing(capability, f"{name}()")
+
+    def is_grad_enabled(self) -> bool:
+        self.missing("grad_modes", "is_grad_enabled()")
+
+    def is_inference_mode_enabled(self) -> bool:
+        self.missing("inference_mode", "is_inference_mode_enabled()")
+
+    def is_inference(self, tensor: Any) -> bool:
+        self.missing("inference_mode", "is_inference()")
+
+    def to(self, obj: Any, target: DType | str) -> Any:
+        if isinstance(target, DType):
+            self.missing("dtype_conversion", f".to({target})")
+        self.missing("device_moves", f".to({target!r})")
+
+    def numpy(self, tensor: Any, *, force: bool = False) -> np.ndarray:
+        self.missing("to_numpy", "numpy()")
+
+    def from_numpy(self, array: np.ndarray) -> Any:
+        self.missing("from_numpy", "from_numpy()")
+
+    def as_tensor(self, value: Any, *, device: str) -> Any:
+        self.missing("from_numpy", "as_tensor()")
+
+    def item(self, tensor: Any) -> Any:
+        self.missing("item", "item()")
+
+    def tolist(self, tensor: Any) -> Any:
+        self.missing("tolist", "tolist()")
+
+    def linear(self, in_features: int, out_features: int, *, bias: bool, device: str) -> Any:
+        self.missing("modules", "linear layer")
+
+    def sequential(self, modules: list[Any]) -> Any:
+        self.missing("modules", "sequential container")
+
+    def dropout(self, p: float) -> Any:
+        self.missing("train_eval", "dropout module")
+
+    def batch_norm(self, features: int, *, device: str) -> Any:
+        self.missing("train_eval", "batch norm module")
+
+    def train(self, module: Any, mode: bool) -> Any:
+        self.missing("train_eval", "train()/eval()")
+
+    def is_training(self, module: Any) -> bool:
+        self.missing("train_eval", "training flag")
+
+    def module_buffer(self, module: Any, name: str) -> Any:
+        self.missing("train_eval", f"module buffer {name}")
+
+    def parameter(self, tensor: Any, *, requires_grad: Any) -> Any:
+        self.missing("parameter_constructor", "Parameter constructor")
+
+    def parameters(self, module: Any) -> list[Any]:
+        self.missing("modules", "parameters()")
+
+    def module_parameter(self, module: Any, name: str) -> Any:
+        self.missing("modules", f"module parameter {name}")
+
+    def is_parameter(self, value: Any) -> bool:
+        self.missing("parameters", "Parameter type")
+
+    def zero_grad(self, obj: Any, *, set_to_none: Any = OMITTED) -> None:
+        self.missing("modules", "zero_grad()")
+
+    def sgd(self, params: list[Any], *, lr: float, momentum: float, weight_decay: float = 0.0) -> Any:
+        self.missing("optimizers", "SGD optimizer")
+
+    def step(self, optimizer: Any) -> None:
+        self.missing("optimizers", "optimizer step()")

@@ -1,0 +1,51 @@
+"""Capabilities: the APIs a library may or may not have an analogue of.
+
+A capability says that a library *has* an API, never how it behaves: what the API does is the
+specs' to judge.  Each name of the step language that needs one declares it
+(:mod:`gradspec.language.steps`), a spec's ``requires`` lists exactly the capabilities of the
+names it uses, and an adapter declares those its library has; a spec needing one the adapter
+lacks is reported not applicable.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+CAPABILITIES: Final[dict[str, str]] = {
+    "requires_grad": "a requires_grad flag on tensors that can be read and set, requires_grad_(), and is_leaf",
+    "backward": "backward() on a tensor, and the .grad of its leaves",
+    "data_alias": "the .data attribute of a tensor",
+    "detach": "detach() and detach_()",
+    "version_counter": "a readable version counter of a tensor (torch's ._version)",
+    "inplace": "in-place methods: zero_, fill_, add_, sub_, mul_, div_, copy_ and each unary operation's <name>_",
+    "grad_modes": "no_grad() and is_grad_enabled()",
+    "enable_grad": "enable_grad()",
+    "grad_mode_decorators": "grad-mode objects used as function decorators",
+    "set_grad_enabled": "set_grad_enabled(mode)",
+    "inference_mode": "inference_mode(), is_inference_mode_enabled() and a tensor's is_inference()",
+    "modules": "linear layers and sequential containers, their parameters(), weight, bias and zero_grad()",
+    "parameters": "a Parameter type, told apart from plain tensors",
+    "optimizers": "an SGD optimizer (lr, momentum, weight_decay) with step()",
+    "device_moves": ".to(device) and .cpu()",
+    "to_numpy": ".numpy()",
+    "item": ".item()",
+    "tolist": ".tolist()",
+    "integer_dtypes": "tensors of integer and bool dtypes",
+    "float16": "tensors of dtype float16",
+    "error_kinds": "exceptions the adapter maps onto gradspec's canonical error kinds (raises, error_of)",
+    "grad_fn": "the .grad_fn attribute of a tensor",
+    "autograd_grad": "a function returning the gradients of outputs with respect to inputs (torch.autograd.grad)",
+    "create_graph": "create_graph= of backward() and autograd_grad()",
+    "retain_graph": "retain_graph= of backward() and autograd_grad()",
+    "backward_inputs": "inputs= of backward()",
+    "retain_grad": "retain_grad() and .retains_grad",
+    "hooks": "register_hook() on tensors, returning a handle with remove()",
+    "post_accumulate_hooks": "register_post_accumulate_grad_hook() on tensors",
+    "views": "view(), transpose(), expand(), unsqueeze() and t()",
+    "strides": "stride(), is_contiguous() and contiguous()",
+    "train_eval": "train()/eval() modes of modules, .training, dropout and batch norm (with running_mean, running_var)",
+    "from_numpy": "from_numpy(array) and as_tensor(value)",
+    "complex": "complex dtypes, .real, .imag, conj(), resolve_conj() and resolve_neg()",
+    "parameter_constructor": "parameter(tensor): a tensor wrapped as a module parameter",
+    "dtype_conversion": ".to(dtype)",
+}

@@ -1,0 +1,41 @@
+"""The canonical error kinds a spec may expect in ``raises.kind`` (and ``error_of`` returns).
+
+Adapters map their library's exceptions onto these kinds, matching only a stable part of the
+message; the text says which documented situation each kind stands for.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+ERROR_KINDS: Final[dict[str, str]] = {
+    "requires_grad_dtype": "a tensor of an integer or bool dtype was asked to require grad",
+    "no_grad_fn": "backward() on a tensor that does not require grad and has no grad_fn",
+    "inplace_modified": "a tensor saved for backward was modified in place (version counter mismatch)",
+    "leaf_inplace": "an in-place operation on a leaf tensor that requires grad",
+    "item_not_single": "item() on a tensor that does not hold exactly one element",
+    "backward_non_scalar": "backward() without a gradient on a tensor with more than one element",
+    "numpy_requires_grad": "numpy() on a tensor that requires grad",
+    "numpy_device": "numpy() on a tensor that is not in CPU memory",
+    "device_mismatch": "an operation mixed tensors on different devices",
+    "graph_freed": "backward through a graph whose saved tensors were already freed",
+    "nonleaf_requires_grad": "requires_grad changed on a tensor that is not a leaf",
+    "detach_view": "detach_() on a view",
+    "view_leaf_inplace": "an in-place operation through a view of a leaf that requires grad",
+    "inference_saved": "an inference tensor used where autograd must save it for backward",
+    "inference_inplace": "an inference tensor changed in place outside inference mode",
+    "inference_requires_grad": "requires_grad set on an inference tensor outside inference mode",
+    "inference_version": "the version counter of an inference tensor read",
+    "unused_input": "a gradient asked for an input the outputs do not depend on",
+    "input_no_grad": "a gradient asked for an input that does not require grad",
+    "hook_no_grad": "a hook registered on a tensor that does not require grad",
+    "post_hook_nonleaf": "a post-accumulate-grad hook registered on a tensor that is not a leaf",
+    "retain_grad_no_grad": "retain_grad() on a tensor that does not require grad",
+    "grad_shape_mismatch": "a gradient given to backward whose shape differs from the output's",
+    "grad_assign_mismatch": "a .grad assigned with another shape or dtype than the tensor's",
+    "numpy_lazy_bit": "numpy() on a tensor with the lazy conjugate or negative bit set",
+    "numpy_negative_strides": "a tensor made from a NumPy array with negative strides",
+    "numpy_dtype": "a tensor made from a NumPy array of an unsupported dtype",
+    "device_unavailable": "a device the build or machine does not have",
+    "materialize_without_unused": "materialize_grads=True with allow_unused=False",
+}

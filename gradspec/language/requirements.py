@@ -1,0 +1,130 @@
+"""The capabilities a spec needs, computed from the names its checked text uses.
+
+Every name of the language declares the capability it needs (:mod:`gradspec.language.steps`,
+:mod:`gradspec.strategies`); a few uses add one: a keyword argument (``backward(inputs=...)``),
+a grad-mode function used as a decorator, ``.to()`` of a device or of a dtype, and ``raises``.
+The loader refuses a spec whose ``requires`` lacks a capability its text needs.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from gradspec.language.vocabulary import Function, Vocabulary
+
+#: A spec that expects an error needs the adapter to map its library's errors.
+RAISES_CAPABILITY = "error_kinds"
+
+
+@dataclass(frozen=True)
+class Use:
+    """Why a spec needs a capability: the first use of a name that needs it."""
+
+    capability: str
+    name: str
+    line: int  # within the text it was found in
+
+
+def uses(nodes: Iterable[ast.AST], vocabulary: Vocabulary, *, dtype_names: frozenset[str] = frozenset()) -> Iterator[Use]:
+    """The capabilities the names in ``nodes`` need, each with the use that needs it;
+    ``dtype_names`` are the variables known to hold dtypes (for ``.to()``)."""
+    for root in nodes:
+        for node in ast.walk(root):
+            yield from _uses_of(node, vocabulary, dtype_names)
+
+
+def _uses_of(node: ast.AST, vocabulary: Vocabulary, dtype_names: frozenset[str]) -> Iterator[Use]:
+    line = getattr(node, "lineno", 1)
+    if isinstance(node, ast.Name):
+        declared = vocabulary.functions.get(node.id) or vocabulary.constants.get(node.id)
+        if declared is not None and declared.capability is not None:
+            yield Use(declared.capability, node.id, line)
+    elif isinstance(node, ast.Attribute) and node.attr in vocabulary.properties:
+        prop = vocabulary.properties[node.attr]
+        if prop.capability is not None:
+            yield Use(prop.capability, f".{node.attr}", line)
+    if isinstance(node, ast.Call):
+        function = _called(node, vocabulary)
+        if function is not None:
+            label = f".{function.name}()" if isinstance(node.func, ast.Attribute) else f"{function.name}()"
+            if isinstance(node.func, ast.Attribute) and function.capability is not None:
+                yield Use(function.capability, label, line)
+            for keyword in node.keywords:
+                capability = function.keyword_capabilities.get(keyword.arg or "")
+                if capability is not None:
+                    yield Use(capability, f"{label[:-1]}{keyword.arg}=)", line)
+            if function.target_capabilities is not None and node.args:
+                device, dtype = function.target_capabilities
+                yield Use(dtype if _is_dtype(node.args[0], vocabulary, dtype_names) else device, label, line)
+    if isinstance(node, ast.FunctionDef):
+        for decorator in node.decorator_list:
+            target = decorator.func if isinstance(decorator, ast.Call) else decorator
+            function = vocabulary.functions.get(target.id) if isinstance(target, ast.Name) else None
+            if function is not None and function.decorator_capability is not None:
+                yield Use(function.decorator_capability, f"@{function.name}", decorator.lineno)
+
+
+def _called(node: ast.Call, vocabulary: Vocabulary) -> Function | None:
+    if isinstance(node.func, ast.Attribute):
+        return vocabulary.methods.get(node.func.attr)
+    if isinstance(node.func, ast.Name):
+        return vocabulary.functions.get(node.func.id)
+    return None
+
+
+def _is_dtype(node: ast.expr, vocabulary: Vocabulary, dtype_names: frozenset[str]) -> bool:
+    """Whether an expression evaluates to a dtype, as far as its text shows: a dtype name, a
+    variable holding one, ``x.dtype``, or a conditional between such."""
+    if isinstance(node, ast.Name):
+        constant = vocabulary.constants.get(node.id)
+        return node.id in dtype_names or (constant is not None and node.id != "device")
+    if isinstance(node, ast.Attribute):
+        return node.attr == "dtype"
+    if isinstance(node, ast.IfExp):
+        return _is_dtype(node.body, vocabulary, dtype_names) and _is_dtype(node.orelse, vocabulary, dtype_names)
+    return False
+
+
+def dtype_variables(
+    given: dict[str, ast.expr], statements: Iterable[ast.stmt], vocabulary: Vocabulary, given_vocabulary: Vocabulary
+) -> frozenset[str]:
+    """The inputs and variables that hold dtypes: inputs drawn from dtype names only
+    (``sampled_from([float32, int64])``), variables assigned a dtype, loop variables over a list
+    of dtypes."""
+    names = {name for name, node in given.items() if _only_dtypes(node, given_vocabulary)}
+    for statement in statements:
+        for node in ast.walk(statement):
+            known = frozenset(names)
+            if (
+                isinstance(node, ast.Assign)
+                and isinstance(node.targets[0], ast.Name)
+                and _is_dtype(node.value, vocabulary, known)
+            ):
+                names.add(node.targets[0].id)
+            elif isinstance(node, ast.For) and isinstance(node.target, ast.Name) and _all_dtypes(node.iter, vocabulary, known):
+                names.add(node.target.id)
+    return frozenset(names)
+
+
+def _all_dtypes(node: ast.expr, vocabulary: Vocabulary, dtype_names: frozenset[str]) -> bool:
+    """A literal list or tuple of dtypes (what a loop over dtypes iterates)."""
+    return (
+        isinstance(node, (ast.List, ast.Tuple))
+        and bool(node.elts)
+        and all(_is_dtype(element, vocabulary, dtype_names) for element in node.elts)
+    )
+
+
+def _only_dtypes(node: ast.expr, vocabulary: Vocabulary) -> bool:
+    """A strategy expression over dtype names only (``dtypes(floating)``, ``sampled_from([...])``)."""
+    leaves = [n for n in ast.walk(node) if isinstance(n, (ast.Name, ast.Constant))]
+    calls = {n.func.id for n in ast.walk(node) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)}
+    constants = [n for n in leaves if isinstance(n, ast.Name) and n.id not in calls]
+    return (
+        bool(constants)
+        and calls <= {"sampled_from", "dtypes", "one_of", "just"}
+        and all(n.id in vocabulary.constants for n in constants)
+        and not any(isinstance(n, ast.Constant) for n in leaves)
+    )

@@ -1,0 +1,93 @@
+"""Merging the reports of a sharded run (``--shard=I/N``) into the report of the whole run.
+
+Shards merge only when they are one run: the same adapter, library version, device, Hypothesis
+profile and spec set, each shard once, and together every spec.  Anything else is refused with
+the reason, so a merged report is never more complete than the runs behind it.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from gradspec.report import REPORT_FORMAT, summarize_rows
+
+#: What must be equal in every shard of one run.
+_SAME = (("library",), ("device", "kind"), ("hypothesis_profile",), ("spec_set",), ("selection",), ("gradspec",))
+
+
+class MergeError(ValueError):
+    """Reports that are not the shards of one run."""
+
+
+def _get(report: dict[str, Any], path: tuple[str, ...]) -> Any:
+    value: Any = report
+    for key in path:
+        value = value[key]
+    return value
+
+
+def merge_reports(reports: list[dict[str, Any]], labels: list[str]) -> dict[str, Any]:
+    """The report of the whole run whose shards are ``reports`` (``labels`` name them in errors)."""
+    if not reports:
+        raise MergeError("no reports to merge")
+    for report, label in zip(reports, labels):
+        if report.get("format") != REPORT_FORMAT:
+            raise MergeError(f"{label}: not a gradspec report (format {report.get('format')!r}, expected {REPORT_FORMAT!r})")
+        if not report.get("shard"):
+            raise MergeError(f"{label}: not the report of a shard (run with --shard=I/N)")
+    first = reports[0]
+    for path in _SAME:
+        for report, label in zip(reports[1:], labels[1:]):
+            if _get(report, path) != _get(first, path):
+                raise MergeError(
+                    f"{label}: {'.'.join(path)} is {_get(report, path)!r}, but {labels[0]} has "
+                    f"{_get(first, path)!r}: shards of different runs are never merged"
+                )
+    count = first["shard"]["count"]
+    seen: dict[int, str] = {}
+    for report, label in zip(reports, labels):
+        shard = report["shard"]
+        if shard["count"] != count:
+            raise MergeError(f"{label}: shard {shard['index']} of {shard['count']}, but {labels[0]} is one of {count}")
+        if shard["index"] in seen:
+            raise MergeError(f"{label}: shard {shard['index']} of {count} is also {seen[shard['index']]}")
+        seen[shard["index"]] = label
+    missing = sorted(set(range(1, count + 1)) - set(seen))
+    if missing:
+        raise MergeError(f"missing shard(s) {', '.join(map(str, missing))} of {count}")
+    rows: dict[str, dict[str, Any]] = {}
+    for report, label in zip(reports, labels):
+        for row in report["results"]:
+            if row["id"] in rows:
+                raise MergeError(f"{label}: {row['id']} is in two shards")
+            rows[row["id"]] = row
+    if len(rows) != first["spec_set"]["count"]:
+        raise MergeError(f"the shards hold {len(rows)} specs, but the run covers {first['spec_set']['count']}")
+    ordered = [rows[spec_id] for spec_id in sorted(rows)]
+    merged = {key: value for key, value in first.items() if key not in ("results", "summary", "areas")}
+    merged.update(
+        complete=first["selection"] is None,
+        shard=None,
+        created=max(report["created"] for report in reports),
+        summary=summarize_rows(ordered),
+        areas={
+            area: summarize_rows([row for row in ordered if row["area"] == area])
+            for area in sorted({row["area"] for row in ordered})
+        },
+        results=ordered,
+    )
+    return merged
+
+
+def read_reports(paths: list[Path]) -> tuple[list[dict[str, Any]], list[str]]:
+    """Read report files (a folder: its ``*.shard-*.json``)."""
+    files = [found for path in paths for found in (sorted(path.glob("*.shard-*.json")) if path.is_dir() else [path])]
+    reports = []
+    for path in files:
+        try:
+            reports.append(json.loads(path.read_text(encoding="utf-8")))
+        except (OSError, json.JSONDecodeError) as error:
+            raise MergeError(f"{path}: {error}") from None
+    return reports, [str(path) for path in files]

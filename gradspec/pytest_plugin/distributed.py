@@ -1,0 +1,64 @@
+"""pytest-xdist: which process this is, how workers share the specs, and what they tell the
+controller.
+
+The controller never instantiates the adapter: it checks the options against the adapter class,
+and each worker sends it the library's identity and the spec ids through ``workeroutput``, so
+only the workers pay for importing the library and reading the specs.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+from dataclasses import asdict
+from typing import Any
+
+import pytest
+
+from gradspec.report import AdapterIdentity
+
+_WORKER_OUTPUT = "gradspec"
+
+
+def worker_index(config: pytest.Config) -> int | None:
+    """The pytest-xdist worker number (``gw3`` -> 3), or ``None`` outside a worker."""
+    workerinput = getattr(config, "workerinput", None)
+    return None if workerinput is None else int(str(workerinput["workerid"]).removeprefix("gw") or 0)
+
+
+def is_controller(config: pytest.Config) -> bool:
+    """Whether this process is a pytest-xdist controller (it runs no test itself)."""
+    return config.pluginmanager.has_plugin("dsession")
+
+
+def prefer_work_stealing(config: pytest.Config) -> None:
+    """Specs take uneven times (the first to use an optimizer pays for the library's lazy
+    imports), so unless ``--dist`` is given, pytest-xdist workers steal work from each other
+    instead of keeping the shares they were dealt (``--dist worksteal``)."""
+    if getattr(config.option, "dist", None) != "load":
+        return
+    given = [*config.invocation_params.args, *shlex.split(os.environ.get("PYTEST_ADDOPTS", "")), *config.getini("addopts")]
+    if any(str(arg).startswith(("--dist", "-d")) for arg in given):
+        return
+    config.option.dist = "worksteal"
+
+
+def send_to_controller(config: pytest.Config, identity: AdapterIdentity, spec_digests: dict[str, str]) -> None:
+    """On a worker: what the controller needs to write the reports."""
+    config.workeroutput[_WORKER_OUTPUT] = {"identity": asdict(identity), "spec_digests": spec_digests}  # type: ignore[attr-defined]
+
+
+def received_from(node: Any) -> tuple[AdapterIdentity, dict[str, str]] | None:
+    """On the controller: the identity and spec set a finished worker sent, if any."""
+    output = getattr(node, "workeroutput", {}).get(_WORKER_OUTPUT)
+    if output is None:
+        return None
+    fields = output["identity"]
+    identity = AdapterIdentity(
+        str(fields["name"]),
+        str(fields["library"]),
+        str(fields["version"]),
+        tuple(fields["device_kinds"]),
+        tuple(fields["devices"]),
+    )
+    return identity, dict(output["spec_digests"])

@@ -1,0 +1,74 @@
+"""The CI gate: a run against a baseline of known non-conformances passes when the only
+failures are recorded ones (``--baseline``), or rewrites the baseline (``--update-baseline``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from gradspec.baseline import Baseline, dump, load_baseline, updated
+from gradspec.errors import SpecError
+from gradspec.pytest_plugin.reporting import JUDGED
+from gradspec.report import Result, write_atomically
+
+
+class Gate:
+    """One run's baseline: read before the run, checked or rewritten after it."""
+
+    def __init__(self, path: Path, *, update: bool) -> None:
+        self.path = path
+        self.update = update
+        self.problems: list[str] = []
+        self.baseline: Baseline | None = None
+        if path.exists():
+            try:
+                self.baseline = load_baseline(path)
+            except SpecError as error:
+                raise pytest.UsageError(f"gradspec: {error}") from None
+        elif not update:
+            raise pytest.UsageError(f"gradspec: no baseline file {path} (create it with --update-baseline)")
+
+    @property
+    def gating(self) -> Baseline | None:
+        """The baseline the run is judged by (none while it is being rewritten)."""
+        return None if self.update else self.baseline
+
+    def finish(self, results: list[Result], spec_ids: list[str], adapter: str, today: dt.date) -> list[str]:
+        """Check the baseline against a finished run (or rewrite it); returns lines to print."""
+        if self.update:
+            return [self._rewrite(results, adapter)] if results else []
+        if self.baseline is not None and results:
+            self.problems = self.baseline.problems(spec_ids, adapter, today)
+            not_applicable = {(r.id, r.device) for r in results if r.outcome == "not_applicable"}
+            self.problems += [
+                f"{self.path}:{entry.line}: {entry.spec} [{entry.device}]: the spec is not applicable to {adapter} "
+                "(it needs a capability the adapter does not declare): remove the entry"
+                for entry in self.baseline.entries
+                if (entry.spec, entry.device) in not_applicable
+            ]
+        return []
+
+    def _rewrite(self, results: list[Result], adapter: str) -> str:
+        failures = {(r.id, r.device): r.error or "" for r in results if r.outcome in ("fail", "error")}
+        devices = {r.device for r in results if r.outcome in JUDGED}
+        data = updated(self.baseline, adapter, failures, devices)
+        write_atomically(self.path, dump(data))
+        return f"gradspec: wrote {self.path} with {len(data['entries'])} known non-conformance(s)"
+
+    def summary(self, results: list[Result]) -> list[tuple[str, bool]]:
+        """The gate's terminal lines, each with whether it is shown in red."""
+        if self.update:
+            return []
+        known = sum(1 for r in results if r.baseline == "known")
+        fixed = sum(1 for r in results if r.baseline == "fixed")
+        new = sum(1 for r in results if r.outcome in ("fail", "error") and r.baseline is None)
+        lines = [
+            (
+                f"gradspec gate ({self.path}): {known} known, {new} new, {fixed} fixed (remove their entries), "
+                f"{len(self.problems)} baseline problem(s)",
+                False,
+            )
+        ]
+        return lines + [(f"gradspec gate: {problem}", True) for problem in self.problems]

@@ -1,0 +1,111 @@
+"""Outcomes from pytest's reports, and the conformance reports written from them.
+
+Each test report carries its gradspec :class:`~gradspec.report.Result` in ``user_properties``,
+so pytest-xdist workers' results reach the controller, which alone writes the reports.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from gradspec.errors import Finding, SpecFailure
+from gradspec.pytest_plugin.collection import OUTCOME_MARK, devices_of
+from gradspec.report import AdapterIdentity, Result, SpecSet, build_report, terminal_line, write_report
+from gradspec.runner import Case
+
+_PROPERTY = "gradspec"
+JUDGED = ("pass", "fail", "error")
+#: Error text kept in a report per spec.
+MAX_ERROR_CHARS = 2000
+
+
+def attach(report: pytest.TestReport, result: Result) -> None:
+    report.user_properties.append((_PROPERTY, dict(result.__dict__)))
+
+
+def results_in(report: pytest.TestReport) -> list[Result]:
+    return [Result.from_dict(value) for name, value in report.user_properties if name == _PROPERTY and isinstance(value, dict)]
+
+
+def result_of(case: Case, item: pytest.Item, call: pytest.CallInfo[None], report: pytest.TestReport) -> Result | None:
+    """The gradspec outcome of one report phase, or ``None`` for phases that decide nothing."""
+    error: str | None = None
+    exception = call.excinfo.value if call.excinfo is not None else None
+    if report.when == "setup" and report.skipped:
+        mark = item.get_closest_marker(OUTCOME_MARK)
+        outcome = mark.args[0] if mark else "skipped"
+        error = exception.msg if isinstance(exception, pytest.skip.Exception) else None
+    elif report.when == "setup" and report.failed:
+        outcome, error = "error", clip(str(exception))
+    elif report.when == "call":
+        outcome = "pass" if exception is None else ("fail" if isinstance(exception, SpecFailure) else "error")
+        if isinstance(exception, Finding):
+            error = clip(exception.problem)
+        elif exception is not None:
+            error = clip(f"{type(exception).__name__}: {exception}")
+    else:
+        return None
+    finding = exception if isinstance(exception, Finding) else None
+    return Result(
+        id=case.spec.id,
+        title=case.spec.title,
+        area=case.spec.area,
+        kind=case.spec.kind,
+        source=[source.as_dict() for source in case.spec.sources],
+        device=case.device_kind,
+        outcome=outcome,
+        examples=case.examples,
+        shrink_runs=case.shrink_runs,
+        duration=round(report.duration, 4),
+        counterexample=finding.counterexample if finding else None,
+        error=error,
+        replay=finding.replay if finding else None,
+        baseline=None if case.known_reason is None or report.when != "call" else ("fixed" if outcome == "pass" else "known"),
+    )
+
+
+def clip(text: str, limit: int = MAX_ERROR_CHARS) -> str:
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def write_reports(
+    *,
+    adapter: AdapterIdentity,
+    results: list[Result],
+    spec_set: SpecSet,
+    profile: str,
+    selection: str | None,
+    shard: tuple[int, int] | None,
+    directory: Path,
+) -> list[str]:
+    """One report per device kind on which something ran; returns the terminal lines."""
+    lines = []
+    for kind in adapter.device_kinds:
+        ran = [result for result in results if result.device == kind]
+        if not any(result.outcome in JUDGED for result in ran):
+            continue  # nothing ran on this device: an earlier report of it stays as it is
+        device = ",".join(devices_of(list(adapter.devices), kind)) or kind
+        complete = len(ran) == len(spec_set.digests) and selection is None and shard is None
+        report = build_report(
+            adapter=adapter,
+            device_kind=kind,
+            device=device,
+            profile=profile,
+            results=ran,
+            complete=complete,
+            selection=selection,
+            spec_set=spec_set,
+            shard=shard,
+        )
+        lines.append(terminal_line(report, write_report(report, directory)))
+    return lines
+
+
+def absent_devices_line(results: list[Result]) -> str | None:
+    absent = [result for result in results if result.outcome == "skipped"]
+    if not absent:
+        return None
+    kinds = ", ".join(sorted({result.device for result in absent}))
+    return f"gradspec: {len(absent)} spec run(s) skipped on {kinds}: device absent"

@@ -1,0 +1,256 @@
+"""One conformance run: the state of a pytest session that runs gradspec's suite, and its hooks.
+
+:func:`start` registers a :class:`ConformanceRun` when the plugin finds a conformance run was
+asked for; it loads the Hypothesis profiles, checks the options, and from then on turns specs
+into test cases, test outcomes into results, and results into reports and the gate's verdict.
+"""
+
+from __future__ import annotations
+
+import atexit
+import datetime as dt
+import gc
+from typing import Any
+
+import pytest
+from hypothesis import settings
+
+from gradspec.adapters import adapter_class, check_capabilities, load_adapter
+from gradspec.adapters.protocol import Adapter
+from gradspec.errors import AdapterError, SpecErrors
+from gradspec.isolation import run_isolated
+from gradspec.loader import load_specs
+from gradspec.profiles import register_profiles
+from gradspec.pytest_plugin import distributed
+from gradspec.pytest_plugin.collection import CASE_PARAMETER, OUTCOME_MARK, case_of, case_parameter, device_for, in_shard
+from gradspec.pytest_plugin.gate import Gate
+from gradspec.pytest_plugin.options import RunOptions
+from gradspec.pytest_plugin.reporting import absent_devices_line, attach, result_of, results_in, write_reports
+from gradspec.report import AdapterIdentity, Result, SpecSet
+from gradspec.resources import BUILTIN_SPECS
+from gradspec.spec import Spec
+
+#: Warnings specs cause on purpose, which say nothing about conformance.
+EXPECTED_WARNINGS = (
+    # Specs read .grad of non-leaf tensors on purpose (it is None, with this warning).
+    "ignore:The .grad attribute of a Tensor that is not a leaf Tensor is being accessed:UserWarning",
+    # requires_grad.to_integer_drops_requires_grad_complex converts complex tensors to integers.
+    "ignore:Casting complex values to real discards the imaginary part:UserWarning",
+)
+_PLUGIN_NAME = "gradspec-run"
+
+
+def start(config: pytest.Config) -> None:
+    """Set up a conformance run in this pytest process."""
+    register_profiles()
+    config.addinivalue_line("markers", f"{OUTCOME_MARK}(outcome): the outcome a skipped spec case is reported with")
+    for line in EXPECTED_WARNINGS:
+        config.addinivalue_line("filterwarnings", line)
+    distributed.prefer_work_stealing(config)
+    _freeze_objects_at_exit()
+    config.pluginmanager.register(ConformanceRun(config, RunOptions.from_config(config)), _PLUGIN_NAME)
+
+
+def _freeze_objects_at_exit() -> None:
+    """At exit, Python's last garbage collections visit every object a run leaves (the library,
+    Hypothesis, the specs): up to a second per process, each pytest-xdist worker included.
+    Frozen objects are skipped; they are still freed, and Python does not promise finalizers
+    at exit anyway.  Registered once per process, however often pytest is configured in it."""
+    global _FREEZE_REGISTERED
+    if not _FREEZE_REGISTERED:
+        atexit.register(gc.freeze)
+        _FREEZE_REGISTERED = True
+
+
+_FREEZE_REGISTERED = False
+
+
+class ConformanceRun:
+    """One pytest session's gradspec state and the hooks that use it."""
+
+    def __init__(self, config: pytest.Config, options: RunOptions) -> None:
+        self.config = config
+        self.options = options
+        self.worker = distributed.worker_index(config)
+        self.selection = _selection(config)
+        self.results: dict[str, Result] = {}
+        self.written: list[str] = []
+        self.gate = Gate(options.baseline, update=options.update_baseline) if options.baseline else None
+        self._adapter: Adapter | None = None
+        self._identity: AdapterIdentity | None = None
+        self._specs: list[Spec] | None = None
+        self._spec_set: SpecSet | None = None
+
+    # -- what the run is about ---------------------------------------------------------------
+    def adapter(self) -> Adapter:
+        if self._adapter is None:
+            try:
+                self._adapter = load_adapter(self.options.adapter)
+            except AdapterError as error:
+                raise pytest.UsageError(f"gradspec: {error}") from None
+        return self._adapter
+
+    def specs(self) -> list[Spec]:
+        """The specs of this run (this shard's, with --shard)."""
+        if self._specs is None:
+            folders = ([BUILTIN_SPECS] if self.options.builtin_specs else []) + list(self.options.extra_specs)
+            try:
+                every = load_specs(folders)
+            except SpecErrors as problems:
+                pytest.fail(f"gradspec: {len(problems.errors)} spec problem(s):\n{problems}", pytrace=False)
+            self._spec_set = SpecSet({spec.id: spec.digest for spec in every})
+            chosen = in_shard([spec.id for spec in every], self.options.shard)
+            self._specs = [spec for spec in every if spec.id in chosen]
+        return self._specs
+
+    def spec_set(self) -> SpecSet:
+        """Every spec the run was asked to cover (all shards'): as a worker reported it, else read."""
+        if self._spec_set is None:
+            self.specs()
+        assert self._spec_set is not None
+        return self._spec_set
+
+    def identity(self) -> AdapterIdentity:
+        """The adapter's identity: as a pytest-xdist worker reported it, else from the adapter."""
+        if self._identity is None:
+            self._identity = AdapterIdentity.of(self.adapter())
+        return self._identity
+
+    def kinds(self) -> list[str]:
+        adapter = self.adapter()
+        return self._checked_kinds(adapter.name, adapter.device_kinds)
+
+    def _checked_kinds(self, name: str, known: tuple[str, ...]) -> list[str]:
+        kinds = list(self.options.device_kinds or known)
+        unknown = [kind for kind in kinds if kind not in known]
+        if unknown:
+            raise pytest.UsageError(
+                f"gradspec: adapter {name!r} has no device kind {', '.join(unknown)} (it knows {', '.join(known)})"
+            )
+        return kinds
+
+    def _check_adapter_class(self) -> None:
+        """Check ``--adapter`` and ``--device`` against the adapter class, without instantiating
+        it (which imports the library); an adapter that sets them per instance is instantiated."""
+        try:
+            cls = adapter_class(self.options.adapter)
+        except AdapterError as error:
+            raise pytest.UsageError(f"gradspec: {error}") from None
+        name, known, capabilities = (getattr(cls, attribute, None) for attribute in ("name", "device_kinds", "capabilities"))
+        if not (isinstance(name, str) and name and isinstance(known, tuple) and isinstance(capabilities, (set, frozenset))):
+            self.kinds()
+            return
+        self._checked_kinds(name, known)
+        try:
+            check_capabilities(self.options.adapter, capabilities)
+        except AdapterError as error:
+            raise pytest.UsageError(f"gradspec: {error}") from None
+
+    # -- collection ------------------------------------------------------------------------
+    def pytest_sessionstart(self, session: pytest.Session) -> None:
+        # A bad --adapter or --device is a usage error (exit 4) before anything runs, on the
+        # pytest-xdist controller as in a serial run; the controller leaves importing the
+        # library to the workers, which start meanwhile.
+        if distributed.is_controller(session.config):
+            self._check_adapter_class()
+        elif self.worker is None:  # a worker instantiates the adapter when it collects
+            self.kinds()
+
+    def pytest_generate_tests(self, metafunc: pytest.Metafunc) -> None:
+        if CASE_PARAMETER not in metafunc.fixturenames:
+            return
+        problem = None
+        try:
+            adapter, kinds = self.adapter(), self.kinds()
+        except pytest.UsageError as error:  # in a pytest-xdist worker: a collection error, shown once per worker
+            problem = str(error)
+        if problem is not None:
+            pytest.fail(problem, pytrace=False)
+        available = adapter.devices()
+        specs_args = (() if self.options.builtin_specs else ("--no-builtin-specs",)) + tuple(
+            part for folder in self.options.extra_specs for part in ("--specs", str(folder))
+        )
+        gate = self.gate.gating if self.gate is not None else None
+        today = dt.date.today()
+        devices = {kind: device_for(available, kind, self.worker) for kind in kinds}
+        cases = [
+            case_parameter(spec, adapter, kind, devices[kind], specs_args, gate, today) for spec in self.specs() for kind in kinds
+        ]
+        metafunc.parametrize(CASE_PARAMETER, cases)
+
+    # -- running ---------------------------------------------------------------------------
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_pyfunc_call(self, pyfuncitem: pytest.Function) -> bool | None:
+        case = case_of(pyfuncitem)
+        if case is None or self.options.isolation is None:
+            return None
+        timeout, memory_mb = self.options.isolation
+        arguments = {name: pyfuncitem.funcargs[name] for name in pyfuncitem._fixtureinfo.argnames}
+        run_isolated(lambda: pyfuncitem.obj(**arguments), case, timeout=timeout, memory_mb=memory_mb)
+        return True
+
+    # -- outcomes --------------------------------------------------------------------------
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+        report = yield
+        case = case_of(item)
+        if case is not None:
+            result = result_of(case, item, call, report)
+            if result is not None:
+                attach(report, result)
+        return report
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        for result in results_in(report):
+            self.results[report.nodeid] = result
+
+    # -- reports ---------------------------------------------------------------------------
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_testnodedown(self, node: Any, error: Any) -> None:
+        """On the pytest-xdist controller: take the identity and spec set a worker reports."""
+        received = distributed.received_from(node)
+        if received is not None and self._identity is None:
+            self._identity, digests = received
+            self._spec_set = SpecSet(digests)
+
+    def pytest_sessionfinish(self, session: pytest.Session) -> None:
+        if self.worker is not None:
+            if self._adapter is not None and self._specs is not None:
+                distributed.send_to_controller(session.config, self.identity(), self.spec_set().digests)
+            return
+        results = list(self.results.values())
+        if self.gate is not None and results:
+            self.written += self.gate.finish(results, sorted(self.spec_set().digests), self.identity().name, dt.date.today())
+            if self.gate.problems and session.exitstatus == pytest.ExitCode.OK:
+                session.exitstatus = pytest.ExitCode.TESTS_FAILED
+            if self.gate.update and session.exitstatus == pytest.ExitCode.TESTS_FAILED:
+                session.exitstatus = pytest.ExitCode.OK
+        if self.options.report_dir is None or not results:
+            return
+        self.written += write_reports(
+            adapter=self.identity(),
+            results=results,
+            spec_set=self.spec_set(),
+            profile=settings.get_current_profile_name(),
+            selection=self.selection,
+            shard=self.options.shard,
+            directory=self.options.report_dir,
+        )
+
+    def pytest_terminal_summary(self, terminalreporter: Any) -> None:
+        for line in self.written:
+            terminalreporter.write_line(line)
+        results = list(self.results.values())
+        for line, red in self.gate.summary(results) if self.gate is not None else []:
+            terminalreporter.write_line(line, red=red)
+        absent = absent_devices_line(results)
+        if absent:
+            terminalreporter.write_line(absent)
+
+
+def _selection(config: pytest.Config) -> str | None:
+    """The ``-k``/``-m`` expressions narrowing the run, if any (the report is then partial)."""
+    parts = [
+        f"{flag} {value}" for flag, value in (("-k", config.getoption("keyword")), ("-m", config.getoption("markexpr"))) if value
+    ]
+    return " ".join(parts) or None

@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# The distribution as users get it: a wheel built from this tree, installed into fresh virtual
+# environments outside the checkout.
+#   1. `pip install <wheel>[torch]`, then `gradspec run --device=cpu` and
+#      `pytest --pyargs gradspec --device=cpu` from an empty folder: every spec passes on torch and
+#      the report lands in that folder's reports/.
+#   2. `pip install <wheel>` beside an unrelated project: that project's pytest run shows nothing
+#      of gradspec, and `gradspec list | head -1` ends quietly.
+# Usage: scripts/check-distribution.sh [WORKDIR]   (default: a temporary folder, removed after)
+set -euo pipefail
+checkout="$(cd "$(dirname "$0")/.." && pwd)"
+work="${1:-$(mktemp -d)}"
+[ -n "${1:-}" ] || trap 'rm -rf "$work"' EXIT
+python="${PYTHON:-python3}"
+
+say() { printf 'check-distribution: %s\n' "$*"; }
+fail() { say "FAILED: $*" >&2; exit 1; }
+
+say "building the wheel"
+"$python" -m pip wheel -q --no-deps -w "$work/dist" "$checkout" >/dev/null
+wheel="$(ls "$work"/dist/gradspec-*.whl)"
+
+say "1. $wheel[torch] in a fresh environment"
+"$python" -m venv "$work/with-torch"
+"$work/with-torch/bin/pip" install -q "$wheel[torch]"
+mkdir -p "$work/run" "$work/pyargs"
+(cd "$work/run" && CI=true "$work/with-torch/bin/gradspec" run --device=cpu -q) || fail "gradspec run --device=cpu"
+(cd "$work/pyargs" && CI=true "$work/with-torch/bin/python" -m pytest -p no:cacheprovider --pyargs gradspec --device=cpu -q) \
+    || fail "pytest --pyargs gradspec --device=cpu"
+for folder in run pyargs; do
+    "$work/with-torch/bin/python" - "$work/$folder/reports/torch-cpu.json" <<'PY' || fail "the report of the $folder run"
+import json, sys
+report = json.load(open(sys.argv[1]))
+outcomes = {row["outcome"] for row in report["results"]}
+assert report["complete"], "the report does not cover every spec"
+assert outcomes <= {"pass", "not_applicable"}, f"outcomes {outcomes}"
+print(f"check-distribution: {sys.argv[1]}: {report['summary']['pass']} pass of {report['summary']['total']}")
+PY
+done
+
+say "2. $wheel beside an unrelated project"
+"$python" -m venv "$work/plain"
+"$work/plain/bin/pip" install -q "$wheel"
+mkdir -p "$work/project"
+cat > "$work/project/test_project.py" <<'PY'
+import sys
+from hypothesis import given, settings, strategies as st
+
+def test_nothing_is_loaded_or_configured():
+    assert settings.get_current_profile_name() == "default"
+    assert not any(name.startswith(("gradspec.pytest_plugin.session", "gradspec.adapters.")) for name in sys.modules)
+
+@given(st.integers())
+def test_a_property(value):
+    assert isinstance(value, int)
+PY
+output="$(cd "$work/project" && "$work/plain/bin/python" -m pytest -p no:cacheprovider -v 2>&1)" || fail "the project's own pytest run: $output"
+if printf '%s\n' "$output" | grep -v '^plugins:' | grep -qi gradspec; then
+    fail "gradspec shows in the project's pytest run: $output"
+fi
+[ ! -e "$work/project/reports" ] || fail "the project's pytest run wrote reports/"
+errors="$(cd "$work/project" && { "$work/plain/bin/gradspec" list | head -1 >/dev/null; } 2>&1)"
+[ -z "$errors" ] || fail "gradspec list | head printed: $errors"
+say "passed"

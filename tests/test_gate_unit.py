@@ -1,0 +1,44 @@
+"""The gate's judgement of a baseline against a finished run, without running the suite."""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from gradspec.pytest_plugin.gate import Gate
+from gradspec.report import Result
+
+BASELINE = """\
+adapter: lib
+entries:
+- spec: area.known
+  device: cpu
+  reason: the library differs here
+- spec: area.now_not_applicable
+  device: cpu
+  reason: the library used to differ here
+"""
+
+
+def _result(spec_id: str, outcome: str, baseline: str | None = None) -> Result:
+    return Result(id=spec_id, title=spec_id, area="area", kind="example", source=[{"tutorial": "T1"}], device="cpu",
+                  outcome=outcome, examples=1, shrink_runs=0, duration=0.0, baseline=baseline)
+
+
+def test_an_entry_whose_spec_is_not_applicable_fails_the_gate(tmp_path: Path) -> None:
+    path = tmp_path / "lib.yaml"
+    path.write_text(BASELINE, encoding="utf-8")
+    gate = Gate(path, update=False)
+    results = [_result("area.known", "fail", "known"), _result("area.now_not_applicable", "not_applicable")]
+    gate.finish(results, ["area.known", "area.now_not_applicable"], "lib", dt.date(2026, 1, 1))
+    assert gate.problems == [f"{path}:6: area.now_not_applicable [cpu]: the spec is not applicable to lib "
+                             "(it needs a capability the adapter does not declare): remove the entry"]
+    assert [line for line, _ in gate.summary(results)][0].endswith("1 known, 0 new, 0 fixed (remove their entries), 1 baseline problem(s)")
+
+
+def test_a_baseline_that_matches_the_run_has_no_problem(tmp_path: Path) -> None:
+    path = tmp_path / "lib.yaml"
+    path.write_text(BASELINE, encoding="utf-8")
+    gate = Gate(path, update=False)
+    results = [_result("area.known", "fail", "known"), _result("area.now_not_applicable", "error", "known")]
+    gate.finish(results, ["area.known", "area.now_not_applicable"], "lib", dt.date(2026, 1, 1))
+    assert gate.problems == []

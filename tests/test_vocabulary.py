@@ -1,0 +1,119 @@
+"""The declared vocabulary is complete and consistent: every name has a doc and names a known
+capability, every capability is needed by some name, and every adapter maps every operation."""
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+import pytest
+
+from gradspec.adapters import BUILTIN_ADAPTERS
+from gradspec.adapters.base import AdapterBase
+from gradspec.capabilities import CAPABILITIES
+from gradspec.errors import AdapterError
+from gradspec.language.operations import INPLACE_FORMS, OPERATIONS
+from gradspec.language.steps import STEP_VOCABULARY
+from gradspec.language.vocabulary import Registry
+from gradspec.strategies import GIVEN_VOCABULARY
+
+VOCABULARIES = {"steps": STEP_VOCABULARY, "given": GIVEN_VOCABULARY}
+
+
+def _declared() -> list[tuple[str, Any]]:
+    found: list[tuple[str, Any]] = []
+    for label, vocabulary in VOCABULARIES.items():
+        for table in ("functions", "methods", "properties", "constants"):
+            found += [(f"{label} {table[:-1]} {name}", record) for name, record in getattr(vocabulary, table).items()]
+    return found
+
+
+DECLARED = _declared()
+
+
+@pytest.mark.parametrize(("label", "record"), DECLARED, ids=[label for label, _ in DECLARED])
+def test_every_name_has_a_doc_and_a_known_capability(label: str, record: Any) -> None:
+    assert record.doc.strip(), f"{label} has no doc"
+    named = [getattr(record, "capability", None), getattr(record, "decorator_capability", None),
+             *getattr(record, "keyword_capabilities", {}).values(), *(getattr(record, "target_capabilities", None) or ())]
+    unknown = [capability for capability in named if capability is not None and capability not in CAPABILITIES]
+    assert unknown == [], f"{label} names unknown capabilities"
+
+
+def test_every_capability_is_needed_by_some_name() -> None:
+    needed = {"error_kinds"}  # raises
+    for _, record in DECLARED:
+        needed |= {getattr(record, "capability", None), getattr(record, "decorator_capability", None),
+                   *getattr(record, "keyword_capabilities", {}).values(), *(getattr(record, "target_capabilities", None) or ())}
+    assert set(CAPABILITIES) - needed == set(), "a capability no name needs can never make a spec not applicable"
+
+
+def test_each_unary_operation_has_a_function_and_an_in_place_method() -> None:
+    for operation in OPERATIONS:
+        if operation.named:
+            assert operation.name in STEP_VOCABULARY.functions
+        if operation.inplace:
+            assert STEP_VOCABULARY.methods[f"{operation.name}_"].mutates
+    assert set(INPLACE_FORMS) <= set(STEP_VOCABULARY.mutating)
+
+
+def test_a_name_cannot_be_declared_twice() -> None:
+    registry = Registry()
+    registry.add("twice", lambda ctx: None, doc="once")
+    with pytest.raises(ValueError, match="'twice' is declared twice"):
+        registry.add("twice", lambda ctx: None, doc="again")
+
+
+def _adapter_class(name: str) -> type:
+    module_name, _, class_name = BUILTIN_ADAPTERS[name].partition(":")
+    try:
+        module = importlib.import_module(module_name)
+    except ImportError as error:  # an adapter module that imports its library at import time
+        pytest.skip(f"{name}'s library is not installed: {error}")
+    return getattr(module, class_name)
+
+
+@pytest.mark.parametrize("name", sorted(BUILTIN_ADAPTERS))
+def test_every_builtin_adapter_maps_every_operation(name: str) -> None:
+    cls = _adapter_class(name)
+    assert issubclass(cls, AdapterBase)
+    assert sorted(op.name for op in OPERATIONS if op.name not in cls.operations) == []
+
+
+@pytest.mark.parametrize("name", sorted(BUILTIN_ADAPTERS))
+def test_every_capability_a_builtin_adapter_lacks_has_a_reason(name: str) -> None:
+    cls = _adapter_class(name)
+    assert set(cls.capabilities) <= set(CAPABILITIES)
+    unexplained = sorted(set(CAPABILITIES) - set(cls.capabilities) - {c for c, reason in cls.lacks.items() if reason.strip()})
+    assert unexplained == [], f"{name} lacks these without saying why"
+
+
+class _Bare(AdapterBase):
+    """An adapter of a library that has nothing but tensors."""
+
+    name = "bare"
+    library = "barelib"
+    lacks = {"hooks": "barelib's tensors are plain arrays"}
+
+
+def test_the_base_class_answers_what_a_library_lacks_with_its_reason() -> None:
+    adapter = _Bare()
+    with pytest.raises(AdapterError, match=r"^barelib has no register_hook\(\): barelib's tensors are plain arrays$"):
+        adapter.register_hook(object(), print, when="grad")
+    with pytest.raises(AdapterError, match=r"^barelib has no detach\(\)$"):
+        adapter.detach(object())
+    with pytest.raises(AdapterError, match=r"^barelib has no operation 'exp'$"):
+        adapter.unary("exp", object())
+    with pytest.raises(AdapterError, match="adapter _Bare does not implement tensor"):
+        adapter.tensor(None, requires_grad=False, device="cpu")  # type: ignore[arg-type]
+
+
+def test_an_operations_table_maps_names_to_library_functions_by_path_or_callable() -> None:
+    class Table(_Bare):
+        module = "math"
+        operations = {"exp": "exp", "neg": lambda x: -x, "sum": "fsum"}
+        dim_keyword = "axis"
+
+    adapter = Table()
+    assert adapter.unary("exp", 0.0) == 1.0
+    assert adapter.unary("neg", 2) == -2
+    assert adapter.reduce("sum", [0.5, 0.25], dim=None) == 0.75
