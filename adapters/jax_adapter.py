@@ -264,6 +264,7 @@ class JaxAdapter(AdapterBase):
         "sigmoid": jax.nn.sigmoid,
         "relu": jax.nn.relu,
         "abs": "abs",
+        "square": "square",
         "eq": "equal",
         "ne": "not_equal",
         "sum": "sum",

@@ -121,6 +121,7 @@ class MyGradAdapter(AdapterBase):
         "sigmoid": "nnet.activations.sigmoid",
         "relu": "nnet.activations.relu",
         "abs": "absolute",
+        "square": "square",
         "sum": "sum",
         "mean": "mean",
     }

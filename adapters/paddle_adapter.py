@@ -128,6 +128,7 @@ class PaddleAdapter(AdapterBase):
         "sigmoid": "sigmoid",
         "relu": "nn.functional.relu",
         "abs": "abs",
+        "square": "square",
         "sum": "sum",
         "mean": "mean",
     }

@@ -113,6 +113,7 @@ class TorchAdapter(AdapterBase):
         "sigmoid": "sigmoid",
         "relu": "relu",
         "abs": "abs",
+        "square": "square",
         "sum": "sum",
         "mean": "mean",
     }

@@ -74,6 +74,7 @@ OPERATIONS: tuple[Operation, ...] = (
     unary("sigmoid", "logistic sigmoid, 1 / (1 + e**-x)", _sigmoid, lambda x: _sigmoid(x) * (1.0 - _sigmoid(x))),
     unary("relu", "max(x, 0); its derivative at 0 is 0", lambda x: np.maximum(x, 0.0), lambda x: (x > 0).astype(np.float64)),
     unary("abs", "absolute value; its derivative at 0 is 0", np.abs, np.sign),
+    unary("square", "x * x", np.square, lambda x: 2.0 * x),
     Operation("add", "binary", "a + b, broadcasting", np.add, lambda g, a, b: (g, g), operator=ast.Add),
     Operation("sub", "binary", "a - b, broadcasting", np.subtract, lambda g, a, b: (g, -g), operator=ast.Sub),
     Operation("mul", "binary", "a * b, broadcasting", np.multiply, lambda g, a, b: (g * b, g * a), operator=ast.Mult),
