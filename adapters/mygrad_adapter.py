@@ -58,7 +58,6 @@ _AUGMENTED: dict[str, Callable[[Any, Any], Any]] = {
     "mul_": operator.imul,
     "div_": operator.itruediv,
 }
-#: Unary operations that are MyGrad ufuncs, so accept ``out=`` for an in-place form.
 _NO_MODULES = "no such API: MyGrad has no modules (mygrad.nnet holds functions only)"
 
 

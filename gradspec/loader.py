@@ -165,7 +165,8 @@ class _SpecBuilder:
                 needed.setdefault(use.capability, (use.name, check.line))
         if raises is not None:
             needed.setdefault(RAISES_CAPABILITY, ("raises", self.document.line(("raises",))))
-        missing = sorted(set(needed) - requires, key=lambda capability: needed[capability][1])
+        # By line, and on one line in the order the names are met: the same message on every run.
+        missing = sorted((c for c in needed if c not in requires), key=lambda capability: needed[capability][1])
         if missing:
             name, line = needed[missing[0]]
             others = f" (also missing: {', '.join(missing[1:])})" if missing[1:] else ""

@@ -37,6 +37,8 @@ def merge_reports(reports: list[dict[str, Any]], labels: list[str]) -> dict[str,
             raise MergeError(f"{label}: not a gradspec report (format {report.get('format')!r}, expected {REPORT_FORMAT!r})")
         if not report.get("shard"):
             raise MergeError(f"{label}: not the report of a shard (run with --shard=I/N)")
+        if "spec_set" not in report:
+            raise MergeError(f"{label}: written without its spec set (by a gradspec before sharding): it cannot be merged")
     first = reports[0]
     for path in _SAME:
         for report, label in zip(reports[1:], labels[1:]):

@@ -16,8 +16,10 @@ python="${PYTHON:-python3}"
 say() { printf 'check-distribution: %s\n' "$*"; }
 fail() { say "FAILED: $*" >&2; exit 1; }
 
-say "building the wheel"
-"$python" -m pip wheel -q --no-deps -w "$work/dist" "$checkout" >/dev/null
+say "building the sdist, and the wheel from it (so nothing stale in build/ slips in)"
+"$python" -m venv "$work/builder"
+"$work/builder/bin/pip" install -q build
+"$work/builder/bin/python" -m build -q --outdir "$work/dist" "$checkout" >/dev/null
 wheel="$(ls "$work"/dist/gradspec-*.whl)"
 
 say "1. $wheel[torch] in a fresh environment"

@@ -67,6 +67,8 @@ def test_merged_shards_are_the_complete_report() -> None:
     (lambda shards: [shards[0], shards[1], {**shards[2], "shard": None}], "3: not the report of a shard"),
     (lambda shards: [shards[0], shards[1], _shard(3, 4)], "3: shard 3 of 4, but 1 is one of 3"),
     (lambda shards: [shards[0], shards[1], {**shards[2], "format": "other/1"}], "3: not a gradspec report"),
+    (lambda shards: [shards[0], shards[1], {key: value for key, value in shards[2].items() if key != "spec_set"}],
+     "3: written without its spec set"),
     (lambda shards: [shards[0], shards[1], {**shards[2], "results": shards[2]["results"] + shards[1]["results"][:1]}],
      "3: area.spec_01 is in two shards"),
     (lambda shards: [shards[0], shards[1], {**shards[2], "results": shards[2]["results"][1:]}],
