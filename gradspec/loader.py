@@ -19,7 +19,7 @@ from hypothesis.errors import HypothesisException
 
 from gradspec.errors import SpecError, SpecErrors, StepError
 from gradspec.language.checker import Expression, LanguageError, Program, check_expression, check_program, check_property
-from gradspec.language.requirements import RAISES_CAPABILITY, dtype_variables, uses
+from gradspec.language.requirements import SpecUse, spec_uses
 from gradspec.language.steps import STEP_VOCABULARY
 from gradspec.resources import BUILTIN_SPECS, SPEC_SCHEMA
 from gradspec.schema import SHOWN_CHARS, Validator, format_path, load_schema
@@ -152,19 +152,14 @@ class _SpecBuilder:
     ) -> None:
         """``requires`` must list exactly the capabilities of the names the spec uses."""
         needed: dict[str, tuple[str, int]] = {}  # capability -> (what needs it, file line)
-        for name, expression in given.items():
-            for use in uses([expression.node], GIVEN_VOCABULARY):
-                needed.setdefault(use.capability, (use.name, self.document.value_lines.get(("given", name), 0)))
-        dtype_names = dtype_variables(
-            {name: e.node for name, e in given.items()}, steps.statements, STEP_VOCABULARY, GIVEN_VOCABULARY
+        found = spec_uses(
+            {name: expression.node for name, expression in given.items()},
+            steps.statements,
+            [check.expression.node for check in then],
+            raises is not None,
         )
-        for use in uses(steps.statements, STEP_VOCABULARY, dtype_names=dtype_names):
-            needed.setdefault(use.capability, (use.name, self._text_line(("steps",), use.line)))
-        for check in then:
-            for use in uses([check.expression.node], STEP_VOCABULARY, dtype_names=dtype_names):
-                needed.setdefault(use.capability, (use.name, check.line))
-        if raises is not None:
-            needed.setdefault(RAISES_CAPABILITY, ("raises", self.document.line(("raises",))))
+        for found_use in found:
+            needed.setdefault(found_use.use.capability, (found_use.use.name, self._line_of(found_use, then)))
         # By line, and on one line in the order the names are met: the same message on every run.
         missing = sorted((c for c in needed if c not in requires), key=lambda capability: needed[capability][1])
         if missing:
@@ -178,6 +173,17 @@ class _SpecBuilder:
                 f"no step needs {', '.join(map(repr, extra))}: remove it (a spec requires "
                 "only the capabilities of the names it uses)",
             )
+
+    def _line_of(self, found: SpecUse, then: tuple[Check, ...]) -> int:
+        """The file line of a use of a name in one of the spec's parts."""
+        if found.part == "given":
+            return self.document.value_lines.get(("given", str(found.key)), 0)
+        if found.part == "steps":
+            return self._text_line(("steps",), found.use.line)
+        if found.part == "then":
+            assert isinstance(found.key, int)
+            return then[found.key].line
+        return self.document.line(("raises",))
 
     def _check_area(self, spec_id: str) -> None:
         if self.root is None:

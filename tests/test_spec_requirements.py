@@ -15,11 +15,9 @@ import pytest
 
 from gradspec.capabilities import CAPABILITIES
 from gradspec.errors import SpecError
-from gradspec.language.requirements import RAISES_CAPABILITY, dtype_variables, uses
-from gradspec.language.steps import STEP_VOCABULARY
+from gradspec.language.requirements import RAISES_CAPABILITY, spec_uses
 from gradspec.loader import load_spec, load_specs
 from gradspec.spec import Spec
-from gradspec.strategies import GIVEN_VOCABULARY
 from tests.conftest import VALID_REQUIRES, VALID_SPEC, raising, write_spec
 
 SPECS = load_specs()
@@ -32,14 +30,9 @@ RAISING_REQUIRES = "requires: [detach, error_kinds]"
 
 def needed(spec: Spec) -> set[str]:
     """The capabilities the names ``spec`` uses need, and ``error_kinds`` if it expects an error."""
-    capabilities = {use.capability for expression in spec.given.values() for use in uses([expression.node], GIVEN_VOCABULARY)}
     given = {name: expression.node for name, expression in spec.given.items()}
-    dtype_names = dtype_variables(given, spec.steps.statements, STEP_VOCABULARY, GIVEN_VOCABULARY)
-    checked = [*spec.steps.statements, *(check.expression.node for check in spec.then)]
-    capabilities |= {use.capability for use in uses(checked, STEP_VOCABULARY, dtype_names=dtype_names)}
-    if spec.raises is not None:
-        capabilities.add(RAISES_CAPABILITY)
-    return capabilities
+    properties = [check.expression.node for check in spec.then]
+    return {found.use.capability for found in spec_uses(given, spec.steps.statements, properties, spec.raises is not None)}
 
 
 @pytest.mark.parametrize("spec", SPECS, ids=[spec.id for spec in SPECS])

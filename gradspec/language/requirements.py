@@ -9,10 +9,12 @@ The loader refuses a spec whose ``requires`` lacks a capability its text needs.
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
+from gradspec.language.steps import STEP_VOCABULARY
 from gradspec.language.vocabulary import Function, Vocabulary
+from gradspec.strategies import GIVEN_VOCABULARY
 
 #: A spec that expects an error needs the adapter to map its library's errors.
 RAISES_CAPABILITY = "error_kinds"
@@ -25,6 +27,34 @@ class Use:
     capability: str
     name: str
     line: int  # within the text it was found in
+
+
+@dataclass(frozen=True)
+class SpecUse:
+    """A use in one part of a spec: ``part`` is ``given`` (``key``: the input's name), ``steps``
+    (``use.line``: the line in the steps' text), ``then`` (``key``: the property's index) or
+    ``raises``."""
+
+    part: str
+    key: str | int | None
+    use: Use
+
+
+def spec_uses(
+    given: Mapping[str, ast.expr], statements: Sequence[ast.stmt], properties: Sequence[ast.expr], raises: bool
+) -> Iterator[SpecUse]:
+    """Every use of a name that needs a capability in a spec's parts, in the order of the spec."""
+    for name, node in given.items():
+        for use in uses([node], GIVEN_VOCABULARY):
+            yield SpecUse("given", name, use)
+    dtype_names = dtype_variables(given, statements, STEP_VOCABULARY, GIVEN_VOCABULARY)
+    for use in uses(statements, STEP_VOCABULARY, dtype_names=dtype_names):
+        yield SpecUse("steps", None, use)
+    for index, node in enumerate(properties):
+        for use in uses([node], STEP_VOCABULARY, dtype_names=dtype_names):
+            yield SpecUse("then", index, use)
+    if raises:
+        yield SpecUse("raises", None, Use(RAISES_CAPABILITY, "raises", 1))
 
 
 def uses(nodes: Iterable[ast.AST], vocabulary: Vocabulary, *, dtype_names: frozenset[str] = frozenset()) -> Iterator[Use]:
@@ -88,7 +118,7 @@ def _is_dtype(node: ast.expr, vocabulary: Vocabulary, dtype_names: frozenset[str
 
 
 def dtype_variables(
-    given: dict[str, ast.expr], statements: Iterable[ast.stmt], vocabulary: Vocabulary, given_vocabulary: Vocabulary
+    given: Mapping[str, ast.expr], statements: Iterable[ast.stmt], vocabulary: Vocabulary, given_vocabulary: Vocabulary
 ) -> frozenset[str]:
     """The inputs and variables that hold dtypes: inputs drawn from dtype names only
     (``sampled_from([float32, int64])``), variables assigned a dtype, loop variables over a list
