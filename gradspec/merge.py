@@ -11,7 +11,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from gradspec.report import REPORT_FORMAT, summarize_rows
+from gradspec.report import REPORT_FORMAT, summarize_areas, summarize_rows
 
 #: What must be equal in every shard of one run.
 _SAME = (("library",), ("device", "kind"), ("hypothesis_profile",), ("spec_set",), ("selection",), ("gradspec",))
@@ -74,10 +74,7 @@ def merge_reports(reports: list[dict[str, Any]], labels: list[str]) -> dict[str,
         shard=None,
         created=max(report["created"] for report in reports),
         summary=summarize_rows(ordered),
-        areas={
-            area: summarize_rows([row for row in ordered if row["area"] == area])
-            for area in sorted({row["area"] for row in ordered})
-        },
+        areas=summarize_areas(ordered),
         results=ordered,
     )
     return merged

@@ -89,13 +89,8 @@ class SpecSet:
         return {"count": len(self.digests), "digest": self.digest}
 
 
-def summarize(results: list[Result]) -> dict[str, Any]:
-    """Counts per outcome and the conformance of some results."""
-    return summarize_rows([asdict(result) for result in results])
-
-
 def summarize_rows(rows: list[dict[str, Any]]) -> dict[str, Any]:
-    """:func:`summarize` of results as a report holds them (dicts)."""
+    """Counts per outcome and the conformance of results as a report holds them (dicts)."""
     counts = Counter(row["outcome"] for row in rows)
     judged = counts["pass"] + counts["fail"] + counts["error"]
     return {
@@ -103,6 +98,11 @@ def summarize_rows(rows: list[dict[str, Any]]) -> dict[str, Any]:
         **{outcome: counts[outcome] for outcome in OUTCOMES},
         "conformance": counts["pass"] / judged if judged else None,
     }
+
+
+def summarize_areas(rows: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """:func:`summarize_rows` per area, the areas sorted."""
+    return {area: summarize_rows([row for row in rows if row["area"] == area]) for area in sorted({row["area"] for row in rows})}
 
 
 def build_report(
@@ -118,7 +118,7 @@ def build_report(
     shard: tuple[int, int] | None = None,
 ) -> dict[str, Any]:
     """The JSON-ready report of one run on one device (see ``reports/report.schema.json``)."""
-    ordered = sorted(results, key=lambda result: result.id)
+    rows = [asdict(result) for result in sorted(results, key=lambda result: result.id)]
     return {
         "format": REPORT_FORMAT,
         "gradspec": __version__,
@@ -137,9 +137,9 @@ def build_report(
         "shard": None if shard is None else {"index": shard[0], "count": shard[1]},
         "spec_set": spec_set.as_dict(),
         "created": datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
-        "summary": summarize(ordered),
-        "areas": {area: summarize([r for r in ordered if r.area == area]) for area in sorted({r.area for r in ordered})},
-        "results": [asdict(result) for result in ordered],
+        "summary": summarize_rows(rows),
+        "areas": summarize_areas(rows),
+        "results": rows,
     }
 
 
