@@ -55,15 +55,25 @@ class Baseline:
     def entry(self, spec_id: str, device: str) -> Entry | None:
         return next((e for e in self.entries if e.spec == spec_id and e.device == device), None)
 
-    def problems(self, spec_ids: Iterable[str], adapter: str, today: dt.date) -> list[str]:
-        """What makes the baseline itself fail the gate: stale or expired entries, another adapter."""
+    def problems(
+        self, spec_ids: Iterable[str], adapter: str, today: dt.date, not_applicable: Iterable[tuple[str, str]] = ()
+    ) -> list[str]:
+        """What makes the baseline itself fail the gate: stale or expired entries, entries of specs
+        not applicable to the adapter (``not_applicable``: (spec, device) pairs of the run), another
+        adapter."""
         known = set(spec_ids)
+        inapplicable = set(not_applicable)
         found = []
         if self.adapter != adapter:
             found.append(f"{self.path}:1: adapter: the baseline is for {self.adapter!r}, but the run tests {adapter!r}")
         for entry in self.entries:
             if entry.spec not in known:
                 found.append(f"{self.path}:{entry.line}: {entry.spec} [{entry.device}]: matches no spec (remove the entry)")
+            elif (entry.spec, entry.device) in inapplicable:
+                found.append(
+                    f"{self.path}:{entry.line}: {entry.spec} [{entry.device}]: the spec is not applicable to {adapter} "
+                    "(it needs a capability the adapter does not declare): remove the entry"
+                )
             elif entry.expired(today):
                 found.append(
                     f"{self.path}:{entry.line}: {entry.spec} [{entry.device}]: expired on {entry.expires} (fix the library or renew the entry)"

@@ -40,14 +40,8 @@ class Gate:
         if self.update:
             return [self._rewrite(results, adapter)] if results else []
         if self.baseline is not None and results:
-            self.problems = self.baseline.problems(spec_ids, adapter, today)
-            not_applicable = {(r.id, r.device) for r in results if r.outcome == "not_applicable"}
-            self.problems += [
-                f"{self.path}:{entry.line}: {entry.spec} [{entry.device}]: the spec is not applicable to {adapter} "
-                "(it needs a capability the adapter does not declare): remove the entry"
-                for entry in self.baseline.entries
-                if (entry.spec, entry.device) in not_applicable
-            ]
+            not_applicable = [(r.id, r.device) for r in results if r.outcome == "not_applicable"]
+            self.problems = self.baseline.problems(spec_ids, adapter, today, not_applicable)
         return []
 
     def _rewrite(self, results: list[Result], adapter: str) -> str:
