@@ -16,7 +16,7 @@ from gradspec.capabilities import CAPABILITIES
 from gradspec.error_kinds import ERROR_KINDS
 from gradspec.language.operations import OPERATIONS
 from gradspec.language.steps import STEP_VOCABULARY
-from gradspec.language.vocabulary import Function, Vocabulary
+from gradspec.language.vocabulary import Constant, Function, Property, Vocabulary
 from gradspec.resources import SPEC_SCHEMA
 from gradspec.strategies import GIVEN_VOCABULARY
 
@@ -170,16 +170,15 @@ def capabilities_reference() -> str:
     """``docs/capabilities.md``: each capability, what API it names, and the names that need it."""
     users: dict[str, list[str]] = {capability: [] for capability in CAPABILITIES}
     for vocabulary in (STEP_VOCABULARY, GIVEN_VOCABULARY):
-        for function in vocabulary.functions.values():
-            _note(users, function, f"`{function.name}()`")
-        for method in vocabulary.methods.values():
-            _note(users, method, f"`.{method.name}()`")
-        for prop in vocabulary.properties.values():
-            if prop.capability:
-                users[prop.capability].append(f"`.{prop.name}`")
-        for constant in vocabulary.constants.values():
-            if constant.capability:
-                users[constant.capability].append(f"`{constant.name}`")
+        labelled: list[tuple[str, Function | Property | Constant]] = [
+            *((f"`{f.name}()`", f) for f in vocabulary.functions.values()),
+            *((f"`.{m.name}()`", m) for m in vocabulary.methods.values()),
+            *((f"`.{p.name}`", p) for p in vocabulary.properties.values()),
+            *((f"`{c.name}`", c) for c in vocabulary.constants.values()),
+        ]
+        for label, record in labelled:
+            for capability in record.capabilities:
+                users[capability].append(label)
     users["error_kinds"].append("`raises`")
     lines = [
         "# Capabilities",
@@ -196,19 +195,6 @@ def capabilities_reference() -> str:
     for capability, definition in CAPABILITIES.items():
         lines.append(f"| `{capability}` | {_cell(definition)} | {', '.join(sorted(set(users[capability])))} |")
     return "\n".join(lines) + "\n"
-
-
-def _note(users: dict[str, list[str]], function: Function, label: str) -> None:
-    for capability in filter(
-        None,
-        (
-            function.capability,
-            function.decorator_capability,
-            *function.keyword_capabilities.values(),
-            *(function.target_capabilities or ()),
-        ),
-    ):
-        users[capability].append(label)
 
 
 def error_kinds_reference() -> str:

@@ -33,17 +33,14 @@ DECLARED = _declared()
 @pytest.mark.parametrize(("label", "record"), DECLARED, ids=[label for label, _ in DECLARED])
 def test_every_name_has_a_doc_and_a_known_capability(label: str, record: Any) -> None:
     assert record.doc.strip(), f"{label} has no doc"
-    named = [getattr(record, "capability", None), getattr(record, "decorator_capability", None),
-             *getattr(record, "keyword_capabilities", {}).values(), *(getattr(record, "target_capabilities", None) or ())]
-    unknown = [capability for capability in named if capability is not None and capability not in CAPABILITIES]
+    unknown = [capability for capability in record.capabilities if capability not in CAPABILITIES]
     assert unknown == [], f"{label} names unknown capabilities"
 
 
 def test_every_capability_is_needed_by_some_name() -> None:
     needed = {"error_kinds"}  # raises
     for _, record in DECLARED:
-        needed |= {getattr(record, "capability", None), getattr(record, "decorator_capability", None),
-                   *getattr(record, "keyword_capabilities", {}).values(), *(getattr(record, "target_capabilities", None) or ())}
+        needed |= set(record.capabilities)
     assert set(CAPABILITIES) - needed == set(), "a capability no name needs can never make a spec not applicable"
 
 

@@ -44,6 +44,17 @@ class Function:
     #: For ``.to(target)``: the capability when the target is a device, and when it is a dtype.
     target_capabilities: tuple[str, str] | None = None
 
+    @property
+    def capabilities(self) -> tuple[str, ...]:
+        """Every capability a use may need: its own, a keyword argument's, as a decorator, of a target."""
+        named = (
+            self.capability,
+            self.decorator_capability,
+            *self.keyword_capabilities.values(),
+            *(self.target_capabilities or ()),
+        )
+        return tuple(capability for capability in named if capability is not None)
+
     def __repr__(self) -> str:
         return self.name
 
@@ -60,6 +71,11 @@ class Property:
     doc: str
     capability: str | None = None
     write: Callable[[Any, Any, Any], None] | None = None
+
+    @property
+    def capabilities(self) -> tuple[str, ...]:
+        """The capability a use needs, if any."""
+        return () if self.capability is None else (self.capability,)
 
 
 @dataclass(frozen=True)
@@ -78,6 +94,11 @@ class Constant:
     value: Any
     doc: str
     capability: str | None = None
+
+    @property
+    def capabilities(self) -> tuple[str, ...]:
+        """The capability a use needs, if any."""
+        return () if self.capability is None else (self.capability,)
 
 
 @dataclass(frozen=True)
