@@ -60,15 +60,16 @@ class Case:
         except (SpecFailure, BackendError) as finding:
             self.failed = True
             counterexample = render.example(drawn)
-            finding.locate(counterexample, self.replay_command(counterexample), self._footer(counterexample))
+            replay = self.replay_command(counterexample)
+            finding.locate(counterexample, replay, self._footer(counterexample, replay))
             raise
 
-    def _footer(self, counterexample: str) -> str:
+    def _footer(self, counterexample: str, replay: str) -> str:
         lines = [f"[{self.spec.id}, {self.adapter.name}, {self.device_kind}]"]
         if counterexample:
             lines += ["", "Counterexample (in the spec's own terms):"]
             lines += [f"  {line}" for line in counterexample.splitlines()]
-        lines += ["", "Replay it on any adapter:", "  " + self.replay_command(counterexample)]
+        lines += ["", "Replay it on any adapter:", "  " + replay]
         return "\n".join(lines)
 
     def replay_command(self, counterexample: str) -> str:
