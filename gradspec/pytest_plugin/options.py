@@ -8,21 +8,9 @@ from pathlib import Path
 
 import pytest
 
-#: Option destinations; each is None (or False) unless given, so giving one is visible.
-_DESTS = (
-    "gradspec_adapter",
-    "gradspec_devices",
-    "gradspec_specs",
-    "gradspec_no_builtin_specs",
-    "gradspec_report_dir",
-    "gradspec_no_report",
-    "gradspec_baseline",
-    "gradspec_update_baseline",
-    "gradspec_isolate",
-    "gradspec_spec_timeout",
-    "gradspec_spec_memory",
-    "gradspec_shard",
-)
+#: Every option of the group stores under a name with this prefix, as None (or False) unless
+#: given, so a given one is visible.
+_DEST_PREFIX = "gradspec_"
 DEFAULT_ADAPTER = "torch"
 DEFAULT_SPEC_TIMEOUT = 600.0
 _SHARD = re.compile(r"^(\d+)/(\d+)$")
@@ -168,7 +156,7 @@ def parse_shard(text: str | None) -> tuple[int, int] | None:
 def conformance_requested(config: pytest.Config) -> bool:
     """Whether this pytest run is a gradspec conformance run: a gradspec option was given, or
     the paths to collect name gradspec's suite (or the folder holding it)."""
-    if any(getattr(config.option, dest, None) for dest in _DESTS):
+    if any(value for dest, value in vars(config.option).items() if dest.startswith(_DEST_PREFIX)):
         return True
     from gradspec.resources import SUITES
 
