@@ -73,3 +73,10 @@ class SpecFailure(Finding, AssertionError):
 class BackendError(Finding, RuntimeError):
     """No verdict: the library raised something no canonical error kind accounts for, the
     adapter failed, or a step could not run."""
+
+
+class SpecStopped(BaseException):
+    """A spec's test ends at once, as an ``error`` with this message: a limit was hit, or the
+    library's state could not be restored.  A ``BaseException``, so that Hypothesis neither
+    replays nor shrinks the example (each replay would only hit the limit again, at its cost)
+    and no spec's own error handling takes it for the library's failure."""

@@ -9,16 +9,24 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import pytest
 
 from gradspec import render
 from gradspec.adapters.protocol import Adapter
-from gradspec.errors import AdapterError, BackendError, Finding, SpecFailure, StepError
+from gradspec.errors import AdapterError, BackendError, Finding, SpecFailure, SpecStopped, StepError
 from gradspec.language.interpreter import Frame, Interpreter, RunContext
 from gradspec.language.steps import STEP_VOCABULARY, tensor
+from gradspec.limits import OutOfMemory, TimeLimitExceeded, deadline, is_out_of_memory
 from gradspec.spec import Check, Spec
-from gradspec.values import DrawnTensor
+from gradspec.state import begin_example, end_example
+from gradspec.values import DrawnTensor, fresh
 
 _OWN_ERRORS = (SpecFailure, BackendError, StepError, AdapterError)
+#: What ends a pytest test or the process from inside adapter or library code: a verdict of
+#: the run, never of the spec (pytest.skip, xfail, fail, exit, importorskip; sys.exit).
+ENDING_OUTCOMES = (pytest.skip.Exception, pytest.xfail.Exception, pytest.fail.Exception, pytest.exit.Exception, SystemExit)
+#: Seconds a ``raises.match`` pattern may take on one message.
+MATCH_SECONDS = 1.0
 
 #: Parameter initialisation seed used before every example, so runs are reproducible.
 EXAMPLE_SEED = 0
@@ -56,7 +64,7 @@ class Case:
         else:
             self.examples += 1
         try:
-            run_example(self.spec, self.context(), drawn)
+            run_example(self.spec, self.context(), fresh(drawn))
         except (SpecFailure, BackendError) as finding:
             self.failed = True
             counterexample = render.example(drawn)
@@ -92,9 +100,31 @@ def materialize(context: RunContext, drawn: dict[str, Any]) -> dict[str, Any]:
 
 
 def run_example(spec: Spec, context: RunContext, drawn: dict[str, Any]) -> None:
-    """Run the steps on ``drawn`` inputs, then check ``raises`` and ``then``."""
+    """Run the steps on ``drawn`` inputs, then check ``raises`` and ``then``, from the library's
+    default state and back to it (:mod:`gradspec.state`)."""
+    begin_example(context.adapter)
+    try:
+        _run_steps(spec, context, drawn)
+    except Finding as finding:
+        # Not kept with the finding, which Hypothesis holds on to: the library's exception it
+        # replaces, and the frames that exception references (with every tensor they hold).
+        finding.__context__ = None
+        raise
+    except ENDING_OUTCOMES as outcome:
+        raise BackendError(f"the adapter or the library tried to end the test: {_describe_ending(outcome)}") from None
+    finally:
+        end_example(context.adapter, context.scope, spec.id)
+
+
+def _describe_ending(outcome: BaseException) -> str:
+    if isinstance(outcome, SystemExit):
+        return f"sys.exit({outcome.code!r}) was called"
+    name = type(outcome).__name__
+    return f"pytest raised {name} ({getattr(outcome, 'msg', None) or outcome})"
+
+
+def _run_steps(spec: Spec, context: RunContext, drawn: dict[str, Any]) -> None:
     adapter = context.adapter
-    adapter.reset()
     adapter.seed(EXAMPLE_SEED)
     interpreter = Interpreter(context, STEP_VOCABULARY)
     try:
@@ -134,6 +164,8 @@ def _classify(where: str, error: BaseException, adapter: Adapter) -> Exception:
         return BackendError(f"{where} could not run: {error}")
     if isinstance(error, AdapterError):
         return BackendError(f"{where}: the adapter failed: {error}")
+    if is_out_of_memory(error):
+        raise OutOfMemory(f"{where} ran out of memory ({_describe_error(error)}); --spec-memory sets the allowance")
     kind = adapter.error_kind(error)
     if kind is None:
         return BackendError(f"{where} raised {_describe_error(error)}, which is no canonical error kind")
@@ -148,8 +180,22 @@ def _check_expected(spec: Spec, where: str, error: BaseException, adapter: Adapt
         raise SpecFailure(
             f"{where} raised {kind or 'an unknown error'} ({_describe_error(error)}), but should raise {expected.kind}"
         )
-    if expected.match is not None and getattr(adapter, "pytorch_messages", False) and not re.search(expected.match, str(error)):
+    if expected.match is not None and getattr(adapter, "pytorch_messages", False) and not _matches(expected.match, str(error)):
         raise SpecFailure(f"{where} raised {kind} with message {str(error)!r}, but the message should match {expected.match!r}")
+
+
+def _matches(pattern: str, message: str) -> bool:
+    """``re.search``, bounded in time: a pattern that backtracks is the spec's fault."""
+    with deadline(MATCH_SECONDS, "raises.match") as limit:
+        try:
+            return re.search(pattern, message) is not None
+        except TimeLimitExceeded as exceeded:
+            if exceeded.deadline is not limit:
+                raise
+    raise BackendError(
+        f"raises.match {pattern!r} took more than {MATCH_SECONDS:g} s on a message of {len(message)} characters: "
+        "the pattern backtracks; write it without nested repetition"
+    )
 
 
 def _check_then(check: Check, interpreter: Interpreter, frame: Frame) -> None:
@@ -229,6 +275,6 @@ def check_case(case: Case, hypothesis_settings: Any = None) -> Verdict:
         check()
     except SpecFailure as failure:
         return Verdict("fail", failure)
-    except Exception as error:
+    except (Exception, SpecStopped) as error:
         return Verdict("error", error)
     return Verdict("pass")

@@ -347,9 +347,13 @@ class _NoBackend:
         return False
 
 
-#: Interprets ``given`` expressions, which call strategies only: the only adapter method the
-#: interpreter may call on them is ``is_tensor``.
-_GIVEN_INTERPRETER = Interpreter(RunContext(adapter=cast(Adapter, _NoBackend()), device="none"), GIVEN_VOCABULARY)
+def _evaluate_given(expression: Expression, frame: Frame) -> Any:
+    """The value of a ``given`` expression, by an interpreter of its own: its loop and call
+    budgets are this evaluation's, never shared with other inputs, examples or specs.  Given
+    expressions call strategies only: the only adapter method the interpreter may call on them
+    is ``is_tensor``."""
+    interpreter = Interpreter(RunContext(adapter=cast(Adapter, _NoBackend()), device="none"), GIVEN_VOCABULARY)
+    return interpreter.evaluate_expression(expression, frame)
 
 
 def input_strategy(expression: Expression, *, earlier: set[str]) -> st.SearchStrategy[Any] | None:
@@ -357,7 +361,7 @@ def input_strategy(expression: Expression, *, earlier: set[str]) -> st.SearchStr
     built per example from their drawn values)."""
     if _names_in(expression) & earlier:
         return None
-    return _strategy(_GIVEN_INTERPRETER.evaluate_expression(expression, Frame()))
+    return _strategy(_evaluate_given(expression, Frame()))
 
 
 def given_strategy(given: dict[str, Expression]) -> st.SearchStrategy[dict[str, Any]]:
@@ -381,7 +385,7 @@ def _inputs(draw: Any, given: tuple[tuple[str, Expression], ...], fixed: dict[st
     for name, expression in given:
         strategy = fixed.get(name)
         if strategy is None:
-            strategy = _strategy(_GIVEN_INTERPRETER.evaluate_expression(expression, Frame(dict(drawn))))
+            strategy = _strategy(_evaluate_given(expression, Frame(dict(drawn))))
         drawn[name] = draw(strategy)
     return drawn
 

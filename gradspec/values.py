@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Final
+from typing import Any, Final
 
 import numpy as np
 
@@ -89,3 +89,19 @@ class DrawnTensor:
     @property
     def dtype(self) -> DType:
         return dtype_of(self.array)
+
+
+def fresh(value: Any) -> Any:
+    """A copy of a drawn value that shares nothing mutable with it: Hypothesis may hand the same
+    object to several examples (``just([0])``), and no example may see another's changes."""
+    if isinstance(value, list):
+        return [fresh(item) for item in value]
+    if isinstance(value, tuple):
+        return tuple(fresh(item) for item in value)
+    if isinstance(value, dict):
+        return {key: fresh(item) for key, item in value.items()}
+    if isinstance(value, np.ndarray):
+        return value.copy()
+    if isinstance(value, DrawnTensor):
+        return DrawnTensor(value.array.copy(), value.requires_grad)
+    return value

@@ -539,15 +539,21 @@ def _elements(arguments: dict[str, Any]) -> float | None:
     if shape is None and _is_number(arguments.get("max_side")) and _is_number(arguments.get("max_dims")):
         side, dims = arguments["max_side"], arguments["max_dims"]
         return float("inf") if dims > MAX_EXPONENT else _product([side] * max(int(dims), 0))
-    if "in_features" in arguments:
-        return _product([arguments["in_features"], arguments.get("out_features")])
+    if "in_features" in arguments:  # the weight and the bias
+        return _layer(arguments["in_features"], arguments.get("out_features"))
     if _is_number(arguments.get("features")):
         return arguments["features"]
     widths = arguments.get("widths")
     if isinstance(widths, tuple):
-        products = [_product(pair) for pair in zip(widths, widths[1:])]
-        return None if None in products else sum(products)  # type: ignore[arg-type]
+        layers = [_layer(a, b) for a, b in zip(widths, widths[1:])]
+        return None if None in layers else sum(layers)  # type: ignore[arg-type]
     return None
+
+
+def _layer(in_features: Any, out_features: Any) -> float | None:
+    """The parameters of a linear layer: ``in * out`` weights and ``out`` biases."""
+    weights = _product([in_features, out_features])
+    return None if weights is None else weights + out_features
 
 
 def _bindings(body: list[ast.stmt]) -> Iterator[tuple[str, int]]:

@@ -15,11 +15,16 @@ import numpy as np
 
 from gradspec.adapters.protocol import Adapter
 from gradspec.errors import StepError
-from gradspec.language.checker import MAX_EXPONENT, Expression
+from gradspec.language.checker import MAX_ELEMENTS, MAX_EXPONENT, Expression
 from gradspec.language.operations import BY_OPERATOR
 from gradspec.language.vocabulary import ContextValue, Function, Vocabulary
+from gradspec.state import ExampleScope
 
-MAX_SEQUENCE_REPEAT = 10_000
+#: Items a list, tuple or string built by ``+`` or ``*`` may have.
+MAX_SEQUENCE_ITEMS = 10_000
+#: Elements all the tensors one example's operations return may have together (each one is
+#: also bounded by the checker's ``MAX_ELEMENTS``); counted on what the library returns.
+MAX_EXAMPLE_ELEMENTS = 2**26
 #: Loop iterations (``for`` and comprehensions) one example may run in all.
 MAX_ITERATIONS = 100_000
 #: The largest Python integer a power may produce, in bits.
@@ -48,6 +53,8 @@ _PYTHON_OPERATORS: dict[type, Callable[[Any, Any], Any]] = {
     ast.NotIn: lambda a, b: a not in b,
 }
 _ITERABLES = (list, tuple, range, zip, GeneratorType)
+#: Expressions whose tensor values are new results of the library, whose size is accounted.
+_PRODUCING = (ast.Call, ast.BinOp, ast.UnaryOp, ast.Subscript)
 
 
 @dataclass
@@ -58,6 +65,8 @@ class RunContext:
     device: str
     #: ``allclose`` tolerances by dtype name for this run: the spec's, then the adapter's overrides.
     tolerances: dict[str, tuple[float, float]] = field(default_factory=dict)
+    #: What this example starts that must end with it (contexts, threads).
+    scope: ExampleScope = field(default_factory=ExampleScope)
 
 
 class Frame:
@@ -137,6 +146,7 @@ class Interpreter:
         self.vocabulary = vocabulary
         self.call_depth = 0
         self.iterations = 0
+        self.elements = 0
 
     # -- statements -----------------------------------------------------------------------
     def execute(self, node: ast.stmt, frame: Frame) -> None:
@@ -212,7 +222,19 @@ class Interpreter:
     # -- expressions ----------------------------------------------------------------------
     def evaluate(self, node: ast.expr, frame: Frame) -> Any:
         """The value of one checked expression in ``frame``."""
-        return getattr(self, f"_eval_{type(node).__name__}")(node, frame)
+        value = getattr(self, f"_eval_{type(node).__name__}")(node, frame)
+        if isinstance(node, _PRODUCING) and self.adapter.is_tensor(value):
+            self._account(value)
+        return value
+
+    def _account(self, tensor: Any) -> None:
+        """Bound the size of a tensor an operation returned, and of all of them together."""
+        count = self.adapter.numel(tensor)
+        if count > MAX_ELEMENTS:
+            raise StepError(f"an operation returned a tensor of {count} elements (more than {MAX_ELEMENTS})")
+        self.elements += count
+        if self.elements > MAX_EXAMPLE_ELEMENTS:
+            raise StepError(f"the example's operations returned more than {MAX_EXAMPLE_ELEMENTS} tensor elements in all")
 
     def evaluate_expression(self, expression: Expression, frame: Frame) -> Any:
         return self.evaluate(expression.node, frame)
@@ -367,15 +389,33 @@ def _python_binary(op: type, left: Any, right: Any) -> Any:
         and left.bit_length() * right > MAX_POWER_BITS
     ):
         raise StepError(f"power too large (more than {MAX_POWER_BITS} bits)")
-    if op is ast.Mult:
-        for sequence, count in ((left, right), (right, left)):
-            if (
-                isinstance(sequence, (list, tuple, str))
-                and isinstance(count, int)
-                and count * max(len(sequence), 1) > MAX_SEQUENCE_REPEAT
-            ):
-                raise StepError(f"sequence repetition too large (more than {MAX_SEQUENCE_REPEAT} items)")
+    _check_python_size(op, left, right)
     try:
         return _PYTHON_OPERATORS[op](left, right)
     except (TypeError, ZeroDivisionError, OverflowError, ValueError) as error:
         raise StepError(f"{type(error).__name__}: {error}") from None
+
+
+def _check_python_size(op: type, left: Any, right: Any) -> None:
+    """Refuse Python arithmetic whose result would be too large to build: long sequences,
+    huge integers, and ``%`` formatting (a width can ask for any length)."""
+    sequences = (list, tuple, str)
+    if op is ast.Mod and isinstance(left, (str, bytes)):
+        raise StepError("string formatting with % is not part of the step language")
+    if (
+        op is ast.Add
+        and isinstance(left, sequences)
+        and isinstance(right, sequences)
+        and len(left) + len(right) > MAX_SEQUENCE_ITEMS
+    ):
+        raise StepError(f"sequence too long (more than {MAX_SEQUENCE_ITEMS} items)")
+    if op is ast.Mult:
+        for sequence, count in ((left, right), (right, left)):
+            if isinstance(sequence, sequences) and isinstance(count, int) and count * max(len(sequence), 1) > MAX_SEQUENCE_ITEMS:
+                raise StepError(f"sequence repetition too large (more than {MAX_SEQUENCE_ITEMS} items)")
+        if _is_int(left) and _is_int(right) and left.bit_length() + right.bit_length() > MAX_POWER_BITS:
+            raise StepError(f"integer product too large (more than {MAX_POWER_BITS} bits)")
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)

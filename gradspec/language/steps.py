@@ -50,6 +50,16 @@ def _bounded(*sizes: Any) -> None:
         raise StepError(f"asks for {count} elements (more than {MAX_ELEMENTS})")
 
 
+def _bounded_layer(in_features: Any, out_features: Any) -> None:
+    """Refuse a linear layer whose weight and bias together have too many elements."""
+    count = int(in_features) * int(out_features) + int(out_features)
+    if count > MAX_ELEMENTS:
+        raise StepError(
+            f"asks for {count} elements (the weights and biases of a {in_features} -> {out_features} layer; "
+            f"more than {MAX_ELEMENTS})"
+        )
+
+
 def _as_array(data: Any, dtype: DType | None, shape: Any) -> np.ndarray:
     if isinstance(data, np.ndarray):
         array = data.astype(dtype.numpy) if dtype is not None else data
@@ -236,8 +246,10 @@ class ContextStack:
 @functions.register()
 def context_stack(ctx: RunContext) -> ContextStack:
     """An empty stack of entered contexts: ``.enter(no_grad())``, ``.exit()``,
-    ``.exit_raising()``, ``.close()``."""
-    return ContextStack()
+    ``.exit_raising()``, ``.close()``.  Contexts still entered when the example ends are left then."""
+    stack = ContextStack()
+    ctx.scope.on_close(stack.close)
+    return stack
 
 
 @functions.register(capability="error_kinds")
@@ -256,6 +268,10 @@ def error_of(ctx: RunContext, function: Any, *args: Any) -> str | None:
     return None
 
 
+#: Seconds ``run_in_thread`` waits for its thread.
+THREAD_TIMEOUT = 60.0
+
+
 @functions.register()
 def run_in_thread(ctx: RunContext, function: Any, *args: Any) -> Any:
     """Call ``function`` in a new thread and return its result (grad mode is per thread)."""
@@ -267,11 +283,14 @@ def run_in_thread(ctx: RunContext, function: Any, *args: Any) -> Any:
         except BaseException as error:  # re-raised in the calling thread
             outcome["error"] = error
 
-    thread = threading.Thread(target=target, name="gradspec-step")
+    # A daemon thread, owned by the example: it never keeps the process alive, and one still
+    # running when the example ends stops the process's verdicts (see gradspec.state).
+    thread = threading.Thread(target=target, name="gradspec-step", daemon=True)
+    ctx.scope.adopt_thread(thread)
     thread.start()
-    thread.join(timeout=60)
+    thread.join(timeout=THREAD_TIMEOUT)
     if thread.is_alive():
-        raise StepError("run_in_thread(): the thread did not finish within 60 s")
+        raise StepError(f"run_in_thread(): the thread did not finish within {THREAD_TIMEOUT:g} s")
     if "error" in outcome:
         raise outcome["error"]
     return outcome.get("value")
@@ -291,7 +310,7 @@ def _call(ctx: RunContext, function: Any, args: tuple[Any, ...]) -> Any:
 @functions.register(capability="modules")
 def linear(ctx: RunContext, in_features: int, out_features: int, bias: bool = True) -> Any:
     """A linear layer (``nn.Linear``) on the device under test."""
-    _bounded(in_features, out_features)
+    _bounded_layer(in_features, out_features)
     return ctx.adapter.linear(in_features, out_features, bias=bias, device=ctx.device)
 
 
@@ -306,8 +325,7 @@ def mlp(ctx: RunContext, widths: list[int]) -> Any:
     """A sequential model of linear layers ``widths[0] -> widths[1] -> ...``."""
     if len(widths) < 2:
         raise StepError(f"mlp() needs at least two widths, got {widths!r}")
-    for a, b in zip(widths, widths[1:]):
-        _bounded(a, b)
+    _bounded(sum(int(a) * int(b) + int(b) for a, b in zip(widths, widths[1:])))
     layers = [ctx.adapter.linear(a, b, bias=True, device=ctx.device) for a, b in zip(widths, widths[1:])]
     return ctx.adapter.sequential(layers)
 
@@ -423,9 +441,22 @@ def _tolerance(ctx: RunContext, a: np.ndarray, b: np.ndarray) -> tuple[float, fl
 
 @functions.register()
 def equal(ctx: RunContext, actual: Any, expected: Any) -> bool:
-    """Same shape and exactly the same values; ``None`` is never equal."""
+    """Same shape and exactly the same values, and the same dtype when both are tensors or
+    arrays (a Python number or list takes the other side's); ``None`` is never equal."""
     a, b = readout(ctx, actual), readout(ctx, expected)
-    return a is not None and b is not None and a.shape == b.shape and bool(np.array_equal(a, b))
+    if a is None or b is None or a.shape != b.shape:
+        return False
+    dtypes = _own_dtype(ctx, actual), _own_dtype(ctx, expected)
+    if None not in dtypes and dtypes[0] != dtypes[1]:
+        return False
+    return bool(np.array_equal(a, b))
+
+
+def _own_dtype(ctx: RunContext, value: Any) -> DType | None:
+    """The dtype of a tensor or an array; ``None`` for a Python value, which has none."""
+    if ctx.adapter.is_tensor(value):
+        return ctx.adapter.dtype(value)
+    return dtype_of(value) if isinstance(value, np.ndarray) else None
 
 
 @functions.register()
