@@ -53,7 +53,17 @@ def load_adapter(spec: str) -> Adapter:
     except Exception as error:  # the library is missing or broken: say so, not with a traceback
         raise AdapterError(f"cannot create adapter {spec!r}: {type(error).__name__}: {error}") from error
     check_capabilities(spec, adapter.capabilities)
+    _check_names(spec, adapter)
     return adapter
+
+
+def _check_names(spec: str, adapter: Adapter) -> None:
+    """Refuse a name or device kind that could not name a report file."""
+    from gradspec.report import SAFE_NAME
+
+    for name in (adapter.name, *adapter.device_kinds):
+        if not isinstance(name, str) or not SAFE_NAME.fullmatch(name):
+            raise AdapterError(f"adapter {spec!r}: {name!r} cannot name a report file (letters, digits and . _ + - only)")
 
 
 def check_capabilities(spec: str, capabilities: Any) -> None:

@@ -113,6 +113,9 @@ class AdapterBase:
     def reset(self) -> None:
         self._unimplemented("reset")
 
+    def global_state(self) -> dict[str, Any]:
+        return {}
+
     def is_tensor(self, value: Any) -> bool:
         self._unimplemented("is_tensor")
 

@@ -36,6 +36,7 @@ What JAX has no analogue of is in ``lacks`` (JAX's own ``x[i] = v`` error is lef
 
 from __future__ import annotations
 
+import enum
 import re
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
@@ -44,7 +45,7 @@ import jax
 import numpy as np
 
 from gradspec.adapters.base import PYTHON_OPERATORS, AdapterBase
-from gradspec.adapters.messages import compile_patterns, kind_by_message
+from gradspec.adapters.messages import compile_patterns, kind_by_message, message_match
 from gradspec.errors import AdapterError
 from gradspec.values import DTYPES, OMITTED, DType
 
@@ -58,20 +59,52 @@ _NO_GRAPH = "no such API: JAX arrays are values that record no graph (the adapte
 _NO_GRAD_MODES = "no such API: JAX has no grad modes: only the functions passed to jax.grad/jax.vjp are differentiated"
 _NO_MODULES = "no such API: JAX has no modules, parameters or optimizers (Flax and Optax are separate libraries)"
 
-#: Stable parts of JAX's messages for each canonical error kind.
+#: JAX's messages for each canonical error kind, from their start, with the exception types
+#: JAX raises them with.
 _ERROR_PATTERNS = compile_patterns(
     (
-        ("backward_non_scalar", r"Gradient only defined for scalar-output functions"),
-        ("requires_grad_dtype", r"grad requires real- or complex-valued inputs"),
-        ("item_not_single", r"can only convert an array of size 1 to a Python scalar"),
-        ("device_unavailable", r"Unknown backend|no platforms that are instances of"),
-        ("device_mismatch", r"Received incompatible devices for jitted computation"),
-        ("grad_shape_mismatch", r"Shape of cotangent input to vjp pullback function"),
+        ("backward_non_scalar", TypeError, r"Gradient only defined for scalar-output functions"),
+        ("requires_grad_dtype", TypeError, r"grad requires real- or complex-valued inputs"),
+        ("item_not_single", ValueError, r"can only convert an array of size 1 to a Python scalar"),
+        ("device_unavailable", RuntimeError, r"Unknown backend"),
+        ("device_mismatch", ValueError, r"Received incompatible devices for jitted computation"),
+        ("grad_shape_mismatch", ValueError, r"Shape of cotangent input to vjp pullback function"),
     )
 )
 #: ``jax.vjp``'s pullback refuses a cotangent of the wrong type; it is a shape mismatch when
 #: the shapes in brackets differ (the same message also reports a dtype mismatch).
-_VJP_TYPE = re.compile(r"for argument to VJP function: got \w+\[([^\]]*)\], but expected \w+\[([^\]]*)\]")
+_VJP_TYPE = (
+    ValueError,
+    re.compile(
+        r"unexpected JAX type \(e\.g\. shape/dtype\) for argument to VJP function: "
+        r"got \w+\[([^\]]*)\], but expected \w+\[([^\]]*)\]"
+    ),
+)
+#: The JAX settings that change what a computation gives (the dtypes of results, whether shapes
+#: may broadcast by rank, matmul precision, compilation, NaN/Inf checks, the default device),
+#: with the values this adapter starts from: JAX's, but for ``jax_enable_x64`` (on).
+_CONFIG = {
+    name: getattr(jax.config, name)
+    for name in (
+        "jax_enable_x64",
+        "jax_numpy_rank_promotion",
+        "jax_numpy_dtype_promotion",
+        "jax_default_matmul_precision",
+        "jax_disable_jit",
+        "jax_debug_nans",
+        "jax_debug_infs",
+        "jax_default_device",
+    )
+}
+
+
+def _plain(value: Any) -> Any:
+    """A setting's value as a plain comparable one: an enum's value, a device's name."""
+    if isinstance(value, enum.Enum):
+        return value.value
+    if value is None or isinstance(value, (bool, int, str)):
+        return value
+    return str(value)
 
 
 class JaxTensor:
@@ -283,7 +316,16 @@ class JaxAdapter(AdapterBase):
         """JAX has no global random state (keys are explicit), so there is nothing to seed."""
 
     def reset(self) -> None:
-        """JAX has no global autograd state (no grad mode) to restore."""
+        """The JAX settings of :meth:`global_state` back to the adapter's (JAX has no grad mode;
+        nor does this adapter keep any state beyond the recorded arrays).  A setting changed by
+        one of JAX's context managers is thread-local and stays until the context is left."""
+        for name, value in _CONFIG.items():
+            if getattr(jax.config, name) != value:
+                jax.config.update(name, value)
+
+    def global_state(self) -> dict[str, Any]:
+        """The JAX settings that change what a computation gives, by their configuration name."""
+        return {name: _plain(getattr(jax.config, name)) for name in _CONFIG}
 
     # -- tensors ---------------------------------------------------------------------------
     def is_tensor(self, value: Any) -> bool:
@@ -497,8 +539,7 @@ class JaxAdapter(AdapterBase):
         kind = kind_by_message(error, _ERROR_PATTERNS)
         if kind is not None:
             return kind
-        message = str(error)
-        mismatch = _VJP_TYPE.search(message)
+        mismatch = message_match(error, *_VJP_TYPE)
         if mismatch and mismatch.group(1) != mismatch.group(2):
             return "grad_shape_mismatch"
         return None

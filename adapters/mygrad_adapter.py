@@ -36,21 +36,21 @@ from typing import Any
 import numpy as np
 
 from gradspec.adapters.base import PYTHON_OPERATORS, AdapterBase
-from gradspec.adapters.messages import compile_patterns, kind_by_message
+from gradspec.adapters.messages import ErrorPattern, compile_patterns, kind_by_message
 from gradspec.errors import AdapterError
 from gradspec.language.operations import INPLACE_FORMS
 from gradspec.values import DTYPES, OMITTED, DType
 
-#: Stable parts of MyGrad's (and, where MyGrad delegates, NumPy's) messages per canonical kind.
-_ERROR_PATTERNS = compile_patterns(
-    (
-        ("requires_grad_dtype", r"Integer-valued tensors must be treated as constants"),
-        ("item_not_single", r"can only convert an? (tensor|array) of size 1 to a Python scalar"),
-        ("grad_shape_mismatch", r"`tensor\.backward\(grad\)` was passed a gradient with an incompatible shape"),
-        ("graph_freed", r"was 'cleared' prior to backprop"),
-        ("numpy_dtype", r"Tensor data must be of an floating type, integer type, or boolean type"),
-    )
+#: MyGrad's (and, where MyGrad delegates, NumPy's) messages per canonical kind, from their start,
+#: with the exception types raising them (``mygrad.errors`` types are looked up on creation).
+_ERROR_PATTERNS = (
+    ("requires_grad_dtype", ValueError, r"Integer-valued tensors must be treated as constants"),
+    ("item_not_single", (ValueError, TypeError), r"can only convert an? (tensor|array) of size 1 to a Python scalar"),
+    ("grad_shape_mismatch", ValueError, r"`tensor\.backward\(grad\)` was passed a gradient with an incompatible shape"),
+    ("numpy_dtype", TypeError, r"Tensor data must be of an floating type, integer type, or boolean type"),
 )
+#: The graph-freed message names the tensor (its repr, any text) between two fixed parts.
+_GRAPH_FREED = r"Part of the computational graph containing this tensor, (?s:.*), was 'cleared' prior to backprop"
 
 _AUGMENTED: dict[str, Callable[[Any, Any], Any]] = {
     "add_": operator.iadd,
@@ -128,9 +128,15 @@ class MyGradAdapter(AdapterBase):
 
     def __init__(self) -> None:
         import mygrad
+        import mygrad.errors
         import mygrad.nnet.activations  # sigmoid and relu of the operations table
 
         self.mg = mygrad
+        #: Memory guarding as MyGrad started (on, unless the MYGRAD_MEM_GUARD variable turns it off).
+        self._mem_guard = mygrad.mem_guard_active()
+        self._error_patterns: tuple[ErrorPattern, ...] = compile_patterns(
+            (*_ERROR_PATTERNS, ("graph_freed", mygrad.errors.InvalidBackprop, _GRAPH_FREED))
+        )
 
     # -- the library and its environment --------------------------------------------------
     def library_version(self) -> str:
@@ -141,12 +147,19 @@ class MyGradAdapter(AdapterBase):
         np.random.seed(seed % 2**32)
 
     def reset(self) -> None:
-        """Leave any ``no_autodiff`` context a failed example left open (MyGrad has no public reset,
-        so its context tracker's nesting depth is unwound); memory guarding back on (its default)."""
-        tracker = self.mg.no_autodiff
-        while tracker._depth > 0:
-            tracker.__exit__(None, None, None)
-        self.mg.turn_memory_guarding_on()
+        """Leave any ``no_autodiff``/``mem_guard_off``/``mem_guard_on`` context a failed example left
+        open (MyGrad has no public reset, so each context tracker's nesting depth is unwound), then
+        memory guarding as MyGrad started."""
+        for tracker in (self.mg.no_autodiff, self.mg.mem_guard_off, self.mg.mem_guard_on):
+            while tracker._depth > 0:
+                tracker.__exit__(None, None, None)
+        if self.mg.mem_guard_active() != self._mem_guard:
+            (self.mg.turn_memory_guarding_on if self._mem_guard else self.mg.turn_memory_guarding_off)()
+
+    def global_state(self) -> dict[str, Any]:
+        """MyGrad's two global switches: graph tracking (off in ``no_autodiff``) and memory
+        guarding (the locking of arrays that a graph uses)."""
+        return {"track_graph": bool(self.mg.no_autodiff.state), "mem_guard": bool(self.mg.mem_guard_active())}
 
     # -- tensors ---------------------------------------------------------------------------
     def is_tensor(self, value: Any) -> bool:
@@ -317,7 +330,7 @@ class MyGradAdapter(AdapterBase):
 
     # -- errors ----------------------------------------------------------------------------
     def error_kind(self, error: BaseException) -> str | None:
-        return kind_by_message(error, _ERROR_PATTERNS)
+        return kind_by_message(error, self._error_patterns)
 
     # -- helpers ---------------------------------------------------------------------------
     def _tensor(self, value: Any) -> Any:

@@ -47,19 +47,56 @@ _VIEWS = ("view", "transpose", "expand", "unsqueeze", "t", "conj", "imag", "real
 #: Module buffer names of the protocol -> paddle's attribute on BatchNorm layers.
 _BUFFERS = {"running_mean": "_mean", "running_var": "_variance"}
 
-#: Stable parts of paddle's messages for each canonical error kind (the ``(InvalidArgument)``
-#: prefix, the generated tensor names and the ``[Hint: ...]`` tail are never matched).
+
+def _enforced(code: str, text: str) -> str:
+    """The pattern of a message raised by paddle's C++ checks with error ``code``
+    (``InvalidArgument``): ``(InvalidArgument) text``, or, when ``FLAGS_call_stack_level=2``
+    prints the C++ traceback first, ``InvalidArgumentError: text`` after its summary header."""
+    traceback = r"\s*-+\s*C\+\+ Traceback \(most recent call last\):(?s:.*?)\nError Message Summary:\n-+\n"
+    return rf"(?:\({code}\) |{traceback}{code}Error: ){text}"
+
+
+#: paddle's messages for each canonical error kind, from their start, with the exception types
+#: paddle raises them with (its C++ checks raise ValueError for InvalidArgument, RuntimeError
+#: for PermissionDenied, SystemError for Fatal); generated tensor names and the ``[Hint: ...]``
+#: tail are never matched.
 _ERROR_PATTERNS = compile_patterns(
     (
-        ("inplace_modified", r"used in gradient computation has been modified by an inplace operation"),
-        ("leaf_inplace", r"Leaf (Var|Tensor) \(.*?\) that doesn't stop gradient can't use inplace strategy"),
-        ("item_not_single", r"only one element tensors can be converted to Python scalars"),
-        ("graph_freed", r"The TensorWrappers of \w+ do not exist"),
-        ("unused_input", r"input does not appear in the backward graph"),
-        ("hook_no_grad", r"Cannot register hook on a tensor that stop gradient"),
-        ("grad_shape_mismatch", r"Tensor shape not match, Tensor of grad_tensor"),
-        ("numpy_dtype", r"Input object type error or incompatible array data type"),
-        ("device_unavailable", r"not compiled with CUDA|No available device found"),
+        (
+            "inplace_modified",
+            RuntimeError,
+            _enforced(
+                "PermissionDenied",
+                r"Tensor '.*?' used in gradient computation (in grad op '.*?' )?has been modified by an inplace operation",
+            ),
+        ),
+        (
+            "leaf_inplace",
+            ValueError,
+            _enforced(
+                "InvalidArgument", r"(\w+ : )?Leaf (Var|Tensor) \(.*?\) that doesn't stop gradient can't use inplace strategy"
+            ),
+        ),
+        (
+            "item_not_single",
+            ValueError,
+            _enforced("InvalidArgument", r"only one element tensors can be converted to Python scalars"),
+        ),
+        ("graph_freed", SystemError, _enforced("Fatal", r"The TensorWrappers of \w+ do not exist")),
+        ("unused_input", ValueError, _enforced("InvalidArgument", r"The \d+-th input does not appear in the backward graph")),
+        ("hook_no_grad", RuntimeError, r"Cannot register hook on a tensor that stop gradient"),
+        ("grad_shape_mismatch", AssertionError, r"Tensor shape not match, Tensor of grad_tensor"),
+        ("numpy_dtype", ValueError, _enforced("InvalidArgument", r"Input object type error or incompatible array data type")),
+        (
+            "device_unavailable",
+            ValueError,
+            r"The device should not be .+?, since PaddlePaddle is not compiled with CUDA|No available device found",
+        ),
+        (
+            "device_unavailable",
+            RuntimeError,
+            r"PaddlePaddle is not compiled with CUDA, but trying to create a Tensor from a CUDA array",
+        ),
     )
 )
 
@@ -147,6 +184,8 @@ class PaddleAdapter(AdapterBase):
             "set_grad_enabled": paddle.set_grad_enabled,
         }
         self._grad_mode_types = tuple(self._grad_modes.values())
+        #: The device paddle started on (its default: the first GPU of a CUDA build, else the CPU).
+        self._device = paddle.get_device()
 
     # -- the library and its environment --------------------------------------------------
     def library_version(self) -> str:
@@ -156,7 +195,28 @@ class PaddleAdapter(AdapterBase):
         self.paddle.seed(seed)
 
     def reset(self) -> None:
-        self.paddle.set_grad_enabled(True)  # the constructor switches the mode, as a call
+        """paddle's defaults: dynamic graph mode, grad mode on, float32 default dtype, the device it
+        started on.  Automatic mixed precision has no global switch (only its ``auto_cast``
+        context): an example that leaves it entered shows in :meth:`global_state`."""
+        paddle = self.paddle
+        if not paddle.in_dynamic_mode():
+            paddle.disable_static()
+        paddle.set_grad_enabled(True)  # the constructor switches the mode, as a call
+        if paddle.get_default_dtype() != "float32":
+            paddle.set_default_dtype("float32")
+        if paddle.get_device() != self._device:
+            paddle.set_device(self._device)
+
+    def global_state(self) -> dict[str, Any]:
+        """paddle's global modes that change what an operation or ``backward()`` does."""
+        paddle = self.paddle
+        return {
+            "dynamic_mode": paddle.in_dynamic_mode(),
+            "grad_enabled": paddle.is_grad_enabled(),
+            "default_dtype": paddle.get_default_dtype(),
+            "device": paddle.get_device(),
+            "autocast": paddle.is_autocast_enabled(),
+        }
 
     # -- tensors ---------------------------------------------------------------------------
     def is_tensor(self, value: Any) -> bool:

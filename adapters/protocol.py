@@ -53,7 +53,15 @@ class Adapter(Protocol):
         """Seed the library's random generators (parameter initialisation)."""
 
     def reset(self) -> None:
-        """Restore default global state (grad mode on) before each example."""
+        """Restore the library's default global state (grad mode on, every other mode off),
+        before and after each example."""
+
+    def global_state(self) -> dict[str, Any]:
+        """The library's global modes that change what a call does (grad mode, inference
+        mode, anomaly detection, the default dtype...), by name, as comparable plain values.
+        After :meth:`reset` they must equal what they were when the adapter was created; an
+        example that leaves them otherwise is an ``error`` and stops the run trusting the
+        process (see docs/running.md, "State between examples")."""
 
     # -- tensors ---------------------------------------------------------------------------
     def is_tensor(self, value: Any) -> bool: ...

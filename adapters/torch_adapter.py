@@ -17,39 +17,62 @@ from gradspec.values import DTYPES, OMITTED, DType
 _VIEWS = ("view", "transpose", "expand", "unsqueeze", "t", "conj", "imag", "real")
 _RESOLVE = ("resolve_conj", "resolve_neg", "contiguous")
 
-#: Stable prefixes of torch's messages for each canonical error kind (the hint text that
-#: follows them changes between releases and is never matched).
+#: torch's messages for each canonical error kind, from their start, with the exception type
+#: torch raises them with (the hint text that follows them changes between releases and is
+#: never matched).
 _ERROR_PATTERNS = compile_patterns(
     (
-        ("requires_grad_dtype", r"only Tensors of floating point (and complex )?dtype can require gradients"),
-        ("no_grad_fn", r"element \d+ of tensors does not require grad and does not have a grad_fn"),
-        ("inplace_modified", r"one of the variables needed for gradient computation has been modified by an inplace operation"),
-        ("view_leaf_inplace", r"a view of a leaf Variable that requires grad is being used in an in-place operation"),
-        ("leaf_inplace", r"a leaf Variable that requires grad (is being|has been) used in an in-place operation"),
-        ("item_not_single", r"a Tensor with \d+ elements cannot be converted to Scalar"),
-        ("backward_non_scalar", r"grad can be implicitly created only for scalar outputs"),
-        ("numpy_requires_grad", r"Can't call numpy\(\) on Tensor that requires grad"),
-        ("numpy_device", r"can't convert \S+ device type tensor to numpy"),
-        ("device_mismatch", r"Expected all tensors to be on the same device"),
-        ("graph_freed", r"Trying to backward through the graph a second time"),
-        ("nonleaf_requires_grad", r"you can only change requires_grad flags of leaf variables"),
-        ("detach_view", r"Can't detach views in-place"),
-        ("inference_saved", r"Inference tensors cannot be saved for backward"),
-        ("inference_inplace", r"Inplace update to inference tensor outside InferenceMode is not allowed"),
-        ("inference_requires_grad", r"Setting requires_grad=True on inference tensor outside InferenceMode is not allowed"),
-        ("inference_version", r"Inference tensors do not track version counter"),
-        ("unused_input", r"appears to not have been used in the graph"),
-        ("input_no_grad", r"One of the differentiated Tensors does not require grad"),
-        ("hook_no_grad", r"cannot register a hook on a tensor that doesn't require gradient"),
-        ("post_hook_nonleaf", r"post accumulate grad hooks cannot be registered on non-leaf tensors"),
-        ("retain_grad_no_grad", r"can't retain_grad on Tensor that has requires_grad=False"),
-        ("grad_shape_mismatch", r"Mismatch in shape: grad_output\[\d+\] has a shape of"),
-        ("grad_assign_mismatch", r"attempting to assign a gradient (of size|with dtype)"),
-        ("numpy_lazy_bit", r"Can't call numpy\(\) on Tensor that has (conjugate|negative) bit set"),
-        ("numpy_negative_strides", r"At least one stride in the given numpy array is negative"),
-        ("numpy_dtype", r"can't convert np\.ndarray of type"),
-        ("device_unavailable", r"Torch not compiled with CUDA enabled|Found no NVIDIA driver|No CUDA GPUs are available"),
-        ("materialize_without_unused", r"Expected allow_unused to be True or not passed when materialize_grads=True"),
+        ("requires_grad_dtype", RuntimeError, r"only Tensors of floating point (and complex )?dtype can require gradients"),
+        ("no_grad_fn", RuntimeError, r"element \d+ of tensors does not require grad and does not have a grad_fn"),
+        (
+            "inplace_modified",
+            RuntimeError,
+            r"one of the variables needed for gradient computation has been modified by an inplace operation",
+        ),
+        (
+            "view_leaf_inplace",
+            RuntimeError,
+            r"a view of a leaf Variable that requires grad is being used in an in-place operation",
+        ),
+        ("leaf_inplace", RuntimeError, r"a leaf Variable that requires grad (is being|has been) used in an in-place operation"),
+        ("item_not_single", RuntimeError, r"a Tensor with \d+ elements cannot be converted to Scalar"),
+        ("backward_non_scalar", RuntimeError, r"grad can be implicitly created only for scalar outputs"),
+        ("numpy_requires_grad", RuntimeError, r"Can't call numpy\(\) on Tensor that requires grad"),
+        ("numpy_device", TypeError, r"can't convert \S+ device type tensor to numpy"),
+        ("device_mismatch", RuntimeError, r"Expected all tensors to be on the same device"),
+        ("graph_freed", RuntimeError, r"Trying to backward through the graph a second time"),
+        ("nonleaf_requires_grad", RuntimeError, r"you can only change requires_grad flags of leaf variables"),
+        ("detach_view", RuntimeError, r"Can't detach views in-place"),
+        ("inference_saved", RuntimeError, r"Inference tensors cannot be saved for backward"),
+        ("inference_inplace", RuntimeError, r"Inplace update to inference tensor outside InferenceMode is not allowed"),
+        (
+            "inference_requires_grad",
+            RuntimeError,
+            r"Setting requires_grad=True on inference tensor outside InferenceMode is not allowed",
+        ),
+        ("inference_version", RuntimeError, r"Inference tensors do not track version counter"),
+        # torch 2.13 names the tensor's index; earlier versions say "One of the differentiated Tensors".
+        (
+            "unused_input",
+            RuntimeError,
+            r"(The differentiated Tensor at index \d+|One of the differentiated Tensors) appears to not have been used in the graph",
+        ),
+        ("input_no_grad", RuntimeError, r"One of the differentiated Tensors does not require grad"),
+        ("hook_no_grad", RuntimeError, r"cannot register a hook on a tensor that doesn't require gradient"),
+        ("post_hook_nonleaf", RuntimeError, r"post accumulate grad hooks cannot be registered on non-leaf tensors"),
+        ("retain_grad_no_grad", RuntimeError, r"can't retain_grad on Tensor that has requires_grad=False"),
+        ("grad_shape_mismatch", RuntimeError, r"Mismatch in shape: grad_output\[\d+\] has a shape of"),
+        ("grad_assign_mismatch", RuntimeError, r"attempting to assign a gradient (of size|with dtype)"),
+        ("numpy_lazy_bit", RuntimeError, r"Can't call numpy\(\) on Tensor that has (conjugate|negative) bit set"),
+        ("numpy_negative_strides", ValueError, r"At least one stride in the given numpy array is negative"),
+        ("numpy_dtype", TypeError, r"can't convert np\.ndarray of type"),
+        ("device_unavailable", AssertionError, r"Torch not compiled with CUDA enabled"),
+        ("device_unavailable", RuntimeError, r"Found no NVIDIA driver|No CUDA GPUs are available"),
+        (
+            "materialize_without_unused",
+            ValueError,
+            r"Expected allow_unused to be True or not passed when materialize_grads=True",
+        ),
     )
 )
 
@@ -151,7 +174,39 @@ class TorchAdapter(AdapterBase):
             self.torch.cuda.manual_seed_all(seed)
 
     def reset(self) -> None:
-        self.torch.set_grad_enabled(True)
+        """torch's defaults: grad mode on, anomaly detection off (NaN checks on for when it is
+        enabled), float32 default dtype, nondeterministic algorithms allowed, autograd
+        multithreading on, autocast off (CPU and CUDA), highest float32 matmul precision.  Inference
+        mode has no global switch (only its context): an example that leaves it entered shows in
+        :meth:`global_state`."""
+        torch = self.torch
+        torch.set_grad_enabled(True)
+        torch.autograd.set_detect_anomaly(False)
+        torch.set_default_dtype(torch.float32)
+        torch.autograd.set_multithreading_enabled(True)
+        torch.set_autocast_enabled("cpu", False)
+        torch.set_autocast_enabled("cuda", False)
+        if torch.are_deterministic_algorithms_enabled() or torch.is_deterministic_algorithms_warn_only_enabled():
+            torch.use_deterministic_algorithms(False)  # a slow setter: called only when the mode is changed
+        if torch.get_float32_matmul_precision() != "highest":
+            torch.set_float32_matmul_precision("highest")
+
+    def global_state(self) -> dict[str, Any]:
+        """torch's global modes that change what an operation or ``backward()`` does."""
+        torch = self.torch
+        return {
+            "grad_enabled": torch.is_grad_enabled(),
+            "inference_mode": torch.is_inference_mode_enabled(),
+            "anomaly_detection": torch.is_anomaly_enabled(),
+            "anomaly_check_nan": torch.is_anomaly_check_nan_enabled(),
+            "default_dtype": str(torch.get_default_dtype()),
+            "deterministic_algorithms": torch.are_deterministic_algorithms_enabled(),
+            "deterministic_warn_only": torch.is_deterministic_algorithms_warn_only_enabled(),
+            "autograd_multithreading": torch.autograd.is_multithreading_enabled(),
+            "autocast_cpu": torch.is_autocast_enabled("cpu"),
+            "autocast_cuda": torch.is_autocast_enabled("cuda"),
+            "float32_matmul_precision": torch.get_float32_matmul_precision(),
+        }
 
     # -- tensors ---------------------------------------------------------------------------
     def is_tensor(self, value: Any) -> bool:
