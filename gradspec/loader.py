@@ -8,6 +8,8 @@ checks the text, and builds (without drawing) the Hypothesis strategies of ``giv
 from __future__ import annotations
 
 import hashlib
+import math
+import os
 import re
 from collections.abc import Iterable
 from dataclasses import replace
@@ -21,13 +23,14 @@ from gradspec.errors import SpecError, SpecErrors, StepError
 from gradspec.language.checker import Expression, LanguageError, Program, check_expression, check_program, check_property
 from gradspec.language.requirements import SpecUse, spec_uses
 from gradspec.language.steps import STEP_VOCABULARY
+from gradspec.pack_files import place, read_spec_file, spec_files
+from gradspec.render import printable
 from gradspec.resources import BUILTIN_SPECS, SPEC_SCHEMA
 from gradspec.schema import SHOWN_CHARS, Validator, format_path, load_schema
 from gradspec.spec import Check, ExpectedError, Source, Spec
 from gradspec.strategies import GIVEN_VOCABULARY, given_strategy, input_strategy
 from gradspec.yamldoc import Document, YamlProblem, read_document
 
-MAX_FILE_BYTES = 256 * 1024
 #: Inputs and ``then`` properties one spec may have (each costs time at load and per example).
 MAX_INPUTS = 64
 MAX_PROPERTIES = 100
@@ -43,21 +46,24 @@ def spec_validator() -> Validator:
 def load_specs(directories: Iterable[Path | str] | Path | str = (BUILTIN_SPECS,)) -> list[Spec]:
     """Every ``*.yaml`` spec under the ``directories`` (one or several), sorted by id; raises
     :class:`SpecErrors` with every problem found.  Files whose name starts with ``_`` are not
-    specs (notes such as ``_unexpressed.yaml``); a folder given twice is read once."""
+    specs (notes such as ``_unexpressed.yaml``); a folder given twice is read once.
+
+    A folder is walked without following links to folders: each symlink to a folder inside it is
+    a problem (one leading outside the folder, or one that stays inside and is not followed).  Each
+    spec file must be a regular file, or a symlink to one inside the folder; see :func:`load_spec`."""
     roots = [Path(directories)] if isinstance(directories, (str, Path)) else [Path(d) for d in directories]
-    roots = list({root.resolve(): root for root in roots}.values())
+    roots = list({os.path.realpath(root): root for root in roots}.values())
     specs: list[Spec] = []
     errors: list[SpecError] = []
     for root in roots:
         if not root.is_dir():
             errors.append(SpecError(_label(root), None, "specs", "not a directory"))
             continue
-        found = sorted([*root.rglob("*.yaml"), *root.rglob("*.yml")])
-        if not any(not path.name.startswith("_") for path in found):
+        found, problems = spec_files(root, _label)
+        if not found and not problems:
             errors.append(SpecError(_label(root), None, "specs", "no spec files (*.yaml, *.yml) found"))
+        errors += problems
         for path in found:
-            if path.name.startswith("_"):
-                continue
             try:
                 specs.append(load_spec(path, root=root))
             except SpecError as error:
@@ -73,11 +79,13 @@ def load_specs(directories: Iterable[Path | str] | Path | str = (BUILTIN_SPECS,)
 
 
 def load_spec(path: Path, *, root: Path | None = None) -> Spec:
-    """Load and check one spec file; ``root`` is the specs folder (for the area check)."""
+    """Load and check one spec file; ``root`` is the specs folder (for the area check).
+
+    The file is read without ever blocking and at most :data:`~gradspec.pack_files.MAX_FILE_BYTES` + 1 bytes of it: it
+    must be a regular file, or a symlink to one (inside ``root`` when it is given); a FIFO, a
+    device, a folder, a dangling symlink or a symlink loop is refused as a ``(file)`` problem."""
     label = _label(path)
-    raw = path.read_bytes()
-    if len(raw) > MAX_FILE_BYTES:
-        raise SpecError(label, None, "(file)", f"file too large ({len(raw)} > {MAX_FILE_BYTES} bytes)")
+    raw = read_spec_file(path, label, root)
     try:
         document = read_document(raw)
     except YamlProblem as problem:
@@ -86,10 +94,11 @@ def load_spec(path: Path, *, root: Path | None = None) -> Spec:
 
 
 def _label(path: Path) -> str:
+    """``path`` for messages: relative to the working directory when below it, control characters escaped."""
     try:
-        return str(path.resolve().relative_to(Path.cwd()))
+        return printable(str(place(path).relative_to(Path.cwd())))
     except ValueError:
-        return str(path)
+        return printable(str(path))
 
 
 class _SpecBuilder:
@@ -114,6 +123,8 @@ class _SpecBuilder:
         for key, limit, what in (("given", MAX_INPUTS, "inputs"), ("then", MAX_PROPERTIES, "properties")):
             if len(data.get(key, ())) > limit:
                 raise self.error((key,), f"too many {what} ({len(data[key])} > {limit})")
+        self._check_title(data["title"])
+        self._check_tolerance(data.get("tolerance", {}))
         self._check_area(data["id"])
         given = self._given(data.get("given", {}))
         if self.document.block_styles.get(("steps",)) == ">":
@@ -185,10 +196,27 @@ class _SpecBuilder:
             return then[found.key].line
         return self.document.line(("raises",))
 
+    def _check_title(self, title: str) -> None:
+        """A title is one line of printable text (it is shown on terminals and in reports)."""
+        bad = next((char for char in title if printable(char) != char), None)
+        if bad is not None:
+            raise self.error(
+                ("title",), f"contains '{printable(bad)}' (a line break or control character): a title is one line of text"
+            )
+
+    def _check_tolerance(self, tolerance: dict[str, dict[str, float]]) -> None:
+        """Each tolerance is a finite number, at least 0 (the schema checks the type and the sign)."""
+        for dtype, pair in tolerance.items():
+            for name, value in pair.items():
+                if isinstance(value, float) and not (math.isfinite(value) and value >= 0):
+                    raise self.error(("tolerance", dtype, name), f"expected a finite number, at least 0, but got {value!r}")
+
     def _check_area(self, spec_id: str) -> None:
         if self.root is None:
             return
-        relative = self.path.resolve().relative_to(self.root.resolve())
+        root = Path(os.path.realpath(self.root))
+        where = place(self.path)  # a symlink's own place, not its target's
+        relative = (where if where.is_relative_to(root) else Path(os.path.realpath(self.path))).relative_to(root)
         folder = relative.parts[0] if len(relative.parts) > 1 else None
         area = spec_id.split(".", 1)[0]
         if folder != area:

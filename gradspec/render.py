@@ -90,3 +90,14 @@ def _safe(getter: Any, value: Any) -> Any:
         return getter(value)
     except Exception:
         return False
+
+
+#: Control characters (C0, DEL, C1) and the Unicode line and paragraph separators.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def printable(text: str) -> str:
+    """``text`` safe to print on a terminal: each control character (``\\x00``-``\\x1f``, ``\\x7f``-``\\x9f``,
+    line and paragraph separators) written as its Python escape (``\\n``, ``\\x1b``, ``\\u2028``); all else
+    is kept as it is, backslashes included."""
+    return _CONTROL.sub(lambda match: repr(match.group())[1:-1], text)

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from gradspec.errors import SpecError, SpecErrors
-from gradspec.loader import MAX_FILE_BYTES, load_spec, load_specs
+from gradspec.loader import load_spec, load_specs
+from gradspec.pack_files import MAX_FILE_BYTES
 from gradspec.resources import SPEC_SCHEMA as SPEC_SCHEMA_PATH
 from tests.conftest import VALID_REQUIRES, VALID_SPEC, raising, write_spec
 

@@ -1,7 +1,9 @@
 """Hostile and broken spec files: refused at load time with ``path:line: key: problem``, quickly,
 and without running anything; and a fuzzer: whatever bytes a spec file holds, loading it
 returns a :class:`~gradspec.spec.Spec` or raises :class:`~gradspec.errors.SpecError`, never
-anything else, and never hangs.
+anything else, and never hangs; and whatever a spec folder's file system holds (FIFOs, symlinks
+in and out of it, folders named like specs, dangling links, loops), loading the folder returns
+specs or raises :class:`~gradspec.errors.SpecErrors` naming each odd path.
 
 The tables here add to ``test_bad_specs.py`` (one key broken at a time) and
 ``test_language_refusals.py`` (step text alone): complete files that try to escape the step
@@ -11,7 +13,9 @@ from __future__ import annotations
 
 import codecs
 import contextlib
+import os
 import signal
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -24,11 +28,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from gradspec import strategies, yamldoc
-from gradspec.errors import SpecError, StepError
+from gradspec.errors import SpecError, SpecErrors, StepError
 from gradspec.language.checker import MAX_DEPTH, MAX_ELEMENTS, check_program
 from gradspec.language.interpreter import Frame, Interpreter, RunContext
 from gradspec.language.steps import STEP_VOCABULARY
-from gradspec.loader import MAX_FILE_BYTES, MAX_INPUTS, MAX_PROPERTIES, load_spec
+from gradspec.loader import MAX_INPUTS, MAX_PROPERTIES, load_spec, load_specs
+from gradspec.pack_files import MAX_FILE_BYTES
+from gradspec.render import printable
 from gradspec.spec import Spec
 from tests.conftest import ROOT, VALID_REQUIRES, VALID_SPEC, raising, write_spec
 
@@ -147,9 +153,9 @@ BOUNDS = [
     hostile("ones-a-terabyte", with_steps("c = ones((2**20, 2**20), requires_grad=True)"),
             f"{SPEC}:10: steps: ones(): asks for 1099511627776 elements (more than {MAX_ELEMENTS})"),
     hostile("linear-huge", with_steps("model = linear(10**6, 10**6)"),
-            f"{SPEC}:10: steps: linear(): asks for 1000000000000 elements (more than {MAX_ELEMENTS})"),
+            f"{SPEC}:10: steps: linear(): asks for 1000001000000 elements (more than {MAX_ELEMENTS})"),
     hostile("mlp-huge", with_steps("model = mlp([2, 10**5, 10**5, 1])"),
-            f"{SPEC}:10: steps: mlp(): asks for 10000300000 elements (more than {MAX_ELEMENTS})"),
+            f"{SPEC}:10: steps: mlp(): asks for 10000500001 elements (more than {MAX_ELEMENTS})"),
     hostile("batch-norm-huge", with_steps("model = batch_norm(10**9)"),
             f"{SPEC}:10: steps: batch_norm(): asks for 1000000000 elements (more than {MAX_ELEMENTS})"),
     hostile("given-shape-huge", with_given('"tensors(shape=(10**9,))"'),
@@ -251,6 +257,10 @@ YAML = [
             f"{SPEC}:1: (file): not UTF-8 text (a UTF-16 byte order mark: save the file as UTF-8)"),
     hostile("utf-32", BASE.encode("utf-32"), f"{SPEC}:1: (file): not UTF-8 text (a UTF-32 byte order mark: save the file as UTF-8)"),
     hostile("utf-16-without-bom", BASE.encode("utf-16-le"), f"{SPEC}:1: {NOT_UTF8_NUL}"),
+    hostile("nul-escape-in-a-quoted-title", edit("title: A valid spec the bad ones are made from", 'title: "A hostile\\0 spec title"'),
+            f"{SPEC}:2: title: contains '\\x00' (a line break or control character): a title is one line of text"),
+    hostile("terminal-escape-in-a-quoted-title", edit("title: A valid spec the bad ones are made from", 'title: "\\e[2JA hostile spec title"'),
+            f"{SPEC}:2: title: contains '\\x1b' (a line break or control character): a title is one line of text"),
     hostile("latin-1-behind-a-utf-8-bom", codecs.BOM_UTF8 + edit("T1 Tensors", "T1 Tens\xf6rs").encode("latin-1"),
             f"{SPEC}:4: (file): not UTF-8 text (byte 0xf6)"),
     # -- a spec that is not a mapping -----------------------------------------------------------
@@ -306,7 +316,7 @@ def interpreter_spy(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[Any]]:
         original = getattr(Interpreter, name)
 
         def spy(self: Interpreter, node: Any, frame: Frame, _original: Any = original, _name: str = name) -> Any:
-            building_inputs = _name == "evaluate" and self is strategies._GIVEN_INTERPRETER
+            building_inputs = _name == "evaluate" and isinstance(self.adapter, strategies._NoBackend)
             calls["given" if building_inputs else _name].append(node)
             return _original(self, node, frame)
 
@@ -344,7 +354,6 @@ HARMLESS = {
     "tab-indented-step-block": with_steps("if True:\n\tc = b.detach()"),
     "yaml-directive": "%YAML 1.1\n---\n" + BASE,
     "quoted-keys-and-values": BASE.replace("id: area.thing.works", '"id": "area.thing.works"'),
-    "nul-escape-in-a-quoted-title": edit("title: A valid spec the bad ones are made from", 'title: "A hostile\\0 spec title"'),
     "dunder-names-as-plain-text": with_requires(with_then("type_name(c) != '__import__'"), "detach"),
 }
 
@@ -558,6 +567,79 @@ def test_fuzz_loader_with_yaml_fragments(fuzz_specs: Path, data: bytes) -> None:
 @given(data=mutated_files())
 def test_fuzz_loader_with_mutated_real_specs(fuzz_specs: Path, data: bytes) -> None:
     check_loads_or_refuses(fuzz_specs, data)
+
+
+# -- the file-system fuzzer: what a spec folder holds besides spec files ----------------------------
+
+#: What the fuzzer puts in a spec folder: a good spec, or an odd entry (``-out``: leading outside it).
+ENTRIES = ("spec", "fifo", "link-in", "link-out", "folder-link-in", "folder-link-out", "yaml-folder", "dangling", "loop",
+           "loop-pair")
+#: The entries loading must name as problems (whatever their name, for links to folders).
+ODD_FILES = {"fifo", "link-out", "yaml-folder", "dangling", "loop", "loop-pair"}
+ODD_FOLDERS = {"folder-link-in", "folder-link-out"}
+ENTRY_NAMES = ("x", "y", "\x1b[2Jx", "a\nb", "_note", "tab\there")
+LAYOUTS = st.lists(st.tuples(st.sampled_from(ENTRIES), st.sampled_from(ENTRY_NAMES), st.sampled_from(["area", "area/sub", "."]),
+                             st.sampled_from([".yaml", ".yml", ""])), min_size=1, max_size=8)
+
+
+def make_entry(specs: Path, outside: Path, where: Path, kind: str, number: int) -> None:
+    """Create one entry of ``kind`` at ``where`` inside the folder ``specs``."""
+    if kind == "spec":
+        where.write_text(BASE.replace("area.thing.works", f"area.fuzz.s{number}"), encoding="utf-8")
+    elif kind == "fifo":
+        os.mkfifo(where)
+    elif kind == "yaml-folder":
+        where.mkdir()
+    else:
+        target = {"link-in": specs / "area" / "good.yaml", "link-out": outside / "good.yaml", "folder-link-in": specs / "area",
+                  "folder-link-out": outside, "dangling": specs / "nowhere.yaml", "loop": where,
+                  "loop-pair": where.with_name(where.name + ".pair")}[kind]
+        os.symlink(target, where)
+        if kind == "loop-pair":
+            os.symlink(where, target)
+
+
+def make_pack(base: Path, layout: list[tuple[str, str, str, str]]) -> tuple[Path, list[str]]:
+    """A spec folder with one good spec and the ``layout``'s entries; the odd paths loading must name."""
+    specs, outside = base / "specs", base / "outside"
+    (specs / "area" / "sub").mkdir(parents=True)
+    outside.mkdir()
+    write_spec(specs, "area/good.yaml", BASE.replace("area.thing.works", "area.fuzz.good"))
+    write_spec(outside, "good.yaml", BASE)
+    odd = []
+    for number, (kind, name, folder, suffix) in enumerate(layout):
+        where = specs / folder / (name + suffix)
+        if os.path.lexists(where) or os.path.lexists(where.with_name(where.name + ".pair")):
+            continue
+        make_entry(specs, outside, where, kind, number)
+        named_like_a_spec = suffix and not name.startswith("_")
+        if kind in ODD_FOLDERS or (kind in ODD_FILES and named_like_a_spec):
+            odd.append(str(where.relative_to(specs)))
+    return specs, odd
+
+
+def check_folder_loads_or_refuses(specs: Path, odd: list[str]) -> None:
+    """Loading ``specs`` gives specs, or SpecErrors of printable ``path[:line]: key: problem``
+    lines that name every odd path; any other exception (or a hang) fails the test."""
+    with hang_guard(HANG_SECONDS):
+        try:
+            loaded = load_specs(specs)
+        except SpecErrors as errors:
+            for error in errors.errors:
+                assert isinstance(error, SpecError) and error.key and error.problem
+                assert printable(str(error)) == str(error), str(error)
+            for path in odd:
+                assert any(error.path.endswith(printable(path)) for error in errors.errors), (path, str(errors))
+            return
+    assert not odd, f"loaded despite {odd}"
+    assert all(isinstance(spec, Spec) for spec in loaded)
+
+
+@settings(FUZZ, max_examples=150, deadline=timedelta(seconds=2))
+@given(layout=LAYOUTS)
+def test_fuzz_loader_with_odd_file_systems(fuzz_specs: Path, layout: list[tuple[str, str, str, str]]) -> None:
+    with tempfile.TemporaryDirectory() as base:
+        check_folder_loads_or_refuses(*make_pack(Path(base), layout))
 
 
 # -- without LibYAML: PyYAML's own parser (also what reports every YAML error) -------------------
