@@ -3,17 +3,25 @@
 ``python -m gradspec matrix reports/*.json --out reports/`` writes ``matrix.md``, a
 self-contained ``matrix.html`` (colour per outcome, a filter by area, each cell opening its
 counterexample and error) and one SVG conformance badge per report in ``badges/``.
+
+Report files are trusted for nothing: each is validated against the report schema before
+anything is written, every text taken from one is escaped for the format it is written into,
+and badge file names made from adapter names are reduced to safe, distinct names inside ``--out``.
 """
 
 from __future__ import annotations
 
 import html
-import json
+import re
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
+from gradspec.merge import ReportFileError, read_json_file, shown_path
 from gradspec.report import OUTCOMES, REPORT_FORMAT, write_atomically
+from gradspec.resources import REPORT_SCHEMA
+from gradspec.schema import SHOWN_CHARS, Validator, format_path, load_schema
 
 SYMBOLS = {"pass": "✅", "fail": "❌", "error": "💥", "not_applicable": "➖", "skipped": "⏭️", None: " "}
 COLOURS = {
@@ -24,6 +32,11 @@ COLOURS = {
     "skipped": "#d0d7de",
     None: "#ffffff",
 }
+#: The longest file name stem made from a report's contents.
+MAX_STEM = 100
+_UNSAFE_IN_NAME = re.compile(r"[^A-Za-z0-9._+-]")
+# Characters XML 1.0 forbids even escaped, and lone surrogates (not encodable as UTF-8).
+_NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 @dataclass(frozen=True)
@@ -33,33 +46,106 @@ class Column:
     report: dict[str, Any]
 
     @property
+    def identity(self) -> tuple[str, str]:
+        """(adapter, device kind): at most one column each."""
+        return self.report["library"]["adapter"], self.report["device"]["kind"]
+
+    @property
     def key(self) -> str:
-        return f"{self.report['library']['adapter']}-{self.report['device']['kind']}"
+        """``<adapter>-<device kind>``, as written (see :func:`file_stems` for its file name)."""
+        return "-".join(self.identity)
 
     @property
     def label(self) -> str:
+        """``<library> <version> (<device kind>)``, with ``, partial`` when the run did not cover every spec."""
         library = self.report["library"]
-        return f"{library['name']} {library['version']} ({self.report['device']['kind']})"
+        partial = "" if self.report["complete"] else ", partial"
+        return f"{library['name']} {library['version']} ({self.report['device']['kind']}{partial})"
 
     def results(self) -> dict[str, dict[str, Any]]:
         return {row["id"]: row for row in self.report["results"]}
 
 
+@cache
+def _report_validator() -> Validator:
+    return Validator(load_schema(REPORT_SCHEMA))
+
+
+def _brief(value: Any) -> str:
+    """``repr(value)`` on one line, at most :data:`~gradspec.schema.SHOWN_CHARS` characters."""
+    text = repr(value)
+    return text if len(text) <= SHOWN_CHARS else text[: SHOWN_CHARS - 3] + "..."
+
+
+def _one_line(text: str) -> str:
+    """``text`` for a message: as it is when short and printable, else :func:`_brief`."""
+    return text if text.isprintable() and len(text) <= SHOWN_CHARS else _brief(text)
+
+
+def read_report(path: Path) -> dict[str, Any]:
+    """The report in ``path``, validated against ``report.schema.json``; :class:`ReportFileError`
+    ``path: key: problem`` when it is unreadable, not JSON or not a valid report."""
+    document = read_json_file(path)
+    if isinstance(document, dict) and document.get("format") != REPORT_FORMAT:
+        found = _brief(document.get("format"))
+        raise ReportFileError(f"{shown_path(path)}: format: not a gradspec report (format {found}, expected {REPORT_FORMAT!r})")
+    problem = _report_validator().first_problem(document)
+    if problem is not None:
+        raise ReportFileError(f"{shown_path(path)}: {format_path(problem.path)}: {problem.message}")
+    return document
+
+
 def load_reports(paths: list[Path]) -> list[Column]:
-    """Read reports; refuse files that are not gradspec reports and duplicate columns."""
-    columns: list[Column] = []
+    """Read and validate reports (:func:`read_report`); refuse a second report of one adapter and device kind."""
+    columns: dict[tuple[str, str], Column] = {}
     for path in paths:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        if data.get("format") != REPORT_FORMAT:
-            raise ValueError(f"{path}: not a gradspec report (format {data.get('format')!r}, expected {REPORT_FORMAT!r})")
-        column = Column(data)
-        if any(other.key == column.key for other in columns):
-            raise ValueError(f"{path}: a second report for {column.key}")
-        columns.append(column)
+        column = Column(read_report(path))
+        if column.identity in columns:
+            raise ReportFileError(f"{shown_path(path)}: a second report for {_one_line(column.key)}")
+        columns[column.identity] = column
     # The reference first (torch on cpu, then torch on other devices), then the rest by name.
     return sorted(
-        columns, key=lambda column: (column.key != "torch-cpu", column.report["library"]["adapter"] != "torch", column.key)
+        columns.values(),
+        key=lambda column: (column.identity != ("torch", "cpu"), column.identity[0] != "torch", column.key, column.identity),
     )
+
+
+def _clean(text: object) -> str:
+    """``str(text)`` with characters XML cannot hold (control characters, lone surrogates) replaced by U+FFFD."""
+    return _NOT_IN_XML.sub("\ufffd", str(text))
+
+
+def _esc(text: object) -> str:
+    """Text for HTML or SVG, in an element or a quoted attribute."""
+    return html.escape(_clean(text), quote=True)
+
+
+def _md(text: object) -> str:
+    """Text for one Markdown table cell: one line, no raw HTML, backslashes and pipes escaped."""
+    line = " ".join(_clean(text).split())
+    return html.escape(line, quote=False).replace("\\", "\\\\").replace("|", "\\|")
+
+
+def _slug(text: str) -> str:
+    """``text`` as a file name stem: only ``[A-Za-z0-9._+-]`` (others become ``_``), no leading dot or
+    dash, at most :data:`MAX_STEM` characters; ``report`` when nothing is left."""
+    return _UNSAFE_IN_NAME.sub("_", text).lstrip(".-")[:MAX_STEM] or "report"
+
+
+def file_stems(columns: list[Column]) -> list[str]:
+    """One file name stem per column (``<adapter>-<device kind>``, made safe by :func:`_slug`), distinct
+    even on case-insensitive file systems: columns whose key is already safe keep it, then a stem taken
+    before gets ``-2``, ``-3``... in column order."""
+    stems = [_slug(column.key) for column in columns]
+    order = sorted(range(len(columns)), key=lambda index: stems[index] != columns[index].key)
+    taken: set[str] = set()
+    for index in order:
+        stem, number = stems[index], 2
+        while stems[index].casefold() in taken:
+            suffix = f"-{number}"
+            stems[index], number = stem[: MAX_STEM - len(suffix)] + suffix, number + 1
+        taken.add(stems[index].casefold())
+    return stems
 
 
 def _rows(columns: list[Column]) -> list[tuple[str, str, str]]:
@@ -80,13 +166,15 @@ def _percent(value: float | None) -> str:
 
 
 def markdown(columns: list[Column]) -> str:
-    header = "| spec | " + " | ".join(column.label for column in columns) + " |"
+    """The matrix as Markdown: the summary per column, then one table of outcomes per area."""
+    labels = " | ".join(_md(column.label) for column in columns)
+    header = f"| spec | {labels} |"
     lines = [
         "# gradspec compatibility matrix",
         "",
         "Legend: " + ", ".join(f"{SYMBOLS[o]} {o.replace('_', ' ')}" for o in OUTCOMES) + ".",
         "",
-        "| | " + " | ".join(column.label for column in columns) + " |",
+        f"| | {labels} |",
         "|---|" + "---:|" * len(columns),
         "| conformance | " + " | ".join(_percent(_conformance(column)) for column in columns) + " |",
     ]
@@ -99,9 +187,9 @@ def markdown(columns: list[Column]) -> str:
     for row_area, spec_id, _title in _rows(columns):
         if row_area != area:
             area = row_area
-            lines += ["", f"## {area}", "", header, "|---|" + ":---:|" * len(columns)]
+            lines += ["", f"## {_md(area)}", "", header, "|---|" + ":---:|" * len(columns)]
         cells = [SYMBOLS[result.get(spec_id, {}).get("outcome")] for result in results]
-        lines.append(f"| `{spec_id}` | " + " | ".join(cells) + " |")
+        lines.append(f"| `{_md(spec_id)}` | " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
 
 
@@ -113,11 +201,11 @@ def badge(column: Column) -> str:
     left_width, right_width = 6 * len(left) + 12, 6 * len(right) + 12
     width = left_width + right_width
     return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="20" role="img" aria-label="{left}: {right}">'
-        f"<title>{left}: {html.escape(right)}</title>"
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="20" role="img" aria-label="{left}: {_esc(right)}">'
+        f"<title>{left}: {_esc(right)}</title>"
         f'<rect width="{left_width}" height="20" fill="#555"/><rect x="{left_width}" width="{right_width}" height="20" fill="{colour}"/>'
         f'<g fill="#fff" font-family="Verdana,DejaVu Sans,sans-serif" font-size="11" text-anchor="middle">'
-        f'<text x="{left_width / 2}" y="14">{left}</text><text x="{left_width + right_width / 2}" y="14">{html.escape(right)}</text></g></svg>\n'
+        f'<text x="{left_width / 2}" y="14">{left}</text><text x="{left_width + right_width / 2}" y="14">{_esc(right)}</text></g></svg>\n'
     )
 
 
@@ -148,7 +236,7 @@ document.getElementById('close').addEventListener('click',()=>{document.getEleme
 
 def html_page(columns: list[Column]) -> str:
     """A self-contained page (no external resources)."""
-    esc = html.escape
+    esc = _esc
     rows = _rows(columns)
     areas = sorted({area for area, _, _ in rows})
     results = [column.results() for column in columns]
@@ -171,13 +259,13 @@ def html_page(columns: list[Column]) -> str:
                 "counterexample": row.get("counterexample") or "",
                 "replay": row.get("replay") or "",
             }
-            attributes = " ".join(f'data-{key}="{esc(value, quote=True)}"' for key, value in data.items())
+            attributes = " ".join(f'data-{key}="{esc(value)}"' for key, value in data.items())
             label = (outcome or "").replace("_", " ") + (" (known)" if row.get("baseline") == "known" else "")
             cells.append(
-                f'<td class="cell {outcome or "none"}" style="background:{COLOURS[outcome]}" {attributes}>{esc(label)}</td>'
+                f'<td class="cell {esc(outcome or "none")}" style="background:{COLOURS[outcome]}" {attributes}>{esc(label)}</td>'
             )
         body.append(
-            f'<tr class="spec" data-area="{esc(row_area)}"><td class="spec" title="{esc(title, quote=True)}"><code>{esc(spec_id)}</code></td>{"".join(cells)}</tr>'
+            f'<tr class="spec" data-area="{esc(row_area)}"><td class="spec" title="{esc(title)}"><code>{esc(spec_id)}</code></td>{"".join(cells)}</tr>'
         )
     legend = "".join(f'<span style="background:{COLOURS[o]}">{o.replace("_", " ")}</span>' for o in OUTCOMES)
     options = '<option value="">all areas</option>' + "".join(f'<option value="{esc(a)}">{esc(a)}</option>' for a in areas)
@@ -193,14 +281,23 @@ def html_page(columns: list[Column]) -> str:
     )
 
 
+def _inside(out: Path, relative: str) -> Path:
+    """``out / relative``, refused unless the folder it is written into resolves inside ``out``."""
+    path = out / relative
+    root, folder = out.resolve(), path.parent.resolve()
+    if path.name in ("", ".", "..") or not folder.is_relative_to(root):
+        raise ValueError(f"{shown_path(path)}: outside {shown_path(out)}: not written")
+    return path
+
+
 def write_matrix(paths: list[Path], out: Path) -> list[Path]:
-    """Write matrix.md, matrix.html and badges/<column>.svg under ``out``."""
+    """Write matrix.md, matrix.html and badges/<column>.svg under ``out`` (each atomically); returns
+    their paths. Every report is read and validated, and every path checked, before anything is written."""
     columns = load_reports(paths)
-    written = [out / "matrix.md", out / "matrix.html"]
-    write_atomically(written[0], markdown(columns))
-    write_atomically(written[1], html_page(columns))
-    for column in columns:
-        path = out / "badges" / f"{column.key}.svg"
-        write_atomically(path, badge(column))
-        written.append(path)
-    return written
+    texts = {"matrix.md": markdown(columns), "matrix.html": html_page(columns)}
+    for column, stem in zip(columns, file_stems(columns)):
+        texts[f"badges/{stem}.svg"] = badge(column)
+    files = [(_inside(out, relative), text) for relative, text in texts.items()]
+    for path, text in files:
+        write_atomically(path, text)
+    return [path for path, _ in files]

@@ -3,11 +3,16 @@
 Shards merge only when they are one run: the same adapter, library version, device, Hypothesis
 profile and spec set, each shard once, and together every spec.  Anything else is refused with
 the reason, so a merged report is never more complete than the runs behind it.
+
+Report files are read by :func:`read_json_file` (size-capped, strict JSON), which the
+compatibility matrix reads its reports with too.
 """
 
 from __future__ import annotations
 
 import json
+import os
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -17,8 +22,50 @@ from gradspec.report import REPORT_FORMAT, summarize_areas, summarize_rows
 _SAME = (("library",), ("device", "kind"), ("hypothesis_profile",), ("spec_set",), ("selection",), ("gradspec",))
 
 
+#: The most bytes read of one report file; a larger file is refused.
+MAX_REPORT_BYTES = 64 * 1024 * 1024
+
+
 class MergeError(ValueError):
     """Reports that are not the shards of one run."""
+
+
+class ReportFileError(ValueError):
+    """A report file that cannot be read, or is not a valid report: ``path: problem``."""
+
+
+def shown_path(path: Path) -> str:
+    """``path`` for a one-line message: as written, or quoted when it holds line breaks or control characters."""
+    text = str(path)
+    return text if text.isprintable() else repr(text)
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def read_json_file(path: Path, limit: int | None = None) -> Any:
+    """The JSON document in the regular file ``path`` (UTF-8, at most ``limit`` bytes, by default
+    :data:`MAX_REPORT_BYTES`, no NaN or Infinity); :class:`ReportFileError` ``path: problem`` when it
+    cannot be read as one."""
+    limit = MAX_REPORT_BYTES if limit is None else limit
+    try:
+        # O_NONBLOCK: opening a FIFO does not wait for a writer; it is refused as not a file below.
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(descriptor, "rb") as stream:
+            if not stat.S_ISREG(os.fstat(stream.fileno()).st_mode):
+                raise ReportFileError(f"{shown_path(path)}: not a regular file")
+            data = stream.read(limit + 1)
+    except OSError as error:
+        raise ReportFileError(f"{shown_path(path)}: {error.strerror or error}") from None
+    if len(data) > limit:
+        raise ReportFileError(f"{shown_path(path)}: larger than {limit} bytes: not read")
+    try:
+        return json.loads(data.decode("utf-8"), parse_constant=_refuse_constant)
+    except UnicodeDecodeError as error:
+        raise ReportFileError(f"{shown_path(path)}: not UTF-8 text ({error.reason} at byte {error.start})") from None
+    except (ValueError, RecursionError) as error:  # JSONDecodeError, an over-long integer, nesting too deep
+        raise ReportFileError(f"{shown_path(path)}: not valid JSON: {error}") from None
 
 
 def _get(report: dict[str, Any], path: tuple[str, ...]) -> Any:
@@ -86,7 +133,7 @@ def read_reports(paths: list[Path]) -> tuple[list[dict[str, Any]], list[str]]:
     reports = []
     for path in files:
         try:
-            reports.append(json.loads(path.read_text(encoding="utf-8")))
-        except (OSError, json.JSONDecodeError) as error:
-            raise MergeError(f"{path}: {error}") from None
+            reports.append(read_json_file(path))
+        except ReportFileError as error:
+            raise MergeError(str(error)) from None
     return reports, [str(path) for path in files]
