@@ -79,11 +79,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _run(pytest_args: list[str]) -> int:
     """The conformance suite through pytest, from any folder; reports go to ./reports."""
-    import pytest
+    from gradspec.supervisor import run_suite
 
-    from gradspec.resources import SUITES
-
-    return int(pytest.main([str(SUITES), "-p", "no:cacheprovider", *pytest_args]))
+    return run_suite(pytest_args)
 
 
 def _specs(args: argparse.Namespace) -> list | None:
@@ -200,7 +198,11 @@ def _merge(args: argparse.Namespace) -> int:
     except MergeError as error:
         print(f"gradspec merge: {error}", file=sys.stderr)
         return EXIT_USAGE
-    stem = args.out / report_stem(merged)
+    try:
+        stem = args.out / report_stem(merged)
+    except ValueError as error:
+        print(f"gradspec merge: {error}", file=sys.stderr)
+        return EXIT_USAGE
     write_atomically(stem.with_suffix(".json"), json.dumps(merged, indent=2) + "\n")
     write_atomically(stem.with_suffix(".md"), markdown(merged))
     print(f"gradspec merge: {len(reports)} shard(s) -> {stem}.json, {stem}.md")

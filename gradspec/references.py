@@ -205,7 +205,8 @@ def error_kinds_reference() -> str:
         GENERATED,
         "",
         "`raises.kind` names one of these; `error_of(f, ...)` returns one. Each adapter maps its library's "
-        "exceptions onto them (`error_kind`), matching only a stable part of the message. A `raises.match` "
+        "exceptions onto them (`error_kind`): a pattern of the message from its start, for the exception types "
+        "the library raises it with, so text a message echoes is never taken for a kind. A `raises.match` "
         "regex is checked only for adapters raising PyTorch's own messages.",
         "",
         "| kind | the documented situation |",

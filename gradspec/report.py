@@ -6,9 +6,10 @@ import hashlib
 import json
 import os
 import platform
+import re
 import tempfile
 from collections import Counter
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -56,10 +57,12 @@ class AdapterIdentity:
     version: str
     device_kinds: tuple[str, ...]
     devices: tuple[str, ...]
+    #: The adapter's tolerances replacing specs' own: spec id -> dtype name -> [rtol, atol].
+    tolerance_overrides: dict[str, dict[str, list[float]]] = field(default_factory=dict)
 
     @classmethod
     def of(cls, adapter: Adapter) -> AdapterIdentity:
-        # Plain strings: a worker sends this to the controller, and execnet sends only builtins
+        # Plain builtins: a worker sends this to the controller, and execnet sends only builtins
         # (torch's version is a str subclass).
         return cls(
             str(adapter.name),
@@ -67,6 +70,7 @@ class AdapterIdentity:
             str(adapter.library_version()),
             tuple(map(str, adapter.device_kinds)),
             tuple(map(str, adapter.devices())),
+            tolerance_overrides(adapter),
         )
 
     def library_version(self) -> str:
@@ -116,13 +120,14 @@ def build_report(
     complete: bool = True,
     selection: str | None = None,
     shard: tuple[int, int] | None = None,
+    interrupted: str | None = None,
 ) -> dict[str, Any]:
     """The JSON-ready report of one run on one device (see ``reports/report.schema.json``)."""
     rows = [asdict(result) for result in sorted(results, key=lambda result: result.id)]
     return {
         "format": REPORT_FORMAT,
         "gradspec": __version__,
-        "library": {"adapter": adapter.name, "name": adapter.library, "version": adapter.library_version()},
+        "library": _library(adapter),
         "device": {"kind": device_kind, "name": device},
         "platform": {
             "python": platform.python_version(),
@@ -132,7 +137,8 @@ def build_report(
             "hypothesis": hypothesis.__version__,
         },
         "hypothesis_profile": profile,
-        "complete": complete,
+        "complete": complete and interrupted is None,
+        "interrupted": interrupted,
         "selection": selection,
         "shard": None if shard is None else {"index": shard[0], "count": shard[1]},
         "spec_set": spec_set.as_dict(),
@@ -141,6 +147,21 @@ def build_report(
         "areas": summarize_areas(rows),
         "results": rows,
     }
+
+
+def tolerance_overrides(adapter: Adapter) -> dict[str, dict[str, list[float]]]:
+    """The adapter's tolerances replacing specs' own, as plain JSON values."""
+    overrides = getattr(adapter, "tolerances", None) or {}
+    return {
+        str(spec): {str(dtype): [float(rtol), float(atol)] for dtype, (rtol, atol) in by_dtype.items()}
+        for spec, by_dtype in overrides.items()
+    }
+
+
+def _library(adapter: AdapterIdentity | Adapter) -> dict[str, Any]:
+    library = {"adapter": adapter.name, "name": adapter.library, "version": adapter.library_version()}
+    overrides = adapter.tolerance_overrides if isinstance(adapter, AdapterIdentity) else tolerance_overrides(adapter)
+    return {**library, "tolerance_overrides": overrides} if overrides else library
 
 
 def write_atomically(path: Path, text: str) -> None:
@@ -160,9 +181,24 @@ def write_atomically(path: Path, text: str) -> None:
 
 def report_stem(report: dict[str, Any]) -> str:
     """``<adapter>-<device kind>``, and ``.shard-<i>-of-<n>`` for one shard of a run."""
-    stem = f"{report['library']['adapter']}-{report['device']['kind']}"
     shard = report.get("shard")
-    return stem if not shard else f"{stem}.shard-{shard['index']}-of-{shard['count']}"
+    return report_stem_of(
+        report["library"]["adapter"], report["device"]["kind"], (shard["index"], shard["count"]) if shard else None
+    )
+
+
+#: What an adapter's name and a device kind may be: they name report files.
+SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._+-]{0,99}")
+
+
+def report_stem_of(adapter: str, kind: str, shard: tuple[int, int] | None) -> str:
+    """The file stem of the report of ``adapter`` on ``kind`` (one shard's, with ``shard``);
+    ``ValueError`` for a name that could not be a file name of its own."""
+    for what, name in (("adapter name", adapter), ("device kind", kind)):
+        if not SAFE_NAME.fullmatch(name):
+            raise ValueError(f"{what} {name!r} cannot name a report file (letters, digits and . _ + - only)")
+    stem = f"{adapter}-{kind}"
+    return stem if shard is None else f"{stem}.shard-{shard[0]}-of-{shard[1]}"
 
 
 def write_report(report: dict[str, Any], directory: Path) -> tuple[Path, Path]:
@@ -219,6 +255,8 @@ def markdown(report: dict[str, Any]) -> str:
 
 
 def _partial(report: dict[str, Any]) -> str:
+    if report.get("interrupted"):
+        return f"interrupted: {report['interrupted']}"
     shard = report.get("shard")
     if shard:
         return f"shard {shard['index']} of {shard['count']}"

@@ -16,6 +16,8 @@ from gradspec.runner import Case
 from gradspec.spec import Spec
 
 CASE_PARAMETER = "gradspec_case"
+#: The suite's test function: one test per spec case (suites/test_specs.py).
+CASE_TEST = "test_spec"
 OUTCOME_MARK = "gradspec_outcome"
 
 

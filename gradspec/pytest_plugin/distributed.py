@@ -60,5 +60,6 @@ def received_from(node: Any) -> tuple[AdapterIdentity, dict[str, str]] | None:
         str(fields["version"]),
         tuple(fields["device_kinds"]),
         tuple(fields["devices"]),
+        dict(fields.get("tolerance_overrides", {})),
     )
     return identity, dict(output["spec_digests"])

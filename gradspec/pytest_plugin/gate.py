@@ -51,6 +51,14 @@ class Gate:
         write_atomically(self.path, dump(data))
         return f"gradspec: wrote {self.path} with {len(data['entries'])} known non-conformance(s)"
 
+    def passes(self, results: list[Result]) -> bool:
+        """The gate's verdict from gradspec's outcomes, whatever pytest made of them: no new
+        failure or error, nothing fixed, no baseline problem."""
+        if self.update:
+            return True
+        unexpected = [r for r in results if (r.outcome in ("fail", "error") and r.baseline is None) or r.baseline == "fixed"]
+        return not unexpected and not self.problems
+
     def summary(self, results: list[Result]) -> list[tuple[str, bool]]:
         """The gate's terminal lines, each with whether it is shown in red."""
         if self.update:

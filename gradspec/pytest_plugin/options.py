@@ -12,7 +12,9 @@ import pytest
 #: given, so a given one is visible.
 _DEST_PREFIX = "gradspec_"
 DEFAULT_ADAPTER = "torch"
-DEFAULT_SPEC_TIMEOUT = 600.0
+#: Per-spec limits, with or without --isolate (see gradspec.limits).
+DEFAULT_SPEC_TIMEOUT = 300.0
+DEFAULT_SPEC_MEMORY_MB = 4096
 _SHARD = re.compile(r"^(\d+)/(\d+)$")
 
 
@@ -82,7 +84,8 @@ def add_options(parser: pytest.Parser) -> None:
         dest="gradspec_spec_timeout",
         default=None,
         metavar="SECONDS",
-        help=f"with --isolate: seconds a spec may run before its process is killed (default: {DEFAULT_SPEC_TIMEOUT:g})",
+        help=f"seconds a spec may run before it is stopped and reported as an error; 0 for no limit "
+        f"(default: {DEFAULT_SPEC_TIMEOUT:g})",
     )
     group.addoption(
         "--spec-memory",
@@ -90,7 +93,8 @@ def add_options(parser: pytest.Parser) -> None:
         dest="gradspec_spec_memory",
         default=None,
         metavar="MB",
-        help="with --isolate: memory a spec's process may map beyond what it starts with, in MiB (default: no limit)",
+        help="memory a spec may map beyond what its process maps when it starts, in MiB; 0 for no limit "
+        f"(default: {DEFAULT_SPEC_MEMORY_MB}; applied where the adapter has no device but the CPU)",
     )
     group.addoption(
         "--shard",
@@ -113,7 +117,10 @@ class RunOptions:
     report_dir: Path | None
     baseline: Path | None
     update_baseline: bool
-    isolation: tuple[float, int | None] | None
+    isolate: bool
+    #: Seconds and MiB each spec may use; ``None`` for no limit.
+    spec_timeout: float | None
+    spec_memory_mb: int | None
     shard: tuple[int, int] | None
 
     @classmethod
@@ -129,7 +136,8 @@ class RunOptions:
             raise pytest.UsageError("gradspec: --no-builtin-specs needs at least one --specs DIR")
         if option.gradspec_update_baseline and not option.gradspec_baseline:
             raise pytest.UsageError("gradspec: --update-baseline needs --baseline FILE")
-        timeout = option.gradspec_spec_timeout if option.gradspec_spec_timeout is not None else DEFAULT_SPEC_TIMEOUT
+        timeout = _limit(option.gradspec_spec_timeout, DEFAULT_SPEC_TIMEOUT, "--spec-timeout")
+        memory = _limit(option.gradspec_spec_memory, DEFAULT_SPEC_MEMORY_MB, "--spec-memory")
         return cls(
             adapter=option.gradspec_adapter or DEFAULT_ADAPTER,
             device_kinds=tuple(option.gradspec_devices) if option.gradspec_devices else None,
@@ -138,9 +146,20 @@ class RunOptions:
             report_dir=report_dir,
             baseline=Path(option.gradspec_baseline) if option.gradspec_baseline else None,
             update_baseline=bool(option.gradspec_update_baseline),
-            isolation=(timeout, option.gradspec_spec_memory) if option.gradspec_isolate else None,
+            isolate=bool(option.gradspec_isolate),
+            spec_timeout=timeout,
+            spec_memory_mb=None if memory is None else int(memory),
             shard=parse_shard(option.gradspec_shard),
         )
+
+
+def _limit(given: float | None, default: float, flag: str) -> float | None:
+    """A limit's value: the default when not given, ``None`` (no limit) for 0."""
+    if given is None:
+        return default
+    if not given >= 0 or given == float("inf"):
+        raise pytest.UsageError(f"gradspec: {flag}={given:g}: expected a positive number, or 0 for no limit")
+    return given or None
 
 
 def parse_shard(text: str | None) -> tuple[int, int] | None:

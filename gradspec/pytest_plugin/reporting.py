@@ -6,18 +6,20 @@ so pytest-xdist workers' results reach the controller, which alone writes the re
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
 
 from gradspec.errors import Finding, SpecFailure
 from gradspec.pytest_plugin.collection import OUTCOME_MARK, devices_of
-from gradspec.report import AdapterIdentity, Result, SpecSet, build_report, terminal_line, write_report
+from gradspec.report import AdapterIdentity, Result, SpecSet, build_report, report_stem_of, terminal_line, write_report
 from gradspec.runner import Case
 
 _PROPERTY = "gradspec"
 JUDGED = ("pass", "fail", "error")
-#: Error text kept in a report per spec.
+#: Characters of each text (error, counterexample, replay command) kept in a report per spec.
 MAX_ERROR_CHARS = 2000
 
 
@@ -38,16 +40,19 @@ def result_of(case: Case, item: pytest.Item, call: pytest.CallInfo[None], report
         outcome = mark.args[0] if mark else "skipped"
         error = exception.msg if isinstance(exception, pytest.skip.Exception) else None
     elif report.when == "setup" and report.failed:
-        outcome, error = "error", clip(str(exception))
+        outcome, error = "error", str(exception)
     elif report.when == "call":
         outcome = "pass" if exception is None else ("fail" if isinstance(exception, SpecFailure) else "error")
         if isinstance(exception, Finding):
-            error = clip(exception.problem)
+            error = exception.problem
         elif exception is not None:
-            error = clip(f"{type(exception).__name__}: {exception}")
+            error = f"{type(exception).__name__}: {exception}"
     else:
         return None
     finding = exception if isinstance(exception, Finding) else None
+    texts = clipped_texts(
+        error=error, counterexample=finding.counterexample if finding else None, replay=finding.replay if finding else None
+    )
     return Result(
         id=case.spec.id,
         title=case.spec.title,
@@ -59,15 +64,36 @@ def result_of(case: Case, item: pytest.Item, call: pytest.CallInfo[None], report
         examples=case.examples,
         shrink_runs=case.shrink_runs,
         duration=round(report.duration, 4),
-        counterexample=finding.counterexample if finding else None,
-        error=error,
-        replay=finding.replay if finding else None,
+        counterexample=texts["counterexample"],
+        error=texts["error"],
+        replay=texts["replay"],
         baseline=None if case.known_reason is None or report.when != "call" else ("fixed" if outcome == "pass" else "known"),
     )
 
 
 def clip(text: str, limit: int = MAX_ERROR_CHARS) -> str:
-    return text if len(text) <= limit else text[: limit - 3] + "..."
+    """``text``, cut to ``limit`` characters and a note of how many more there were."""
+    return text if len(text) <= limit else f"{text[:limit]}... [{len(text) - limit} more characters]"
+
+
+def clipped_texts(**texts: str | None) -> dict[str, str | None]:
+    """Each text of a result, clipped: a report holds no text longer than :data:`MAX_ERROR_CHARS`
+    and a note, whatever a library's message or a drawn example holds."""
+    return {name: None if text is None else clip(text) for name, text in texts.items()}
+
+
+def prepare_report_directory(directory: Path, adapter: str, kinds: list[str], shard: tuple[int, int] | None) -> None:
+    """Before a run: check that reports can be written to ``directory``, and remove the reports
+    this run will replace, so a run that never finishes leaves no earlier report looking
+    current.  Raises ``OSError`` when the folder cannot be written."""
+    directory.mkdir(parents=True, exist_ok=True)
+    handle, probe = tempfile.mkstemp(prefix=".gradspec-write-check.", dir=directory)
+    os.close(handle)
+    os.unlink(probe)
+    for kind in kinds:
+        stem = report_stem_of(adapter, kind, shard)
+        for suffix in (".json", ".md"):
+            (directory / f"{stem}{suffix}").unlink(missing_ok=True)
 
 
 def write_reports(
@@ -79,15 +105,18 @@ def write_reports(
     selection: str | None,
     shard: tuple[int, int] | None,
     directory: Path,
+    kinds: list[str],
+    interrupted: str | None = None,
 ) -> list[str]:
-    """One report per device kind on which something ran; returns the terminal lines."""
+    """One report per device kind of the run on which something ran (on each, when the run was
+    interrupted: its earlier report is gone); returns the terminal lines."""
     lines = []
-    for kind in adapter.device_kinds:
+    for kind in kinds:
         ran = [result for result in results if result.device == kind]
-        if not any(result.outcome in JUDGED for result in ran):
-            continue  # nothing ran on this device: an earlier report of it stays as it is
+        if not any(result.outcome in JUDGED for result in ran) and interrupted is None:
+            continue  # nothing ran on this device (it is absent here)
         device = ",".join(devices_of(list(adapter.devices), kind)) or kind
-        complete = len(ran) == len(spec_set.digests) and selection is None and shard is None
+        complete = len(ran) == len(spec_set.digests) and selection is None and shard is None and interrupted is None
         report = build_report(
             adapter=adapter,
             device_kind=kind,
@@ -98,6 +127,7 @@ def write_reports(
             selection=selection,
             spec_set=spec_set,
             shard=shard,
+            interrupted=interrupted,
         )
         lines.append(terminal_line(report, write_report(report, directory)))
     return lines

@@ -19,15 +19,33 @@ from gradspec.adapters import adapter_class, check_capabilities, load_adapter
 from gradspec.adapters.protocol import Adapter
 from gradspec.errors import AdapterError, SpecErrors
 from gradspec.isolation import run_isolated
+from gradspec.limits import run_limited
 from gradspec.loader import load_specs
 from gradspec.profiles import register_profiles
 from gradspec.pytest_plugin import distributed
-from gradspec.pytest_plugin.collection import CASE_PARAMETER, OUTCOME_MARK, case_of, case_parameter, device_for, in_shard
+from gradspec.pytest_plugin.collection import (
+    CASE_PARAMETER,
+    CASE_TEST,
+    OUTCOME_MARK,
+    case_of,
+    case_parameter,
+    device_for,
+    in_shard,
+)
+from gradspec.pytest_plugin.ending import EndingSignals, record_finished_run
 from gradspec.pytest_plugin.gate import Gate
 from gradspec.pytest_plugin.options import RunOptions
-from gradspec.pytest_plugin.reporting import absent_devices_line, attach, result_of, results_in, write_reports
+from gradspec.pytest_plugin.reporting import (
+    absent_devices_line,
+    attach,
+    prepare_report_directory,
+    result_of,
+    results_in,
+    write_reports,
+)
 from gradspec.report import AdapterIdentity, Result, SpecSet
 from gradspec.resources import BUILTIN_SPECS
+from gradspec.runner import ENDING_OUTCOMES as _TEST_ENDINGS
 from gradspec.spec import Spec
 
 #: Warnings specs cause on purpose, which say nothing about conformance.
@@ -38,6 +56,8 @@ EXPECTED_WARNINGS = (
     "ignore:Casting complex values to real discards the imaginary part:UserWarning",
 )
 _PLUGIN_NAME = "gradspec-run"
+#: The timeout --isolate is given for "no limit" (--spec-timeout=0): about 31 years.
+NO_TIME_LIMIT = 1e9
 
 
 def start(config: pytest.Config) -> None:
@@ -80,6 +100,14 @@ class ConformanceRun:
         self._identity: AdapterIdentity | None = None
         self._specs: list[Spec] | None = None
         self._spec_set: SpecSet | None = None
+        #: Spec cases collected (after -k/-m), to tell a complete run from one that lost some.
+        self.collected: int | None = None
+        self.signals = EndingSignals()
+        #: Red lines for the terminal: what makes this run's outcome untrustworthy.
+        self.problems: list[str] = []
+        #: The device kinds this run covers (checked when the session starts).
+        self.run_kinds: list[str] = []
+        self._cpu_only_here: bool | None = None
 
     # -- what the run is about ---------------------------------------------------------------
     def adapter(self) -> Adapter:
@@ -88,6 +116,11 @@ class ConformanceRun:
                 self._adapter = load_adapter(self.options.adapter)
             except AdapterError as error:
                 raise pytest.UsageError(f"gradspec: {error}") from None
+            except _TEST_ENDINGS as ending:  # pytest.skip/importorskip/xfail/exit while importing or creating it
+                raise pytest.UsageError(
+                    f"gradspec: adapter {self.options.adapter!r} could not be created: it called pytest's "
+                    f"{type(ending).__name__} ({getattr(ending, 'msg', None) or ending})"
+                ) from None
         return self._adapter
 
     def specs(self) -> list[Spec]:
@@ -129,32 +162,61 @@ class ConformanceRun:
             )
         return kinds
 
-    def _check_adapter_class(self) -> None:
+    def _check_adapter_class(self) -> tuple[str, list[str]]:
         """Check ``--adapter`` and ``--device`` against the adapter class, without instantiating
-        it (which imports the library); an adapter that sets them per instance is instantiated."""
+        it (which imports the library); an adapter that sets them per instance is instantiated.
+        Returns the adapter's name and the device kinds to run."""
         try:
             cls = adapter_class(self.options.adapter)
         except AdapterError as error:
             raise pytest.UsageError(f"gradspec: {error}") from None
+        except _TEST_ENDINGS:
+            return self.adapter().name, self.kinds()  # reported as the adapter's creation failing
         name, known, capabilities = (getattr(cls, attribute, None) for attribute in ("name", "device_kinds", "capabilities"))
         if not (isinstance(name, str) and name and isinstance(known, tuple) and isinstance(capabilities, (set, frozenset))):
-            self.kinds()
-            return
-        self._checked_kinds(name, known)
+            return self.adapter().name, self.kinds()
+        kinds = self._checked_kinds(name, known)
         try:
             check_capabilities(self.options.adapter, capabilities)
         except AdapterError as error:
             raise pytest.UsageError(f"gradspec: {error}") from None
+        return name, kinds
 
     # -- collection ------------------------------------------------------------------------
     def pytest_sessionstart(self, session: pytest.Session) -> None:
         # A bad --adapter or --device is a usage error (exit 4) before anything runs, on the
         # pytest-xdist controller as in a serial run; the controller leaves importing the
         # library to the workers, which start meanwhile.
+        if self.worker is not None:  # a worker instantiates the adapter when it collects
+            return
         if distributed.is_controller(session.config):
-            self._check_adapter_class()
-        elif self.worker is None:  # a worker instantiates the adapter when it collects
-            self.kinds()
+            name, kinds = self._check_adapter_class()
+        else:
+            name, kinds = self.adapter().name, self.kinds()
+        self.run_kinds = kinds
+        if self.options.report_dir is not None:
+            try:
+                prepare_report_directory(self.options.report_dir, name, kinds, self.options.shard)
+            except OSError as error:
+                raise pytest.UsageError(
+                    f"gradspec: cannot write reports to {self.options.report_dir}: {error.strerror or error} "
+                    "(choose another --report-dir, or --no-report)"
+                ) from None
+        self.signals.catch()
+
+    def pytest_unconfigure(self, config: pytest.Config) -> None:
+        self.signals.release()
+        if self.worker is None:
+            record_finished_run()
+
+    def pytest_collection_finish(self, session: pytest.Session) -> None:
+        if self.worker is None and not distributed.is_controller(session.config):
+            self.collected = sum(1 for item in session.items if case_of(item) is not None)
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_xdist_node_collection_finished(self, node: Any, ids: list[str]) -> None:
+        """On the pytest-xdist controller: every worker collects the same cases."""
+        self.collected = sum(1 for nodeid in ids if f"::{CASE_TEST}[" in nodeid)
 
     def pytest_generate_tests(self, metafunc: pytest.Metafunc) -> None:
         if CASE_PARAMETER not in metafunc.fixturenames:
@@ -181,13 +243,30 @@ class ConformanceRun:
     # -- running ---------------------------------------------------------------------------
     @pytest.hookimpl(tryfirst=True)
     def pytest_pyfunc_call(self, pyfuncitem: pytest.Function) -> bool | None:
+        """Run a spec case within its limits: in this process, or in a child with --isolate."""
         case = case_of(pyfuncitem)
-        if case is None or self.options.isolation is None:
+        if case is None:
             return None
-        timeout, memory_mb = self.options.isolation
         arguments = {name: pyfuncitem.funcargs[name] for name in pyfuncitem._fixtureinfo.argnames}
-        run_isolated(lambda: pyfuncitem.obj(**arguments), case, timeout=timeout, memory_mb=memory_mb)
+        options = self.options
+        if options.isolate:
+            timeout = options.spec_timeout if options.spec_timeout is not None else NO_TIME_LIMIT
+            run_isolated(lambda: pyfuncitem.obj(**arguments), case, timeout=timeout, memory_mb=options.spec_memory_mb)
+        else:
+            run_limited(
+                lambda: pyfuncitem.obj(**arguments),
+                seconds=options.spec_timeout,
+                megabytes=options.spec_memory_mb if self._cpu_only() else None,
+                what=f"spec {case.spec.id}",
+            )
         return True
+
+    def _cpu_only(self) -> bool:
+        """Whether the adapter has no device but the CPU here: an address-space limit would
+        break a GPU driver, which maps far more than it uses (even while CPU specs run)."""
+        if self._cpu_only_here is None:
+            self._cpu_only_here = all(device == "cpu" for device in self.adapter().devices())
+        return self._cpu_only_here
 
     # -- outcomes --------------------------------------------------------------------------
     @pytest.hookimpl(wrapper=True)
@@ -219,23 +298,40 @@ class ConformanceRun:
                 distributed.send_to_controller(session.config, self.identity(), self.spec_set().digests)
             return
         results = list(self.results.values())
+        interrupted = self.signals.received or ("interrupted" if session.exitstatus == pytest.ExitCode.INTERRUPTED else None)
+        lost = (self.collected or 0) - len(results)
+        if lost > 0 and not interrupted:
+            self._fail(
+                session,
+                f"gradspec: {lost} of {self.collected} spec case(s) ended without a gradspec outcome: the run is incomplete",
+            )
         if self.gate is not None and results:
             self.written += self.gate.finish(results, sorted(self.spec_set().digests), self.identity().name, dt.date.today())
-            if self.gate.problems and session.exitstatus == pytest.ExitCode.OK:
-                session.exitstatus = pytest.ExitCode.TESTS_FAILED
             if self.gate.update and session.exitstatus == pytest.ExitCode.TESTS_FAILED:
                 session.exitstatus = pytest.ExitCode.OK
-        if self.options.report_dir is None or not results:
-            return
-        self.written += write_reports(
-            adapter=self.identity(),
-            results=results,
-            spec_set=self.spec_set(),
-            profile=settings.get_current_profile_name(),
-            selection=self.selection,
-            shard=self.options.shard,
-            directory=self.options.report_dir,
-        )
+            elif not self.gate.passes(results) and session.exitstatus == pytest.ExitCode.OK:
+                session.exitstatus = pytest.ExitCode.TESTS_FAILED
+        if self.options.report_dir is not None and (results or interrupted):
+            try:
+                self.written += write_reports(
+                    adapter=self.identity(),
+                    results=results,
+                    spec_set=self.spec_set(),
+                    profile=settings.get_current_profile_name(),
+                    selection=self.selection,
+                    shard=self.options.shard,
+                    directory=self.options.report_dir,
+                    kinds=self.run_kinds,
+                    interrupted=interrupted,
+                )
+            except OSError as error:
+                self._fail(session, f"gradspec: could not write the report to {self.options.report_dir}: {error}")
+                session.exitstatus = pytest.ExitCode.INTERNAL_ERROR
+
+    def _fail(self, session: pytest.Session, problem: str) -> None:
+        self.problems.append(problem)
+        if session.exitstatus == pytest.ExitCode.OK:
+            session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
         for line in self.written:
@@ -246,6 +342,8 @@ class ConformanceRun:
         absent = absent_devices_line(results)
         if absent:
             terminalreporter.write_line(absent)
+        for problem in self.problems:
+            terminalreporter.write_line(problem, red=True)
 
 
 def _selection(config: pytest.Config) -> str | None:
