@@ -25,8 +25,9 @@ SEARCH = settings(max_examples=200, derandomize=True, database=None, deadline=No
                   suppress_health_check=[HealthCheck.too_slow])
 
 
-#: Modules of this package that define no deviations: the mutation table and its command.
-_NOT_DEVIATIONS = frozenset({"__main__", "table"})
+#: Modules of this package that cannot be imported here: the mutation table and its command,
+#: and an adapter module that skips when imported.
+_NOT_DEVIATIONS = frozenset({"__main__", "table", "skips_at_import"})
 
 
 def _collect() -> dict[type[TorchAdapter], set[str]]:
