@@ -387,6 +387,13 @@ def test_equal_compares_dtypes() -> None:
     assert steps.equal(context, torch.tensor([1.0]), [1.0])  # a Python value has no dtype of its own
 
 
+@pytest.mark.parametrize("tolerance", ["atol=1e999", "rtol=1e999", "atol=-1.0"])
+def test_an_infinite_or_negative_allclose_tolerance_is_an_error_of_the_spec(tmp_path: Path, tolerance: str) -> None:
+    text = spec_text("grad.aaa.loose", "", "  x: tensors()", "y = x + 1", f"allclose(x, y, {tolerance})")
+    result = verdict(load(tmp_path, text), TorchAdapter(), settings(CI_LIKE, max_examples=2))
+    assert result.outcome == "error" and "a tolerance is a finite number, at least 0" in str(result.error), result.error
+
+
 def test_adapter_tolerance_overrides_are_in_the_report() -> None:
     from gradspec.report import AdapterIdentity, SpecSet, build_report
     from gradspec.resources import REPORT_SCHEMA

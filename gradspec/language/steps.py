@@ -9,6 +9,7 @@ adapter's read-out of a tensor's values.
 
 from __future__ import annotations
 
+import math
 import threading
 from collections.abc import Iterable
 from typing import Any
@@ -422,6 +423,9 @@ def values(ctx: RunContext, value: Any) -> np.ndarray | None:
 @functions.register()
 def allclose(ctx: RunContext, actual: Any, expected: Any, rtol: float | None = None, atol: float | None = None) -> bool:
     """Same shape and values within tolerance (per dtype by default); ``None`` is never close."""
+    for name, value in (("rtol", rtol), ("atol", atol)):
+        if value is not None and not (isinstance(value, (int, float)) and math.isfinite(value) and value >= 0):
+            raise StepError(f"allclose(): {name}={value!r}: a tolerance is a finite number, at least 0")
     a, b = readout(ctx, actual), readout(ctx, expected)
     if a is None or b is None or a.shape != b.shape:
         return False
