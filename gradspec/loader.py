@@ -215,8 +215,8 @@ class _SpecBuilder:
         if self.root is None:
             return
         root = Path(os.path.realpath(self.root))
-        where = place(self.path)  # a symlink's own place, not its target's
-        relative = (where if where.is_relative_to(root) else Path(os.path.realpath(self.path))).relative_to(root)
+        lies = place(self.path)  # a symlink's own place, not its target's
+        relative = (lies if lies.is_relative_to(root) else Path(os.path.realpath(self.path))).relative_to(root)
         folder = relative.parts[0] if len(relative.parts) > 1 else None
         area = spec_id.split(".", 1)[0]
         if folder != area:
