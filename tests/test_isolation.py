@@ -98,7 +98,13 @@ def test_an_interrupted_run_leaves_no_half_written_report(tmp_path: Path) -> Non
         "--hypothesis-profile=thorough",
     ]
     process = subprocess.Popen(
-        command, cwd=ROOT, env={**os.environ, "CI": "true"}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        command,
+        cwd=ROOT,
+        env={**os.environ, "CI": "true"},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        preexec_fn=_interruptible,
     )
     time.sleep(8)
     output = _interrupt(process)
@@ -106,6 +112,12 @@ def test_an_interrupted_run_leaves_no_half_written_report(tmp_path: Path) -> Non
     data = json.loads(report.read_text())  # whole JSON: the earlier report, or a partial one marked so
     assert data == {"an": "earlier report"} or data["complete"] is False
     assert [path.name for path in tmp_path.iterdir() if path.name.startswith(".")] == []
+
+
+def _interruptible() -> None:
+    """In the child: Ctrl-C raises KeyboardInterrupt even when these tests were started from a
+    shell's background job, whose commands inherit SIGINT ignored."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def _interrupt(process: subprocess.Popen[str], tries: int = 10) -> str:
