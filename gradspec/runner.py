@@ -157,7 +157,8 @@ def _describe_error(error: BaseException) -> str:
 
 
 def _classify(where: str, error: BaseException, adapter: Adapter) -> Exception:
-    """An unexpected exception as a failure (a canonical error kind) or an error."""
+    """An unexpected exception as a failure (a canonical error kind) or an error; a failed
+    allocation stops the spec instead (:class:`~gradspec.limits.OutOfMemory`)."""
     if isinstance(error, (SpecFailure, BackendError)):
         return error
     if isinstance(error, StepError):
