@@ -81,6 +81,14 @@ class Baseline:
         return found
 
 
+def _dates_as_text(value: Any) -> None:
+    """An unquoted ``expires: 2027-06-30`` is a YAML date: take it as the ISO text it was written as."""
+    entries = value.get("entries") if isinstance(value, dict) else None
+    for item in entries if isinstance(entries, list) else []:
+        if isinstance(item, dict) and isinstance(item.get("expires"), dt.date):
+            item["expires"] = item["expires"].isoformat()
+
+
 def load_baseline(path: Path) -> Baseline:
     """Read and validate a baseline file; problems raise :class:`SpecError` (``path:line: key: problem``)."""
     label = str(path)
@@ -90,6 +98,7 @@ def load_baseline(path: Path) -> Baseline:
         raise SpecError(label, None, "(file)", "no such baseline file") from None
     except YamlProblem as problem:
         raise SpecError(label, problem.line, "(file)", problem.problem) from None
+    _dates_as_text(document.value)
     problems = Validator(load_schema(BASELINE_SCHEMA)).problems(document.value)
     if problems:
         first = problems[0]

@@ -80,3 +80,12 @@ class SpecStopped(BaseException):
     library's state could not be restored.  A ``BaseException``, so that Hypothesis neither
     replays nor shrinks the example (each replay would only hit the limit again, at its cost)
     and no spec's own error handling takes it for the library's failure."""
+
+
+class KnownFailureFound(BaseException):
+    """A failure the baseline records was found again.  One counterexample confirms it, so the
+    test ends at once instead of shrinking it anew on every run; pytest sees :attr:`finding`."""
+
+    def __init__(self, finding: Finding) -> None:
+        super().__init__(finding.problem)
+        self.finding = finding

@@ -30,7 +30,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from types import FrameType
 
-from gradspec.errors import BackendError, SpecStopped
+from gradspec.errors import BackendError, KnownFailureFound, SpecStopped
 
 #: Seconds a call stuck in native code gets past its spec's deadline before the process ends.
 NATIVE_HANG_GRACE = 60.0
@@ -152,12 +152,14 @@ def spec_limits(seconds: float | None, megabytes: int | None, what: str) -> Iter
 
 def run_limited(test: Callable[[], None], *, seconds: float | None, megabytes: int | None, what: str) -> None:
     """Run ``test`` within a spec's limits; a limit it hits, or anything else that stopped it,
-    is a :class:`BackendError` naming it."""
+    is a :class:`BackendError` naming it; a recorded failure found again is its finding."""
     limit: Deadline | None = None
     try:
         with spec_limits(seconds, megabytes, what) as limit:
             test()
         return
+    except KnownFailureFound as found:
+        raise found.finding from None
     except TimeLimitExceeded as exceeded:
         if limit is None or exceeded.deadline is not limit:
             raise

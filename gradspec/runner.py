@@ -13,7 +13,7 @@ import pytest
 
 from gradspec import render
 from gradspec.adapters.protocol import Adapter
-from gradspec.errors import AdapterError, BackendError, Finding, SpecFailure, SpecStopped, StepError
+from gradspec.errors import AdapterError, BackendError, Finding, KnownFailureFound, SpecFailure, SpecStopped, StepError
 from gradspec.language.interpreter import Frame, Interpreter, RunContext
 from gradspec.language.steps import STEP_VOCABULARY, tensor
 from gradspec.limits import OutOfMemory, TimeLimitExceeded, deadline, is_out_of_memory
@@ -52,6 +52,14 @@ class Case:
     def id(self) -> str:
         return f"{self.spec.id}-{self.device_kind}"
 
+    def __repr__(self) -> str:
+        # Short: pytest and Hypothesis show it with every failure (the spec's repr is long).
+        return f"Case({self.id!r}, adapter={self.adapter.name!r})"
+
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        """Hypothesis's pretty-printer shows dataclasses field by field, unless told so."""
+        printer.text(repr(self))
+
     def context(self) -> RunContext:
         assert self.device is not None, "a case without a device is never run"
         overrides = getattr(self.adapter, "tolerances", {}).get(self.spec.id, {})
@@ -70,6 +78,8 @@ class Case:
             counterexample = render.example(drawn)
             replay = self.replay_command(counterexample)
             finding.locate(counterexample, replay, self._footer(counterexample, replay))
+            if self.known_reason is not None:
+                raise KnownFailureFound(finding) from None
             raise
 
     def _footer(self, counterexample: str, replay: str) -> str:
@@ -274,6 +284,8 @@ def check_case(case: Case, hypothesis_settings: Any = None) -> Verdict:
         check = hypothesis_settings(check)
     try:
         check()
+    except KnownFailureFound as found:
+        return Verdict("fail" if isinstance(found.finding, SpecFailure) else "error", found.finding)
     except SpecFailure as failure:
         return Verdict("fail", failure)
     except (Exception, SpecStopped) as error:

@@ -2,6 +2,7 @@
 fixed, stale or expired fails it.  Exercised on a planted deviation of the PyTorch adapter."""
 from __future__ import annotations
 
+import json
 import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 
@@ -100,3 +101,14 @@ def test_junit_xml_records_known_failures_as_skipped_and_new_ones_as_failures(tm
     cases = {case.get("name"): case for case in ElementTree.parse(junit).getroot().iter("testcase")}
     assert cases[f"test_spec[{FAILING}-cpu]"].find("skipped") is not None
     assert all(case.find("failure") is None for case in cases.values())
+
+
+def test_a_recorded_failure_is_confirmed_by_one_counterexample_not_shrunk(tmp_path: Path) -> None:
+    """A known failure ends its test at its first counterexample (no shrinking on every run);
+    strict xfail still fails the gate when no example fails any more."""
+    baseline = write(tmp_path / "baseline.yaml", [KNOWN])
+    result = run_suite(DEVIATION, "--device=cpu", f"--report-dir={tmp_path}", f"--baseline={baseline}", *SELECTION)
+    assert result.returncode == 0, result.stdout[-2000:]
+    [known] = [r for r in json.loads((tmp_path / "torch-cpu.json").read_text())["results"] if r["id"] == FAILING]
+    assert (known["outcome"], known["baseline"], known["shrink_runs"]) == ("fail", "known", 0)
+    assert known["counterexample"] and known["replay"]

@@ -4,6 +4,10 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pytest
+
+from gradspec.baseline import load_baseline
+from gradspec.errors import SpecError
 from gradspec.pytest_plugin.gate import Gate
 from gradspec.report import Result
 
@@ -42,3 +46,18 @@ def test_a_baseline_that_matches_the_run_has_no_problem(tmp_path: Path) -> None:
     results = [_result("area.known", "fail", "known"), _result("area.now_not_applicable", "error", "known")]
     gate.finish(results, ["area.known", "area.now_not_applicable"], "lib", dt.date(2026, 1, 1))
     assert gate.problems == []
+
+
+def test_an_unquoted_expiry_date_is_read_as_written(tmp_path: Path) -> None:
+    """``expires: 2027-06-30`` unquoted is a YAML date; the baseline takes it as that day."""
+    path = tmp_path / "lib.yaml"
+    path.write_text(BASELINE.replace("  reason: the library differs here\n", "  reason: the library differs here\n  expires: 2027-06-30\n"))
+    [entry, _] = load_baseline(path).entries
+    assert entry.expires == dt.date(2027, 6, 30)
+
+
+def test_an_expiry_with_a_time_of_day_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "lib.yaml"
+    path.write_text(BASELINE.replace("  reason: the library differs here\n", "  reason: the library differs here\n  expires: 2027-06-30 10:00:00\n"))
+    with pytest.raises(SpecError, match=r":6: entries\[0\]\.expires: '2027-06-30T10:00:00' is not an ISO date"):
+        load_baseline(path)

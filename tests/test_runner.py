@@ -186,3 +186,13 @@ def test_a_value_shown_in_a_failure_has_no_memory_address() -> None:
 
     shown = runtime_value(Node(), TorchAdapter())
     assert shown.endswith(" at 0x...>") and "Node object" in shown
+
+
+@pytest.mark.e2e
+def test_a_failure_shows_the_case_in_one_short_line(tmp_path: Path) -> None:
+    """pytest and Hypothesis print the test's arguments with every failure: a case is its id and
+    adapter, not the whole spec."""
+    result = run_suite("--adapter=tests.planted.tutorial:ItemAlwaysFloat", "--device=cpu", "--no-report", "-k", "item.single_element")
+    assert result.returncode == 1
+    assert "gradspec_case = Case('item.single_element-cpu', adapter='torch')" in result.stdout
+    assert "Spec(" not in result.stdout
