@@ -9,8 +9,8 @@
 * **Memory**: the soft ``RLIMIT_AS`` is lowered to the process's current size plus the
   spec's allowance, and restored afterwards; an allocation beyond it fails in the library
   (``MemoryError``, or the library's own allocation error) instead of the machine swapping
-  or the OOM killer ending the run.  It is not set in processes using CUDA, whose drivers map
-  far more address space than they use.
+  or the OOM killer ending the run.  Callers leave it off where a GPU driver may be loaded: it
+  maps far more address space than it uses.
 
 Both need POSIX and the main thread; elsewhere a limit is silently not applied.
 """
@@ -107,7 +107,7 @@ def _expire(signum: int, frame: FrameType | None) -> None:
 @contextlib.contextmanager
 def memory_allowance(megabytes: int | None) -> Iterator[None]:
     """Let the block map at most ``megabytes`` MiB beyond what the process maps now."""
-    if megabytes is None or not sys.platform.startswith("linux") or _uses_cuda():
+    if megabytes is None or not sys.platform.startswith("linux"):
         yield
         return
     soft, hard = resource.getrlimit(resource.RLIMIT_AS)
@@ -125,14 +125,6 @@ def address_space() -> int:
     """The process's current virtual memory size in bytes (Linux)."""
     with open("/proc/self/statm", encoding="ascii") as statm:
         return int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
-
-
-def _uses_cuda() -> bool:
-    torch = sys.modules.get("torch")
-    try:
-        return bool(torch is not None and torch.cuda.is_initialized())
-    except Exception:  # a torch without CUDA support
-        return False
 
 
 @contextlib.contextmanager

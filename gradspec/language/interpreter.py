@@ -379,6 +379,17 @@ def _check_call_shape(function: Function, positional: int, keywords: tuple[str, 
 
 
 def _python_binary(op: type, left: Any, right: Any) -> Any:
+    _check_python_size(op, left, right)
+    try:
+        return _PYTHON_OPERATORS[op](left, right)
+    except (TypeError, ZeroDivisionError, OverflowError, ValueError) as error:
+        raise StepError(f"{type(error).__name__}: {error}") from None
+
+
+def _check_python_size(op: type, left: Any, right: Any) -> None:
+    """Refuse Python arithmetic whose result would be too large to build: long sequences,
+    huge powers and integers, and ``%`` formatting (a width can ask for any length)."""
+    sequences = (list, tuple, str)
     if op is ast.Pow and isinstance(right, (int, float)) and right > MAX_EXPONENT:
         raise StepError(f"exponent too large ({right} > {MAX_EXPONENT})")
     if (
@@ -389,17 +400,6 @@ def _python_binary(op: type, left: Any, right: Any) -> Any:
         and left.bit_length() * right > MAX_POWER_BITS
     ):
         raise StepError(f"power too large (more than {MAX_POWER_BITS} bits)")
-    _check_python_size(op, left, right)
-    try:
-        return _PYTHON_OPERATORS[op](left, right)
-    except (TypeError, ZeroDivisionError, OverflowError, ValueError) as error:
-        raise StepError(f"{type(error).__name__}: {error}") from None
-
-
-def _check_python_size(op: type, left: Any, right: Any) -> None:
-    """Refuse Python arithmetic whose result would be too large to build: long sequences,
-    huge integers, and ``%`` formatting (a width can ask for any length)."""
-    sequences = (list, tuple, str)
     if op is ast.Mod and isinstance(left, (str, bytes)):
         raise StepError("string formatting with % is not part of the step language")
     if (

@@ -51,14 +51,14 @@ def _bounded(*sizes: Any) -> None:
         raise StepError(f"asks for {count} elements (more than {MAX_ELEMENTS})")
 
 
-def _bounded_layer(in_features: Any, out_features: Any) -> None:
-    """Refuse a linear layer whose weight and bias together have too many elements."""
-    count = int(in_features) * int(out_features) + int(out_features)
+def _bounded_layers(widths: list[Any]) -> None:
+    """Refuse linear layers ``widths[0] -> widths[1] -> ...`` whose weights and biases together
+    have too many elements."""
+    count = sum(int(a) * int(b) + int(b) for a, b in zip(widths, widths[1:]))
     if count > MAX_ELEMENTS:
-        raise StepError(
-            f"asks for {count} elements (the weights and biases of a {in_features} -> {out_features} layer; "
-            f"more than {MAX_ELEMENTS})"
-        )
+        shape = " -> ".join(map(str, widths))
+        layers = f"a {shape} layer" if len(widths) == 2 else f"the layers {shape}"
+        raise StepError(f"asks for {count} elements (the weights and biases of {layers}; more than {MAX_ELEMENTS})")
 
 
 def _as_array(data: Any, dtype: DType | None, shape: Any) -> np.ndarray:
@@ -311,7 +311,7 @@ def _call(ctx: RunContext, function: Any, args: tuple[Any, ...]) -> Any:
 @functions.register(capability="modules")
 def linear(ctx: RunContext, in_features: int, out_features: int, bias: bool = True) -> Any:
     """A linear layer (``nn.Linear``) on the device under test."""
-    _bounded_layer(in_features, out_features)
+    _bounded_layers([in_features, out_features])
     return ctx.adapter.linear(in_features, out_features, bias=bias, device=ctx.device)
 
 
@@ -326,7 +326,7 @@ def mlp(ctx: RunContext, widths: list[int]) -> Any:
     """A sequential model of linear layers ``widths[0] -> widths[1] -> ...``."""
     if len(widths) < 2:
         raise StepError(f"mlp() needs at least two widths, got {widths!r}")
-    _bounded(sum(int(a) * int(b) + int(b) for a, b in zip(widths, widths[1:])))
+    _bounded_layers(widths)
     layers = [ctx.adapter.linear(a, b, bias=True, device=ctx.device) for a, b in zip(widths, widths[1:])]
     return ctx.adapter.sequential(layers)
 

@@ -56,21 +56,29 @@ class Gate:
         failure or error, nothing fixed, no baseline problem."""
         if self.update:
             return True
-        unexpected = [r for r in results if (r.outcome in ("fail", "error") and r.baseline is None) or r.baseline == "fixed"]
-        return not unexpected and not self.problems
+        return not _new(results) and not _fixed(results) and not self.problems
 
     def summary(self, results: list[Result]) -> list[tuple[str, bool]]:
         """The gate's terminal lines, each with whether it is shown in red."""
         if self.update:
             return []
         known = sum(1 for r in results if r.baseline == "known")
-        fixed = sum(1 for r in results if r.baseline == "fixed")
-        new = sum(1 for r in results if r.outcome in ("fail", "error") and r.baseline is None)
         lines = [
             (
-                f"gradspec gate ({self.path}): {known} known, {new} new, {fixed} fixed (remove their entries), "
+                f"gradspec gate ({self.path}): {known} known, {len(_new(results))} new, {len(_fixed(results))} fixed "
+                "(remove their entries), "
                 f"{len(self.problems)} baseline problem(s)",
                 False,
             )
         ]
         return lines + [(f"gradspec gate: {problem}", True) for problem in self.problems]
+
+
+def _new(results: list[Result]) -> list[Result]:
+    """Failures and errors the baseline does not record."""
+    return [r for r in results if r.outcome in ("fail", "error") and r.baseline is None]
+
+
+def _fixed(results: list[Result]) -> list[Result]:
+    """Recorded failures that pass now."""
+    return [r for r in results if r.baseline == "fixed"]

@@ -116,7 +116,7 @@ def write_reports(
         if not any(result.outcome in JUDGED for result in ran) and interrupted is None:
             continue  # nothing ran on this device (it is absent here)
         device = ",".join(devices_of(list(adapter.devices), kind)) or kind
-        complete = len(ran) == len(spec_set.digests) and selection is None and shard is None and interrupted is None
+        complete = len(ran) == len(spec_set.digests) and selection is None and shard is None
         report = build_report(
             adapter=adapter,
             device_kind=kind,
