@@ -15,6 +15,8 @@ BUILTIN_ADAPTERS: dict[str, str] = {
     "mygrad": "gradspec.adapters.mygrad_adapter:MyGradAdapter",
     "paddle": "gradspec.adapters.paddle_adapter:PaddleAdapter",
     "jax": "gradspec.adapters.jax_adapter:JaxAdapter",
+    "jax-x64": "gradspec.adapters.jax_adapter:JaxX64Adapter",
+    "mlx": "gradspec.adapters.mlx_adapter:MlxAdapter",
 }
 
 

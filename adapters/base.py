@@ -137,6 +137,11 @@ class AdapterBase:
     def numel(self, tensor: Any) -> int:
         return int(np.prod(self.shape(tensor)))
 
+    def variable(self, array: np.ndarray, *, device: str) -> Any:
+        """A tensor that gradients are taken with respect to: ``tensor(requires_grad=True)``
+        unless the library marks such tensors otherwise (or, differentiating functions, not at all)."""
+        return self.tensor(array, requires_grad=True, device=device)
+
     def copy_construct(self, tensor: Any, *, requires_grad: Any, device: str) -> Any:
         self.missing(None, "tensor(t) copy-construction from a tensor")
 
@@ -172,7 +177,7 @@ class AdapterBase:
         self.missing("complex" if name in ("conj", "imag", "real") else "views", f"{name} view")
 
     def resolve(self, name: str, tensor: Any) -> Any:
-        self.missing("strides" if name == "contiguous" else "complex", f"{name}()")
+        self.missing("strides" if name == "contiguous" else "conj_resolution", f"{name}()")
 
     def stride(self, tensor: Any) -> tuple[int, ...]:
         self.missing("strides", "stride()")
@@ -184,13 +189,13 @@ class AdapterBase:
         self.missing("requires_grad", "requires_grad flag")
 
     def set_requires_grad(self, tensor: Any, value: bool) -> None:
-        self.missing("requires_grad", "settable requires_grad flag")
+        self.missing("requires_grad_setter", "assignable requires_grad flag")
 
     def requires_grad_(self, tensor: Any, value: bool) -> Any:
-        self.missing("requires_grad", "requires_grad_()")
+        self.missing("requires_grad_method", "requires_grad_()")
 
     def is_leaf(self, tensor: Any) -> bool:
-        self.missing("requires_grad", "is_leaf")
+        self.missing("is_leaf", "is_leaf")
 
     def grad_fn(self, tensor: Any) -> Any:
         self.missing("grad_fn", "grad_fn")
@@ -199,13 +204,13 @@ class AdapterBase:
         self.missing("backward", ".grad")
 
     def set_grad(self, tensor: Any, value: Any) -> None:
-        self.missing("backward", "settable .grad")
+        self.missing("grad_assign", "assignable .grad")
 
     def retain_grad(self, tensor: Any) -> None:
         self.missing("retain_grad", "retain_grad()")
 
     def retains_grad(self, tensor: Any) -> bool:
-        self.missing("retain_grad", "retains_grad")
+        self.missing("retains_grad", "retains_grad")
 
     def backward(
         self, tensor: Any, *, gradient: Any, retain_graph: bool | None, inputs: Any = None, create_graph: bool = False
@@ -237,7 +242,7 @@ class AdapterBase:
         self.missing("detach", "detach()")
 
     def detach_(self, tensor: Any) -> Any:
-        self.missing("detach", "detach_()")
+        self.missing("detach_", "detach_()")
 
     def data(self, tensor: Any) -> Any:
         self.missing("data_alias", ".data")
@@ -273,7 +278,7 @@ class AdapterBase:
         self.missing("from_numpy", "from_numpy()")
 
     def as_tensor(self, value: Any, *, device: str) -> Any:
-        self.missing("from_numpy", "as_tensor()")
+        self.missing("as_tensor", "as_tensor()")
 
     def item(self, tensor: Any) -> Any:
         self.missing("item", "item()")

@@ -1,35 +1,31 @@
-"""JAX on CPU, through a thin recording layer that maps tape-style specs onto ``jax.vjp``.
+"""JAX on CPU, through a thin recording layer that maps a spec's steps onto ``jax.vjp``.
 
 JAX is functional: a ``jax.Array`` is an immutable value with no ``requires_grad`` flag, no
-``.grad``, no ``grad_fn``, no grad mode and no in-place methods; derivatives come from
-transforming a *function* with ``jax.grad``/``jax.vjp``.  The specs compute gradients tape-style
-(``y = op(x); y.backward(upstream); x.grad``), so this adapter wraps each ``jax.Array`` in a
-:class:`JaxTensor` that remembers which JAX function produced it from which inputs.  Nothing
-else is emulated.  How the library's concepts map:
+``backward()``, no ``.grad``, no ``grad_fn``, no grad mode and no in-place methods; derivatives
+come from transforming a *function* with ``jax.grad``/``jax.vjp``.  A spec's steps are
+imperative (``y = op(x); g = autograd_grad(y, x)``), so this adapter wraps each ``jax.Array``
+in a :class:`JaxTensor` that remembers which JAX function produced it from which inputs: that
+is all it adds, and only to hand ``jax.vjp`` the function the steps computed.  How the
+library's concepts map:
 
-* ``tensor(a, requires_grad=True)`` makes the array a *variable*: one of the primals a later
-  ``backward()`` differentiates with respect to (``argnums`` of ``jax.grad``).  Without the
-  argument, or with ``False``, it is a constant the recorded function closes over: a new JAX
-  array is never differentiated unless it is passed as an argument.  The flag itself cannot be
-  read or changed: ``requires_grad``/``is_leaf``/``grad_fn`` raise :class:`AdapterError`.
-* ``y.backward(g)`` rebuilds the recorded computation of ``y`` as a Python function of the
-  variables and calls ``jax.vjp`` on it (``jax.grad`` when ``g`` is omitted, which, like JAX,
-  accepts scalar real outputs only).  Every derivative rule is JAX's own; the adapter writes
-  none.  ``backward(inputs=[...])`` picks the primals, as ``argnums`` does.
-* ``.grad`` is only the slot where the adapter puts what JAX returned: each backward replaces
-  it (JAX returns gradients, it never accumulates them), and an assigned gradient is stored
-  unchecked (there is no ``.grad`` for JAX to validate).
-* Gradients are themselves recorded, so they can be differentiated again (JAX's derivatives are
-  always differentiable: ``jax.grad(jax.grad(f))``); ``create_graph`` and ``retain_graph`` are
-  accepted and change nothing, since JAX never frees a computation.  ``autograd_grad`` is
-  ``jax.vjp`` with respect to any recorded arrays (JAX can differentiate with respect to any
-  array, and gives zeros for one the output does not use: ``allow_unused`` and
-  ``materialize_grads`` have no JAX counterpart and are ignored).
+* ``variable(a)`` (``given``'s ``tensors(requires_grad=True)``) is a plain array: JAX can
+  differentiate with respect to any array.  JAX has no ``requires_grad=`` argument, so
+  ``tensor(a, requires_grad=...)`` is refused as an API JAX lacks (see ``lacks``).
+* ``autograd_grad(outputs, inputs, grad_outputs)`` rebuilds the recorded computation of the
+  outputs as a Python function of the inputs and calls ``jax.vjp`` on it (``jax.grad`` when
+  ``grad_outputs`` is omitted, which, like JAX, accepts one scalar real output only).  Every
+  derivative rule is JAX's own; the adapter writes none.  The gradients are recorded too, as
+  JAX's gradients are functions that can be differentiated again (``jax.grad(jax.grad(f))``).
+  ``retain_graph``, ``create_graph``, ``allow_unused`` and ``materialize_grads`` have no JAX
+  counterpart and are not declared.
+* ``detach()`` is ``jax.lax.stop_gradient`` (a new array through which no gradient flows).
 * ``.to(device)`` is ``jax.device_put``, ``.to(dtype)`` is ``Array.astype``, ``numpy()`` is
-  ``numpy.asarray`` (a read-only view of a CPU array's buffer), ``item()``/``tolist()`` are the array's own methods; devices are named as
-  JAX names them (``str(device)``: ``cpu:0``, ``cuda:0``).
-* float64 is enabled (``jax_enable_x64``, off by default in JAX, where float64 requests silently
-  become float32), so specs drawing float64 and int64 test those dtypes.
+  ``numpy.asarray`` (a read-only view of a CPU array's buffer), ``as_tensor`` is
+  ``jnp.asarray``, ``item()``/``tolist()`` are the array's own methods; devices are named as JAX
+  names them (``str(device)``: ``cpu:0``, ``cuda:0``).
+* JAX runs with its default settings: 64-bit types are off, so a float64 or int64 request gives
+  a 32-bit array, as it does for JAX's users.  :class:`JaxX64Adapter` (``--adapter=jax-x64``)
+  is the named configuration with ``jax_enable_x64`` on, shown as such in reports.
 
 What JAX has no analogue of is in ``lacks`` (JAX's own ``x[i] = v`` error is left to show).
 """
@@ -42,6 +38,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import jax
+import jax.numpy as jnp
 import numpy as np
 
 from gradspec.adapters.base import PYTHON_OPERATORS, AdapterBase
@@ -49,14 +46,11 @@ from gradspec.adapters.messages import compile_patterns, kind_by_message, messag
 from gradspec.errors import AdapterError
 from gradspec.values import DTYPES, OMITTED, DType
 
-jax.config.update("jax_enable_x64", True)  # before any array exists: float64 stays float64
-
-import jax.numpy as jnp  # noqa: E402
-
 Array = Any  # jax.Array
 
 _NO_GRAPH = "no such API: JAX arrays are values that record no graph (the adapter records one only to call jax.vjp)"
 _NO_GRAD_MODES = "no such API: JAX has no grad modes: only the functions passed to jax.grad/jax.vjp are differentiated"
+_NO_FLAG = "no such API: JAX arrays have no requires_grad flag (any array passed to jax.grad/jax.vjp is differentiated)"
 _NO_MODULES = "no such API: JAX has no modules, parameters or optimizers (Flax and Optax are separate libraries)"
 
 #: JAX's messages for each canonical error kind, from their start, with the exception types
@@ -82,8 +76,8 @@ _VJP_TYPE = (
 )
 #: The JAX settings that change what a computation gives (the dtypes of results, whether shapes
 #: may broadcast by rank, matmul precision, compilation, NaN/Inf checks, the default device),
-#: with the values this adapter starts from: JAX's, but for ``jax_enable_x64`` (on).
-_CONFIG = {
+#: with JAX's values when the adapter is imported (its defaults, unless the environment sets them).
+_DEFAULTS = {
     name: getattr(jax.config, name)
     for name in (
         "jax_enable_x64",
@@ -108,27 +102,19 @@ def _plain(value: Any) -> Any:
 
 
 class JaxTensor:
-    """A ``jax.Array`` and how it was computed: the recording the spec's tape needs.
+    """A ``jax.Array`` and how it was computed: what ``jax.vjp`` needs to differentiate the steps.
 
-    ``rule`` replays the array from its ``inputs``' values (``None`` for an array the spec
-    created); ``variable`` marks a created array that ``backward()`` differentiates with respect
-    to; ``grad`` is where the adapter puts the gradient JAX returned.
+    ``rule`` replays the array from its ``inputs``' values (``None`` for an array the spec created).
     """
 
-    __slots__ = ("grad", "inputs", "rule", "value", "variable")
+    __slots__ = ("inputs", "rule", "value")
 
     def __init__(
-        self,
-        value: Array,
-        rule: Callable[..., Array] | _GradientOutput | None = None,
-        inputs: tuple[JaxTensor, ...] = (),
-        variable: bool = False,
+        self, value: Array, rule: Callable[..., Array] | _GradientOutput | None = None, inputs: tuple[JaxTensor, ...] = ()
     ) -> None:
         self.value = value
         self.rule = rule
         self.inputs = inputs
-        self.variable = variable
-        self.grad: JaxTensor | None = None
 
     def parents(self) -> tuple[JaxTensor, ...]:
         """The recorded arrays this one was computed from."""
@@ -229,14 +215,6 @@ def _graph(roots: Iterable[JaxTensor]) -> list[JaxTensor]:
     return list(seen)
 
 
-def _unique(tensors: Iterable[JaxTensor]) -> list[JaxTensor]:
-    result: list[JaxTensor] = []
-    for tensor in tensors:
-        if not any(tensor is seen for seen in result):
-            result.append(tensor)
-    return result
-
-
 class JaxAdapter(AdapterBase):
     """JAX (``jax.numpy`` arrays, ``jax.vjp``/``jax.grad``) on CPU.  See the module docstring."""
 
@@ -245,11 +223,9 @@ class JaxAdapter(AdapterBase):
     device_kinds = ("cpu",)
     capabilities = frozenset(
         {
-            "backward",
-            "backward_inputs",
-            "retain_graph",
             "autograd_grad",
-            "create_graph",
+            "detach",
+            "as_tensor",
             "item",
             "tolist",
             "to_numpy",
@@ -262,14 +238,27 @@ class JaxAdapter(AdapterBase):
         }
     )
     lacks = {
-        "requires_grad": "no such API: JAX arrays have no requires_grad or is_leaf flag "
-        "(what is differentiated is chosen by jax.grad's argnums)",
+        "requires_grad": "no such API: JAX arrays have no requires_grad flag and JAX's constructors no requires_grad= "
+        "argument (what is differentiated is chosen by jax.grad's argnums)",
+        "requires_grad_setter": _NO_FLAG,
+        "requires_grad_method": _NO_FLAG,
+        "is_leaf": "no such API: JAX arrays have no is_leaf (they record no graph)",
+        "backward": "no such API: JAX arrays have no backward() and no .grad: jax.grad/jax.vjp return gradients",
+        "grad_assign": "no such API: JAX arrays have no .grad",
+        "backward_inputs": "no such API: JAX arrays have no backward()",
+        "backward_create_graph": "no such API: JAX arrays have no backward()",
+        "retain_graph": "no such API: jax.vjp has no retain_graph argument (JAX keeps no graph to free)",
+        "create_graph": "no such API: jax.vjp has no create_graph argument (its gradients can always be differentiated)",
+        "allow_unused": "no such API: jax.vjp has no allow_unused argument (an unused input gets zeros)",
+        "materialize_grads": "no such API: jax.vjp has no materialize_grads argument (an unused input gets zeros)",
+        "retains_grad": "no such API: JAX arrays have no .retains_grad",
+        "detach_": "no such API: JAX arrays are immutable: there is no detach_()",
+        "conj_resolution": "no such API: JAX has no lazy conjugate/negative bits, hence no resolve_conj()/resolve_neg()",
         "grad_fn": _NO_GRAPH,
         "retain_grad": "no such API: JAX has no retain_grad(): differentiate with respect to the intermediate instead",
         "hooks": "no such API: JAX arrays have no gradient hooks (jax.custom_vjp customises a function instead)",
         "post_accumulate_hooks": "no such API: JAX arrays have no gradient hooks, and JAX never accumulates gradients",
         "data_alias": "no such API: JAX arrays have no .data alias",
-        "detach": "no such API: JAX arrays have no detach() or detach_() (jax.lax.stop_gradient returns a new immutable array)",
         "version_counter": "no such API: JAX arrays have no version counter (they are immutable)",
         "inplace": "no such API: JAX arrays are immutable: there are no in-place methods (x.at[...].set() returns a new array)",
         "views": "no such API: JAX has no views: jnp.reshape, swapaxes, broadcast_to and expand_dims return new arrays",
@@ -279,7 +268,7 @@ class JaxAdapter(AdapterBase):
         "set_grad_enabled": _NO_GRAD_MODES,
         "grad_mode_decorators": _NO_GRAD_MODES,
         "inference_mode": "no such API: JAX has no inference mode or inference tensors",
-        "from_numpy": "no such API: JAX has no from_numpy(): jnp.asarray copies or not as it chooses, and arrays are immutable",
+        "from_numpy": "no such API: JAX has no from_numpy() (jnp.asarray is its as_tensor())",
         "modules": _NO_MODULES,
         "parameters": _NO_MODULES,
         "parameter_constructor": _NO_MODULES,
@@ -312,41 +301,56 @@ class JaxAdapter(AdapterBase):
     def devices(self) -> list[str]:
         return [str(device) for device in jax.devices("cpu")]
 
+    #: The named configuration: ``None`` for JAX's defaults (see :class:`JaxX64Adapter`).
+    configuration: str | None = None
+    #: The JAX settings the configuration changes from JAX's defaults.
+    settings: dict[str, Any] = {}
+
+    def __init__(self) -> None:
+        self._config = {**_DEFAULTS, **self.settings}
+        self.reset()
+
     def seed(self, seed: int) -> None:
         """JAX has no global random state (keys are explicit), so there is nothing to seed."""
 
     def reset(self) -> None:
-        """The JAX settings of :meth:`global_state` back to the adapter's (JAX has no grad mode;
-        nor does this adapter keep any state beyond the recorded arrays).  A setting changed by
-        one of JAX's context managers is thread-local and stays until the context is left."""
-        for name, value in _CONFIG.items():
+        """The JAX settings of :meth:`global_state` back to the configuration's (JAX has no grad
+        mode; nor does this adapter keep any state beyond the recorded arrays).  A setting changed
+        by one of JAX's context managers is thread-local and stays until the context is left."""
+        for name, value in self._config.items():
             if getattr(jax.config, name) != value:
                 jax.config.update(name, value)
 
     def global_state(self) -> dict[str, Any]:
         """The JAX settings that change what a computation gives, by their configuration name."""
-        return {name: _plain(getattr(jax.config, name)) for name in _CONFIG}
+        return {name: _plain(getattr(jax.config, name)) for name in self._config}
 
     # -- tensors ---------------------------------------------------------------------------
     def is_tensor(self, value: Any) -> bool:
         return isinstance(value, JaxTensor)
 
     def tensor(self, array: np.ndarray, *, requires_grad: Any, device: str) -> Any:
-        value = jax.device_put(jnp.array(array), self._device(device))
-        return JaxTensor(value, variable=requires_grad is not OMITTED and bool(requires_grad))
+        self._no_flag(requires_grad)
+        return JaxTensor(jax.device_put(jnp.array(array), self._device(device)))
+
+    def variable(self, array: np.ndarray, *, device: str) -> Any:
+        """A plain array: JAX differentiates with respect to any array passed to ``jax.vjp``."""
+        return self.tensor(array, requires_grad=OMITTED, device=device)
 
     def copy_construct(self, tensor: Any, *, requires_grad: Any, device: str) -> Any:
-        """``jnp.array(t)``: a copy that, in JAX, gradients flow through (recorded as such);
-        with ``requires_grad=True`` a new variable holding the copied values."""
+        """``jnp.array(t)``: a copy that, in JAX, gradients flow through (recorded as such)."""
+        self._no_flag(requires_grad)
         target = self._device(device)
-        if requires_grad is not OMITTED and requires_grad:
-            return JaxTensor(jax.device_put(jnp.array(tensor.value), target), variable=True)
         return self._record(lambda value: jax.device_put(jnp.array(value), target), tensor)
 
     def create(self, factory: str, shape: tuple[int, ...], dtype: DType, *, requires_grad: Any, device: str) -> Any:
+        self._no_flag(requires_grad)
         function = {"zeros": jnp.zeros, "ones": jnp.ones}[factory]
-        value = jax.device_put(function(shape, dtype=dtype.numpy), self._device(device))
-        return JaxTensor(value, variable=requires_grad is not OMITTED and bool(requires_grad))
+        return JaxTensor(jax.device_put(function(shape, dtype=dtype.numpy), self._device(device)))
+
+    def _no_flag(self, requires_grad: Any) -> None:
+        if requires_grad is not OMITTED:
+            self.missing("requires_grad", "requires_grad= argument")
 
     def create_like(self, factory: str, other: Any) -> Any:
         return JaxTensor({"zeros": jnp.zeros_like, "ones": jnp.ones_like}[factory](other.value))
@@ -446,25 +450,6 @@ class JaxAdapter(AdapterBase):
         raise AdapterError(f"JAX has no lazy conjugate/negative bits: there is no {name}()")
 
     # -- autograd --------------------------------------------------------------------------
-    def grad(self, tensor: Any) -> Any:
-        return tensor.grad
-
-    def set_grad(self, tensor: Any, value: Any) -> None:
-        tensor.grad = value
-
-    def backward(
-        self, tensor: Any, *, gradient: Any, retain_graph: bool | None, inputs: Any = None, create_graph: bool = False
-    ) -> None:
-        if inputs is None:
-            targets = [leaf for leaf in _graph([tensor]) if leaf.variable and leaf.rule is None]
-        else:
-            targets = _unique(self._tensors(inputs))
-        if not targets:
-            return  # nothing is differentiated: jax.vjp with no primals returns no gradient
-        cotangents = None if gradient is None else [self._as_recorded(gradient)]
-        for target, grad in zip(targets, self._gradients([tensor], targets, cotangents)):
-            target.grad = grad
-
     def autograd_grad(
         self,
         outputs: Any,
@@ -476,15 +461,12 @@ class JaxAdapter(AdapterBase):
         allow_unused: bool | None,
         materialize_grads: bool,
     ) -> tuple[Any, ...]:
-        outputs_list = self._tensors(outputs)
         cotangents = None
         if grad_outputs is not None:
             cotangents = [
                 self._as_recorded(g) for g in (grad_outputs if isinstance(grad_outputs, (list, tuple)) else [grad_outputs])
             ]
-        elif len(outputs_list) != 1:
-            raise AdapterError("jax.grad differentiates a single scalar output: give grad_outputs for several")
-        return tuple(self._gradients(outputs_list, self._tensors(inputs), cotangents))
+        return tuple(self._gradients(self._tensors(outputs), self._tensors(inputs), cotangents))
 
     def _gradients(self, outputs: list[JaxTensor], wrt: list[JaxTensor], cotangents: list[JaxTensor] | None) -> list[JaxTensor]:
         bundle = _Gradient(outputs, wrt, cotangents)
@@ -543,3 +525,12 @@ class JaxAdapter(AdapterBase):
         if mismatch and mismatch.group(1) != mismatch.group(2):
             return "grad_shape_mismatch"
         return None
+
+
+class JaxX64Adapter(JaxAdapter):
+    """JAX with 64-bit types enabled (``jax_enable_x64``, off by default): a named configuration,
+    so that specs drawing float64 and int64 test those dtypes.  Reports name it."""
+
+    name = "jax-x64"
+    configuration = "jax_enable_x64"
+    settings = {"jax_enable_x64": True}

@@ -4,16 +4,18 @@ How MyGrad's concepts map onto the protocol (what it has no analogue of is in ``
 
 * ``requires_grad`` is ``not tensor.constant``.  MyGrad fixes ``constant`` when a tensor is
   created (``mygrad.tensor(data, constant=...)``); its default is ``False`` for floating dtypes
-  and ``True`` for integer and bool dtypes, which must be constant.  There is no setter, so
-  ``requires_grad = ...`` and ``requires_grad_()`` raise :class:`AdapterError`.
+  and ``True`` for integer and bool dtypes, which must be constant.  There is no setter and no
+  ``requires_grad_()`` (see ``lacks``).
 * ``grad_fn`` is ``tensor.creator`` (the operation that produced it) and ``is_leaf`` is
   ``creator is None``.  MyGrad records a creator for results of constant inputs too, and
   ``backward()`` clears the graph, after which every tensor in it has no creator.
 * ``backward(gradient)`` is ``tensor.backward(grad)``; gradients land in ``.grad``, a NumPy
-  array (not a tensor).  ``.grad`` is read-only; assigning ``None`` is MyGrad's
-  ``tensor.null_grad()``.
-* ``no_grad()`` is ``mygrad.no_autodiff``, a context manager that also decorates; it is a
-  single object, so ``no_grad()`` and bare ``no_grad`` both give it.
+  array (not a tensor).  ``.grad`` is read-only (``null_grad()`` clears it): there is no
+  assignment to it.
+* ``no_grad`` is ``mygrad.no_autodiff``, a single object that is a context manager and a
+  decorator.  The called form ``no_grad()`` is ``mygrad.no_autodiff()``, as a user writing
+  PyTorch's form would call it (MyGrad raises: the object takes the function to decorate); the
+  bare ``@no_grad`` is ``mygrad.no_autodiff(function)``.
 * ``detach()`` is ``mygrad.astensor(tensor, constant=True)``: a constant tensor on the same
   array, created only when ``tensor`` is not already constant (MyGrad's documented behaviour).
 * In-place operations are MyGrad's own: augmented assignment (``+= -= *= /=``), item
@@ -70,6 +72,7 @@ class MyGradAdapter(AdapterBase):
     capabilities = frozenset(
         {
             "requires_grad",
+            "is_leaf",
             "backward",
             "detach",
             "inplace",
@@ -77,6 +80,7 @@ class MyGradAdapter(AdapterBase):
             "grad_mode_decorators",
             "to_numpy",
             "from_numpy",
+            "as_tensor",
             "item",
             "integer_dtypes",
             "float16",
@@ -87,6 +91,14 @@ class MyGradAdapter(AdapterBase):
         }
     )
     lacks = {
+        "requires_grad_setter": "no such API: MyGrad's Tensor.constant is fixed at creation and has no setter",
+        "requires_grad_method": "no such API: MyGrad's Tensor.constant is fixed at creation: there is no requires_grad_()",
+        "grad_assign": "no such API: MyGrad's Tensor.grad is read-only: only backward() sets it (null_grad() clears it)",
+        "detach_": "no such API: MyGrad cannot make a tensor constant in place (no detach_())",
+        "retains_grad": "no such API: MyGrad has no retain_grad() and no .retains_grad",
+        "allow_unused": "no such API: MyGrad has no autograd.grad() function",
+        "materialize_grads": "no such API: MyGrad has no autograd.grad() function",
+        "conj_resolution": "no such API: MyGrad has no complex dtypes or lazy conjugate/negative bits",
         "data_alias": "no such API: MyGrad's .data is the tensor's NumPy array itself, not a tensor alias to read or assign",
         "version_counter": "no such API: MyGrad has no version counter (in-place operations rewrite the graph instead)",
         "enable_grad": "no such API: MyGrad's only grad mode is mygrad.no_autodiff",
@@ -101,6 +113,7 @@ class MyGradAdapter(AdapterBase):
         "tolist": "no such API: MyGrad tensors have no tolist()",
         "autograd_grad": "no such API: gradients come only from backward() into .grad",
         "create_graph": "no such API: MyGrad has no higher-order gradients",
+        "backward_create_graph": "no such API: MyGrad has no higher-order gradients",
         "retain_graph": "no such API: MyGrad's backward() always clears the graph",
         "backward_inputs": "no such API: MyGrad's backward() has no inputs argument",
         "retain_grad": "no such API: MyGrad's backward() gives every non-constant tensor of the graph a .grad",
@@ -251,12 +264,6 @@ class MyGradAdapter(AdapterBase):
     def requires_grad(self, tensor: Any) -> bool:
         return not self._tensor(tensor).constant
 
-    def set_requires_grad(self, tensor: Any, value: bool) -> None:
-        raise AdapterError("MyGrad's Tensor.constant is fixed at creation: it has no setter")
-
-    def requires_grad_(self, tensor: Any, value: bool) -> Any:
-        raise AdapterError("MyGrad's Tensor.constant is fixed at creation: there is no requires_grad_()")
-
     def is_leaf(self, tensor: Any) -> bool:
         return self._tensor(tensor).creator is None
 
@@ -266,12 +273,6 @@ class MyGradAdapter(AdapterBase):
     def grad(self, tensor: Any) -> Any:
         return self._tensor(tensor).grad
 
-    def set_grad(self, tensor: Any, value: Any) -> None:
-        """Only ``None`` can be set: it is ``null_grad()``; MyGrad's ``.grad`` has no setter."""
-        if value is not None:
-            raise AdapterError("MyGrad's Tensor.grad is read-only: only backward() sets it (null_grad() clears it)")
-        self._tensor(tensor).null_grad()
-
     def backward(
         self, tensor: Any, *, gradient: Any, retain_graph: bool | None, inputs: Any = None, create_graph: bool = False
     ) -> None:
@@ -280,24 +281,18 @@ class MyGradAdapter(AdapterBase):
         if inputs is not None:
             self.missing("backward_inputs", "inputs= of backward()")
         if create_graph:
-            self.missing("create_graph", "create_graph= of backward()")
+            self.missing("backward_create_graph", "create_graph= of backward()")
         self._tensor(tensor).backward(gradient)
 
     def detach(self, tensor: Any) -> Any:
         """``mygrad.astensor(t, constant=True)``: a constant tensor on the same array (``t`` if constant)."""
         return self.mg.astensor(self._tensor(tensor), constant=True)
 
-    def detach_(self, tensor: Any) -> Any:
-        raise AdapterError("MyGrad cannot make a tensor constant in place (no detach_())")
-
     def grad_mode(self, name: str, *args: Any) -> Any:
-        """``no_grad`` is ``mygrad.no_autodiff`` (one object: context manager and decorator)."""
+        """``no_grad(...)`` is ``mygrad.no_autodiff(...)``: called as the spec calls it."""
         if name != "no_grad":
             return super().grad_mode(name, *args)
-        if not args:
-            return self.mg.no_autodiff
-        (function,) = args
-        return self.mg.no_autodiff(function)
+        return self.mg.no_autodiff(*args)
 
     def is_grad_enabled(self) -> bool:
         return bool(self.mg.no_autodiff.state)

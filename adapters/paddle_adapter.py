@@ -21,12 +21,10 @@ How paddle's concepts map onto the protocol:
   ``paddle.optimizer.Momentum``, plain SGD (momentum 0) ``paddle.optimizer.SGD``.
 * Torch-style two-axis ``transpose(a, b)`` is ``paddle.transpose`` with the permutation that
   swaps ``a`` and ``b``; ``.real``/``.imag`` are ``paddle.real``/``paddle.imag``.
-* ``add_``/``sub_``/``mul_``/``div_`` of paddle take a tensor operand: a Python number is passed
-  as a 0-d tensor of the receiver's dtype.
+* In-place methods are paddle's own, called with the spec's arguments (paddle's
+  ``add_``/``sub_``/``mul_``/``div_`` refuse a Python number: that refusal is what a spec sees).
 
-What paddle has no analogue of is in ``lacks``.  Single argument forms of APIs paddle has
-raise :class:`AdapterError` (``retains_grad``, ``resolve_conj``/``resolve_neg``,
-``materialize_grads``, ``backward(create_graph=True)``).
+What paddle has no analogue of is in ``lacks``.
 """
 
 from __future__ import annotations
@@ -42,7 +40,6 @@ from gradspec.errors import AdapterError
 from gradspec.language.steps import INPLACE_METHODS
 from gradspec.values import DTYPES, OMITTED, DType
 
-_TENSOR_OPERAND = ("add_", "sub_", "mul_", "div_")
 _VIEWS = ("view", "transpose", "expand", "unsqueeze", "t", "conj", "imag", "real")
 #: Module buffer names of the protocol -> paddle's attribute on BatchNorm layers.
 _BUFFERS = {"running_mean": "_mean", "running_var": "_variance"}
@@ -110,9 +107,14 @@ class PaddleAdapter(AdapterBase):
     capabilities = frozenset(
         {
             "requires_grad",
+            "requires_grad_setter",
+            "requires_grad_method",
+            "is_leaf",
             "backward",
+            "grad_assign",
             "data_alias",
             "detach",
+            "detach_",
             "version_counter",
             "inplace",
             "grad_modes",
@@ -133,18 +135,24 @@ class PaddleAdapter(AdapterBase):
             "autograd_grad",
             "create_graph",
             "retain_graph",
+            "allow_unused",
             "retain_grad",
             "hooks",
             "views",
             "strides",
             "train_eval",
             "from_numpy",
+            "as_tensor",
             "complex",
             "parameter_constructor",
             "dtype_conversion",
         }
     )
     lacks = {
+        "retains_grad": "no such API: paddle's Tensor has retain_grads() but no attribute telling whether it retains its grad",
+        "conj_resolution": "no such API: paddle has no lazy conjugate/negative bits, hence no resolve_conj()/resolve_neg()",
+        "materialize_grads": "no such API: paddle.grad() has no materialize_grads argument",
+        "backward_create_graph": "no such API: paddle's Tensor.backward() has no create_graph argument (paddle.grad has)",
         "inference_mode": "no such API: paddle has no inference mode or inference tensors "
         "(paddle.no_grad and set_grad_enabled(False) are its only ways to run without recording)",
         "backward_inputs": "no such API: paddle's Tensor.backward() has no inputs argument "
@@ -269,15 +277,7 @@ class PaddleAdapter(AdapterBase):
             raise AdapterError(f"unknown in-place operation {name!r}")
         if name == "relu_":
             return self.nn.functional.relu_(tensor)
-        if name in _TENSOR_OPERAND:
-            args = tuple(self._operand(arg, tensor) for arg in args)
         return getattr(tensor, name)(*args)
-
-    def _operand(self, value: Any, like: Any) -> Any:
-        """A Python number as the 0-d tensor paddle's in-place arithmetic takes."""
-        if self.is_tensor(value):
-            return value
-        return self.paddle.to_tensor(value, dtype=like.dtype, place=like.place)
 
     def clone(self, tensor: Any) -> Any:
         return tensor.clone()
@@ -302,7 +302,7 @@ class PaddleAdapter(AdapterBase):
     def resolve(self, name: str, tensor: Any) -> Any:
         if name == "contiguous":
             return tensor.contiguous()
-        raise AdapterError(f"paddle has no lazy conjugate/negative bits, hence no {name}()")
+        return super().resolve(name, tensor)
 
     def stride(self, tensor: Any) -> tuple[int, ...]:
         return tuple(tensor.stride())
@@ -335,16 +335,13 @@ class PaddleAdapter(AdapterBase):
     def retain_grad(self, tensor: Any) -> None:
         tensor.retain_grads()
 
-    def retains_grad(self, tensor: Any) -> bool:
-        raise AdapterError("paddle cannot tell whether a tensor retains its grad (no retains_grad)")
-
     def backward(
         self, tensor: Any, *, gradient: Any, retain_graph: bool | None, inputs: Any = None, create_graph: bool = False
     ) -> None:
         if inputs is not None:
             self.missing("backward_inputs", "inputs= of Tensor.backward()")
         if create_graph:
-            raise AdapterError("paddle's Tensor.backward() has no create_graph argument (use paddle.grad)")
+            self.missing("backward_create_graph", "create_graph= of Tensor.backward()")
         tensor.backward(grad_tensor=gradient, retain_graph=bool(retain_graph))
 
     def autograd_grad(
@@ -358,8 +355,6 @@ class PaddleAdapter(AdapterBase):
         allow_unused: bool | None,
         materialize_grads: bool,
     ) -> tuple[Any, ...]:
-        if materialize_grads:
-            raise AdapterError("paddle.grad() has no materialize_grads argument")
         return tuple(
             self.paddle.grad(
                 outputs,

@@ -68,6 +68,12 @@ class Adapter(Protocol):
     def tensor(self, array: np.ndarray, *, requires_grad: Any, device: str) -> Any:
         """A tensor with ``array``'s values and dtype; ``requires_grad=OMITTED`` passes nothing."""
 
+    def variable(self, array: np.ndarray, *, device: str) -> Any:
+        """A tensor with ``array``'s values that gradients are taken with respect to, made the
+        library's own way: ``tensor(array, requires_grad=True)`` where the library has the flag,
+        a plain tensor where every tensor can be differentiated (JAX, MLX).  ``given``'s
+        ``tensors(requires_grad=True)`` calls it."""
+
     def copy_construct(self, tensor: Any, *, requires_grad: Any, device: str) -> Any:
         """A new tensor from an existing one (``torch.tensor(t)``)."""
 

@@ -31,6 +31,8 @@ class Entry:
     link: str | None = None
     expires: dt.date | None = None
     line: int = 0
+    #: How the spec fails (a result's ``signature``); ``None`` accepts any failure of the spec.
+    signature: str | None = None
 
     def expired(self, today: dt.date) -> bool:
         return self.expires is not None and today > self.expires
@@ -41,6 +43,8 @@ class Entry:
             result["link"] = self.link
         if self.expires:
             result["expires"] = self.expires.isoformat()
+        if self.signature:
+            result["signature"] = self.signature
         return result
 
 
@@ -115,23 +119,39 @@ def load_baseline(path: Path) -> Baseline:
             expires = dt.date.fromisoformat(item["expires"]) if "expires" in item else None
         except ValueError:
             raise SpecError(label, line, f"entries[{index}].expires", f"{item['expires']!r} is not a date") from None
-        entries.append(Entry(item["spec"], item["device"], item["reason"], item.get("link"), expires, line))
+        entries.append(
+            Entry(item["spec"], item["device"], item["reason"], item.get("link"), expires, line, item.get("signature"))
+        )
     return Baseline(path, document.value["adapter"], tuple(entries))
 
 
+@dataclass(frozen=True)
+class Failure:
+    """A failing result, as ``--update-baseline`` records it."""
+
+    error: str
+    signature: str | None
+
+
 def updated(
-    baseline: Baseline | None, adapter: str, failures: dict[tuple[str, str], str], devices_run: set[str]
+    baseline: Baseline | None, adapter: str, failures: dict[tuple[str, str], Failure], devices_run: set[str]
 ) -> dict[str, Any]:
-    """A baseline recording ``failures`` ((spec, device) -> error text), keeping the reason, link
-    and expiry of entries still failing and the entries of devices this run did not cover."""
+    """A baseline recording ``failures`` by (spec, device), each with the signature it fails
+    with now, keeping the reason, link and expiry of entries still failing and the entries of
+    devices this run did not cover."""
     old = {(e.spec, e.device): e for e in baseline.entries} if baseline else {}
     entries = []
     for key in sorted(set(failures) | {k for k in old if k[1] not in devices_run}):
+        failure = failures.get(key)
         if key in old:
-            entries.append(old[key].as_dict())
+            entry = old[key].as_dict()
         else:
-            first_line = failures[key].strip().splitlines()[0] if failures[key].strip() else "no message"
-            entries.append({"spec": key[0], "device": key[1], "reason": f"recorded from a run: {first_line}"})
+            text = failure.error.strip() if failure else ""
+            first_line = text.splitlines()[0] if text else "no message"
+            entry = {"spec": key[0], "device": key[1], "reason": f"recorded from a run: {first_line}"}
+        if failure is not None and failure.signature:
+            entry["signature"] = failure.signature
+        entries.append(entry)
     return {"adapter": adapter, "entries": entries}
 
 

@@ -43,11 +43,16 @@ class Finding(GradspecError):
     The counterexample and the replay command are also added as a note (PEP 678), which pytest
     and Python print below the problem."""
 
-    def __init__(self, problem: str, *, counterexample: str | None = None, replay: str | None = None) -> None:
+    def __init__(
+        self, problem: str, *, counterexample: str | None = None, replay: str | None = None, signature: str | None = None
+    ) -> None:
         super().__init__(problem)
         self.problem = problem
         self.counterexample = counterexample
         self.replay = replay
+        #: What failed and how, without the example (``step `y.backward()`: raised TypeError``):
+        #: a baseline records it, so that a known spec failing in another way is new.
+        self.signature = signature or problem
 
     def locate(self, counterexample: str, replay: str, footer: str) -> None:
         """Record the example this was found on, with the ``footer`` note that shows it."""
@@ -56,11 +61,14 @@ class Finding(GradspecError):
         self.add_note(footer)
 
     def __reduce__(self) -> tuple[object, ...]:  # pickled by --isolate: keep the fields and notes
-        return (_rebuild, (type(self), self.problem, self.counterexample, self.replay, getattr(self, "__notes__", [])))
+        fields = (self.problem, self.counterexample, self.replay, self.signature, getattr(self, "__notes__", []))
+        return (_rebuild, (type(self), *fields))
 
 
-def _rebuild(cls: type[Finding], problem: str, counterexample: str | None, replay: str | None, notes: list[str]) -> Finding:
-    finding = cls(problem, counterexample=counterexample, replay=replay)
+def _rebuild(
+    cls: type[Finding], problem: str, counterexample: str | None, replay: str | None, signature: str, notes: list[str]
+) -> Finding:
+    finding = cls(problem, counterexample=counterexample, replay=replay, signature=signature)
     for note in notes:
         finding.add_note(note)
     return finding
@@ -71,8 +79,8 @@ class SpecFailure(Finding, AssertionError):
 
 
 class BackendError(Finding, RuntimeError):
-    """No verdict: the library raised something no canonical error kind accounts for, the
-    adapter failed, or a step could not run."""
+    """No verdict: gradspec's or the adapter's own fault (a step that could not run, an
+    adapter error, an exception their own code raised)."""
 
 
 class SpecStopped(BaseException):

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from gradspec.merge import ReportFileError, read_json_file, shown_path
-from gradspec.report import OUTCOMES, REPORT_FORMAT, write_atomically
+from gradspec.report import OUTCOMES, REPORT_FORMAT, coverage_of, library_label, write_atomically
 from gradspec.resources import REPORT_SCHEMA
 from gradspec.schema import SHOWN_CHARS, Validator, format_path, load_schema
 
@@ -57,10 +57,11 @@ class Column:
 
     @property
     def label(self) -> str:
-        """``<library> <version> (<device kind>)``, with ``, partial`` when the run did not cover every spec."""
-        library = self.report["library"]
+        """``<library> <version> (<device kind>)``, the configuration in brackets when it is not the
+        library's default (``jax 0.10.2 [jax_enable_x64] (cpu)``), with ``, partial`` when the run
+        did not cover every spec."""
         partial = "" if self.report["complete"] else ", partial"
-        return f"{library['name']} {library['version']} ({self.report['device']['kind']}{partial})"
+        return f"{library_label(self.report['library'])} ({self.report['device']['kind']}{partial})"
 
     def results(self) -> dict[str, dict[str, Any]]:
         return {row["id"]: row for row in self.report["results"]}
@@ -158,7 +159,13 @@ def _rows(columns: list[Column]) -> list[tuple[str, str, str]]:
 
 
 def _conformance(column: Column) -> float | None:
+    """pass / (pass + fail + error): conformance on the APIs the library has."""
     return column.report["summary"]["conformance"]
+
+
+def _coverage(column: Column) -> float | None:
+    """applicable / all: the share of specs whose APIs the library has."""
+    return coverage_of(column.report["summary"])
 
 
 def _percent(value: float | None) -> str:
@@ -174,9 +181,14 @@ def markdown(columns: list[Column]) -> str:
         "",
         "Legend: " + ", ".join(f"{SYMBOLS[o]} {o.replace('_', ' ')}" for o in OUTCOMES) + ".",
         "",
+        "Two figures per column: *conformance*, pass / (pass + fail + error), on the APIs the library has; "
+        "*API coverage*, the specs applicable / all specs (a spec needing an API the library has no analogue of "
+        "is not applicable; each report lists the adapter's reasons).",
+        "",
         f"| | {labels} |",
         "|---|" + "---:|" * len(columns),
-        "| conformance | " + " | ".join(_percent(_conformance(column)) for column in columns) + " |",
+        "| conformance (pass / judged) | " + " | ".join(_percent(_conformance(column)) for column in columns) + " |",
+        "| API coverage (applicable / all) | " + " | ".join(_percent(_coverage(column)) for column in columns) + " |",
     ]
     for outcome in OUTCOMES:
         lines.append(
@@ -194,10 +206,11 @@ def markdown(columns: list[Column]) -> str:
 
 
 def badge(column: Column) -> str:
-    """A flat SVG badge: ``gradspec | 97.5%``, coloured by conformance."""
+    """A flat SVG badge with both figures, ``gradspec | jax 50.0% conform, 8.5% API``, coloured by conformance."""
     value = _conformance(column)
     colour = "#9f9f9f" if value is None else "#4c1" if value >= 0.95 else "#dfb317" if value >= 0.75 else "#e05d44"
-    left, right = "gradspec", f"{column.report['library']['adapter']} {_percent(value)}"
+    left = "gradspec"
+    right = f"{column.report['library']['adapter']} {_percent(value)} conform, {_percent(_coverage(column))} API"
     left_width, right_width = 6 * len(left) + 12, 6 * len(right) + 12
     width = left_width + right_width
     return (
@@ -229,7 +242,8 @@ document.querySelectorAll('td.cell').forEach(c=>c.addEventListener('click',()=>{
  d.querySelector('h3').textContent=c.dataset.spec+' on '+c.dataset.column+': '+c.dataset.outcome;
  d.querySelector('.error').textContent=c.dataset.error||'(no error text)';
  d.querySelector('.counterexample').textContent=c.dataset.counterexample||'(no counterexample)';
- d.querySelector('.replay').textContent=c.dataset.replay||'';}));
+ d.querySelector('.replay').textContent=c.dataset.replay||'';
+ d.querySelector('.reason').textContent=c.dataset.reason||'(not recorded in a baseline)';}));
 document.getElementById('close').addEventListener('click',()=>{document.getElementById('detail').style.display='none';});
 """
 
@@ -240,7 +254,10 @@ def html_page(columns: list[Column]) -> str:
     rows = _rows(columns)
     areas = sorted({area for area, _, _ in rows})
     results = [column.results() for column in columns]
-    head = "".join(f"<th>{esc(column.label)}<br>{_percent(_conformance(column))}</th>" for column in columns)
+    head = "".join(
+        f"<th>{esc(column.label)}<br>{_percent(_conformance(column))} conformance<br>{_percent(_coverage(column))} API coverage</th>"
+        for column in columns
+    )
     body: list[str] = []
     area = None
     for row_area, spec_id, title in rows:
@@ -258,9 +275,12 @@ def html_page(columns: list[Column]) -> str:
                 "error": row.get("error") or "",
                 "counterexample": row.get("counterexample") or "",
                 "replay": row.get("replay") or "",
+                "reason": row.get("reason") or "",
             }
             attributes = " ".join(f'data-{key}="{esc(value)}"' for key, value in data.items())
-            label = (outcome or "").replace("_", " ") + (" (known)" if row.get("baseline") == "known" else "")
+            label = (outcome or "").replace("_", " ") + (
+                f" ({row['baseline']})" if row.get("baseline") in ("known", "changed") else ""
+            )
             cells.append(
                 f'<td class="cell {esc(outcome or "none")}" style="background:{COLOURS[outcome]}" {attributes}>{esc(label)}</td>'
             )
@@ -276,7 +296,7 @@ def html_page(columns: list[Column]) -> str:
         f'<span id="shown"></span> specs shown; click a cell for its counterexample and error.</p>'
         f"<table><thead><tr><th>spec</th>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
         '<div id="detail"><button id="close">close</button><h3></h3><h4>error</h4><pre class="error"></pre>'
-        '<h4>counterexample</h4><pre class="counterexample"></pre><h4>replay</h4><pre class="replay"></pre></div>'
+        '<h4>counterexample</h4><pre class="counterexample"></pre><h4>replay</h4><pre class="replay"></pre><h4>known because</h4><pre class="reason"></pre></div>'
         f"<script>{_SCRIPT}</script></body></html>\n"
     )
 

@@ -39,7 +39,9 @@ def _creation(function: str, array: np.ndarray, extra: str = "") -> str:
 
 
 def given_value(value: Any) -> str:
-    """A drawn input as step-language code (``tensor([0.0], dtype=float32, requires_grad=True)``)."""
+    """A drawn input as step-language code (``variable([0.0], dtype=float32)``)."""
+    if isinstance(value, DrawnTensor) and value.requires_grad is True:
+        return _creation("variable", value.array)
     if isinstance(value, DrawnTensor):
         extra = "" if value.requires_grad is OMITTED else f", requires_grad={value.requires_grad}"
         return _creation("tensor", value.array, extra)

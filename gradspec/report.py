@@ -41,7 +41,13 @@ class Result:
     counterexample: str | None = None
     error: str | None = None
     replay: str | None = None
-    baseline: str | None = None  # "known" (recorded and still failing), "fixed" (recorded, now passing)
+    #: What failed and how, without the example (see :attr:`gradspec.errors.Finding.signature`).
+    signature: str | None = None
+    #: "known" (recorded, failing as recorded), "changed" (recorded, failing another way),
+    #: "fixed" (recorded, now passing).
+    baseline: str | None = None
+    #: The baseline's reason for a recorded failure.
+    reason: str | None = None
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Result:
@@ -59,6 +65,12 @@ class AdapterIdentity:
     devices: tuple[str, ...]
     #: The adapter's tolerances replacing specs' own: spec id -> dtype name -> [rtol, atol].
     tolerance_overrides: dict[str, dict[str, list[float]]] = field(default_factory=dict)
+    #: The capabilities the adapter declares, sorted.
+    capabilities: tuple[str, ...] = ()
+    #: Why the library lacks each capability it does not declare.
+    lacks: dict[str, str] = field(default_factory=dict)
+    #: The named non-default configuration the library runs in, if any.
+    configuration: str | None = None
 
     @classmethod
     def of(cls, adapter: Adapter) -> AdapterIdentity:
@@ -71,6 +83,9 @@ class AdapterIdentity:
             tuple(map(str, adapter.device_kinds)),
             tuple(map(str, adapter.devices())),
             tolerance_overrides(adapter),
+            tuple(sorted(map(str, adapter.capabilities))),
+            lacks_of(adapter),
+            configuration_of(adapter),
         )
 
     def library_version(self) -> str:
@@ -101,6 +116,7 @@ def summarize_rows(rows: list[dict[str, Any]]) -> dict[str, Any]:
         "total": len(rows),
         **{outcome: counts[outcome] for outcome in OUTCOMES},
         "conformance": counts["pass"] / judged if judged else None,
+        "coverage": (len(rows) - counts["not_applicable"]) / len(rows) if rows else None,
     }
 
 
@@ -158,10 +174,39 @@ def tolerance_overrides(adapter: Adapter) -> dict[str, dict[str, list[float]]]:
     }
 
 
+def lacks_of(adapter: Adapter) -> dict[str, str]:
+    """The adapter's reason for each capability it does not declare, as plain strings."""
+    lacks = getattr(adapter, "lacks", None) or {}
+    return {
+        str(capability): str(reason) for capability, reason in sorted(lacks.items()) if capability not in adapter.capabilities
+    }
+
+
+def configuration_of(adapter: Adapter) -> str | None:
+    """The named non-default configuration an adapter runs its library in (``None``: defaults)."""
+    configuration = getattr(adapter, "configuration", None)
+    return str(configuration) if configuration else None
+
+
 def _library(adapter: AdapterIdentity | Adapter) -> dict[str, Any]:
-    library = {"adapter": adapter.name, "name": adapter.library, "version": adapter.library_version()}
-    overrides = adapter.tolerance_overrides if isinstance(adapter, AdapterIdentity) else tolerance_overrides(adapter)
-    return {**library, "tolerance_overrides": overrides} if overrides else library
+    library: dict[str, Any] = {"adapter": adapter.name, "name": adapter.library, "version": adapter.library_version()}
+    if isinstance(adapter, AdapterIdentity):
+        configuration, capabilities, lacks = adapter.configuration, list(adapter.capabilities), dict(adapter.lacks)
+        overrides = adapter.tolerance_overrides
+    else:
+        configuration, capabilities, lacks = (
+            configuration_of(adapter),
+            sorted(getattr(adapter, "capabilities", ())),
+            lacks_of(adapter),
+        )
+        overrides = tolerance_overrides(adapter)
+    if configuration:
+        library["configuration"] = configuration
+    library["capabilities"] = capabilities
+    library["lacks"] = lacks
+    if overrides:
+        library["tolerance_overrides"] = overrides
+    return library
 
 
 def write_atomically(path: Path, text: str) -> None:
@@ -214,18 +259,35 @@ def _percent(value: float | None) -> str:
     return "n/a" if value is None else f"{100 * value:.1f}%"
 
 
+def coverage_of(summary: dict[str, Any]) -> float | None:
+    """API coverage: the share of specs whose APIs the library has (older reports lack the figure)."""
+    if "coverage" in summary:
+        return summary["coverage"]
+    total = summary["total"]
+    return (total - summary["not_applicable"]) / total if total else None
+
+
+def library_label(library: dict[str, Any]) -> str:
+    """``name version``, with the named configuration when there is one (``jax 0.10.2 [x64]``)."""
+    configuration = library.get("configuration")
+    return f"{library['name']} {library['version']}" + (f" [{configuration}]" if configuration else "")
+
+
 def markdown(report: dict[str, Any]) -> str:
     """A human summary: conformance per area, then every spec that did not pass."""
     library, device, summary = report["library"], report["device"], report["summary"]
     lines = [
-        f"# gradspec conformance: {library['name']} {library['version']} on {device['kind']}",
+        f"# gradspec conformance: {library_label(library)} on {device['kind']}",
         "",
         f"Adapter `{library['adapter']}`, device `{device['name']}`, Hypothesis profile `{report['hypothesis_profile']}`, "
         f"gradspec {report['gradspec']}, Python {report['platform']['python']} ({report['platform']['system']} {report['platform']['machine']}).",
         "",
-        f"**{_percent(summary['conformance'])} conformance**: {summary['pass']} pass, {summary['fail']} fail, "
-        f"{summary['error']} error, {summary['not_applicable']} not applicable, {summary['skipped']} skipped.",
+        f"**{_percent(summary['conformance'])} conformance** on the APIs it has (pass / (pass + fail + error)), "
+        f"**{_percent(coverage_of(summary))} API coverage** (specs applicable / all): {summary['pass']} pass, "
+        f"{summary['fail']} fail, {summary['error']} error, {summary['not_applicable']} not applicable, "
+        f"{summary['skipped']} skipped.",
         "",
+        *_configuration_lines(library),
         *([f"Partial run ({_partial(report)}): this report does not cover every spec.", ""] if not report["complete"] else []),
         "| area | pass | fail | error | not applicable | skipped | conformance |",
         "|---|---:|---:|---:|---:|---:|---:|",
@@ -235,6 +297,10 @@ def markdown(report: dict[str, Any]) -> str:
             f"| {area} | {counts['pass']} | {counts['fail']} | {counts['error']} | "
             f"{counts['not_applicable']} | {counts['skipped']} | {_percent(counts['conformance'])} |"
         )
+    lacks = library.get("lacks") or {}
+    if lacks:
+        lines += ["", "## APIs the library has no analogue of", "", "| capability | the adapter's reason |", "|---|---|"]
+        lines += [f"| `{capability}` | {_cell(reason)} |" for capability, reason in lacks.items()]
     failing = [r for r in report["results"] if r["outcome"] in ("fail", "error")]
     if failing:
         lines += ["", "## Specs that do not conform", ""]
@@ -242,6 +308,8 @@ def markdown(report: dict[str, Any]) -> str:
             lines += [f"### `{result['id']}`: {result['outcome']}", "", result["title"], ""]
             if result["error"]:
                 lines += ["```text", result["error"], "```", ""]
+            if result.get("reason"):
+                lines += [f"Known ({result.get('baseline')}): {result['reason']}", ""]
             if result["counterexample"]:
                 lines += ["Counterexample:", "", "```python", result["counterexample"], "```", ""]
             if result["replay"]:
@@ -252,6 +320,17 @@ def markdown(report: dict[str, Any]) -> str:
     for result in report["results"]:
         lines.append(f"| `{result['id']}` | {result['outcome']} | {result['examples']} | {result['duration']:.2f} |")
     return "\n".join(lines) + "\n"
+
+
+def _configuration_lines(library: dict[str, Any]) -> list[str]:
+    if not library.get("configuration"):
+        return []
+    return [f"Configuration: `{library['configuration']}`, a non-default setting of the library (see the adapter).", ""]
+
+
+def _cell(text: str) -> str:
+    """Text for one Markdown table cell."""
+    return " ".join(text.split()).replace("|", "\\|")
 
 
 def _partial(report: dict[str, Any]) -> str:
@@ -274,8 +353,9 @@ def _shown(path: Path) -> str:
 def terminal_line(report: dict[str, Any], paths: tuple[Path, Path]) -> str:
     library, summary = report["library"], report["summary"]
     return (
-        f"gradspec: {library['name']} {library['version']} on {report['device']['kind']}: "
-        f"{_percent(summary['conformance'])} conformance ({summary['pass']} pass, {summary['fail']} fail, "
+        f"gradspec: {library_label(library)} on {report['device']['kind']}: "
+        f"{_percent(summary['conformance'])} conformance, {_percent(coverage_of(summary))} API coverage "
+        f"({summary['pass']} pass, {summary['fail']} fail, "
         f"{summary['error']} error, {summary['not_applicable']} not applicable, {summary['skipped']} skipped) "
         f"-> {_shown(paths[0])}, {_shown(paths[1])}"
     )

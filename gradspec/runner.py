@@ -15,8 +15,9 @@ from gradspec import render
 from gradspec.adapters.protocol import Adapter
 from gradspec.errors import AdapterError, BackendError, Finding, KnownFailureFound, SpecFailure, SpecStopped, StepError
 from gradspec.language.interpreter import Frame, Interpreter, RunContext
-from gradspec.language.steps import STEP_VOCABULARY, tensor
+from gradspec.language.steps import STEP_VOCABULARY, tensor, variable
 from gradspec.limits import OutOfMemory, TimeLimitExceeded, deadline, is_out_of_memory
+from gradspec.origin import raised_by_own_code
 from gradspec.spec import Check, Spec
 from gradspec.state import begin_example, end_example
 from gradspec.values import DrawnTensor, fresh
@@ -47,6 +48,12 @@ class Case:
     failed: bool = False
     #: The baseline's reason when this case is a recorded, known non-conformance.
     known_reason: str | None = None
+    #: The recorded failure's signature (``None``: any failure is the known one).
+    known_signature: str | None = None
+
+    def is_known(self, signature: str | None) -> bool:
+        """Whether a failure with ``signature`` is the recorded one."""
+        return self.known_reason is not None and (self.known_signature is None or signature == self.known_signature)
 
     @property
     def id(self) -> str:
@@ -78,8 +85,8 @@ class Case:
             counterexample = render.example(drawn)
             replay = self.replay_command(counterexample)
             finding.locate(counterexample, replay, self._footer(counterexample, replay))
-            if self.known_reason is not None:
-                raise KnownFailureFound(finding) from None
+            if self.is_known(finding.signature):
+                raise KnownFailureFound(finding) from None  # confirmed: no need to shrink it again
             raise
 
     def _footer(self, counterexample: str, replay: str) -> str:
@@ -103,7 +110,9 @@ def materialize(context: RunContext, drawn: dict[str, Any]) -> dict[str, Any]:
     """Turn drawn inputs into runtime values: drawn tensors become backend tensors."""
     values: dict[str, Any] = {}
     for name, value in drawn.items():
-        if isinstance(value, DrawnTensor):
+        if isinstance(value, DrawnTensor) and value.requires_grad is True:
+            value = variable(context, value.array)
+        elif isinstance(value, DrawnTensor):
             value = tensor(context, value.array, requires_grad=value.requires_grad)
         values[name] = value
     return values
@@ -140,7 +149,7 @@ def _run_steps(spec: Spec, context: RunContext, drawn: dict[str, Any]) -> None:
     try:
         frame = Frame(materialize(context, drawn))
     except Exception as error:
-        raise _classify("creating the inputs", error, adapter) from None
+        raise _classify(Place("creating the inputs", "creating the inputs"), error, adapter) from None
     for index, statement in enumerate(spec.steps.statements):
         expected = spec.raises if spec.raises is not None and spec.raises.step == index else None
         try:
@@ -151,48 +160,80 @@ def _run_steps(spec: Spec, context: RunContext, drawn: dict[str, Any]) -> None:
             _check_expected(spec, _step(spec, index), error, adapter)
         else:
             if expected is not None:
-                raise SpecFailure(f"{_step(spec, index)} raised nothing, but should raise {expected.kind}")
+                place = _step(spec, index)
+                raise SpecFailure(
+                    f"{place} raised nothing, but should raise {expected.kind}", signature=place.signature("raised nothing")
+                )
     for check in spec.then:
         _check_then(check, interpreter, frame)
 
 
-def _step(spec: Spec, index: int) -> str:
+@dataclass(frozen=True)
+class Place:
+    """Where in a spec something happened: ``label`` for messages (with its line), ``key`` for a
+    failure's signature (without it, so that editing the spec elsewhere keeps signatures)."""
+
+    label: str
+    key: str
+
+    def __str__(self) -> str:
+        return self.label
+
+    def signature(self, what: str) -> str:
+        return f"{self.key}: {what}"
+
+
+def _step(spec: Spec, index: int) -> Place:
     """How a failure names a step: its code and its line in the spec file."""
     first_line = ast.unparse(spec.steps.statements[index]).splitlines()[0]
-    return f"step `{first_line}` (line {spec.step_lines[index]})"
+    return Place(f"step `{first_line}` (line {spec.step_lines[index]})", f"step `{first_line}`")
 
 
 def _describe_error(error: BaseException) -> str:
     return f"{type(error).__name__}: {error}"
 
 
-def _classify(where: str, error: BaseException, adapter: Adapter) -> Exception:
-    """An unexpected exception as a failure (a canonical error kind) or an error; a failed
-    allocation stops the spec instead (:class:`~gradspec.limits.OutOfMemory`)."""
+def _classify(place: Place, error: BaseException, adapter: Adapter) -> Exception:
+    """An unexpected exception as a verdict or an error.
+
+    The library raising where the spec expects none is a *fail*, with its canonical kind when
+    the adapter maps it.  gradspec's and the adapter's own faults are *errors*: a step that
+    could not run, an :class:`AdapterError`, an exception raised by their own code
+    (:func:`~gradspec.origin.raised_by_own_code`).  A failed allocation stops the spec instead
+    (:class:`~gradspec.limits.OutOfMemory`)."""
     if isinstance(error, (SpecFailure, BackendError)):
         return error
     if isinstance(error, StepError):
-        return BackendError(f"{where} could not run: {error}")
+        return BackendError(f"{place} could not run: {error}", signature=place.signature("could not run"))
     if isinstance(error, AdapterError):
-        return BackendError(f"{where}: the adapter failed: {error}")
+        return BackendError(f"{place}: the adapter failed: {error}", signature=place.signature("the adapter failed"))
     if is_out_of_memory(error):
-        raise OutOfMemory(f"{where} ran out of memory ({_describe_error(error)}); --spec-memory sets the allowance")
+        raise OutOfMemory(f"{place} ran out of memory ({_describe_error(error)}); --spec-memory sets the allowance")
+    if raised_by_own_code(error, adapter):
+        return BackendError(
+            f"{place}: the adapter or gradspec raised {_describe_error(error)} in its own code",
+            signature=place.signature(f"own code raised {type(error).__name__}"),
+        )
     kind = adapter.error_kind(error)
-    if kind is None:
-        return BackendError(f"{where} raised {_describe_error(error)}, which is no canonical error kind")
-    return SpecFailure(f"{where} raised {kind} ({_describe_error(error)}), but should not raise")
+    raised = kind or type(error).__name__
+    described = f"{kind} ({_describe_error(error)})" if kind else f"{_describe_error(error)} (no canonical error kind)"
+    return SpecFailure(f"{place} raised {described}, but should not raise", signature=place.signature(f"raised {raised}"))
 
 
-def _check_expected(spec: Spec, where: str, error: BaseException, adapter: Adapter) -> None:
+def _check_expected(spec: Spec, place: Place, error: BaseException, adapter: Adapter) -> None:
     expected = spec.raises
     assert expected is not None
     kind = adapter.error_kind(error)
     if kind != expected.kind:
         raise SpecFailure(
-            f"{where} raised {kind or 'an unknown error'} ({_describe_error(error)}), but should raise {expected.kind}"
+            f"{place} raised {kind or 'an unknown error'} ({_describe_error(error)}), but should raise {expected.kind}",
+            signature=place.signature(f"raised {kind or type(error).__name__}"),
         )
     if expected.match is not None and getattr(adapter, "pytorch_messages", False) and not _matches(expected.match, str(error)):
-        raise SpecFailure(f"{where} raised {kind} with message {str(error)!r}, but the message should match {expected.match!r}")
+        raise SpecFailure(
+            f"{place} raised {kind} with message {str(error)!r}, but the message should match {expected.match!r}",
+            signature=place.signature(f"raised {kind} with another message"),
+        )
 
 
 def _matches(pattern: str, message: str) -> bool:
@@ -211,18 +252,22 @@ def _matches(pattern: str, message: str) -> bool:
 
 def _check_then(check: Check, interpreter: Interpreter, frame: Frame) -> None:
     adapter = interpreter.adapter
+    place = _then(check)
     try:
         result = interpreter.evaluate_expression(check.expression, frame)
     except Exception as error:
-        raise _classify(_then(check), error, adapter) from None
+        raise _classify(place, error, adapter) from None
     if not isinstance(result, (bool, np.bool_)):
-        raise BackendError(f"{_then(check)} gave {render.runtime_value(result, adapter)}, which is not a bool")
+        raise BackendError(
+            f"{place} gave {render.runtime_value(result, adapter)}, which is not a bool", signature=place.signature("not a bool")
+        )
     if not result:
-        raise SpecFailure(f"{_then(check)}: {explain(check.expression.node, interpreter, frame)}")
+        raise SpecFailure(f"{place}: {explain(check.expression.node, interpreter, frame)}", signature=place.signature("false"))
 
 
-def _then(check: Check) -> str:
-    return f"then `{check.expression.source.strip()}` (line {check.line})"
+def _then(check: Check) -> Place:
+    source = check.expression.source.strip()
+    return Place(f"then `{source}` (line {check.line})", f"then `{source}`")
 
 
 _COMPARISON_WORDS = {

@@ -165,7 +165,7 @@ def arrays(
     )
 
 
-@strategies.register()
+@strategies.register(keyword_capabilities={"requires_grad": "requires_grad"}, free_keyword_values={"requires_grad": True})
 def tensors(
     ctx: Any,
     dtype: Any = DTYPE_GROUPS["floating"],
@@ -179,8 +179,10 @@ def tensors(
     max_value: float = DEFAULT_BOUND,
     min_magnitude: float = 0.0,
 ) -> st.SearchStrategy[DrawnTensor]:
-    """Tensors, drawn as arrays and created by the adapter on the device under test;
-    ``requires_grad`` omitted means the creation call does not pass it."""
+    """Tensors, drawn as arrays and created by the adapter on the device under test.
+    ``requires_grad=True`` makes an input that gradients are taken with respect to, the
+    library's own way (needing no capability: see ``Adapter.variable``); ``requires_grad``
+    omitted means the creation call does not pass it."""
     return _tensors(
         _choice(dtype),
         shape,

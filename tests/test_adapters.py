@@ -82,7 +82,7 @@ def test_capabilities_and_error_kinds_agree_with_the_spec_schema() -> None:
 def test_every_builtin_adapter_is_registered_as_module_and_class() -> None:
     for name, target in BUILTIN_ADAPTERS.items():
         module, _, cls = target.partition(":")
-        assert module == f"gradspec.adapters.{name}_adapter" and cls.endswith("Adapter")
+        assert module == f"gradspec.adapters.{name.split('-')[0]}_adapter" and cls.endswith("Adapter")  # jax-x64: a configuration
 
 
 def test_every_capability_is_required_by_some_spec() -> None:

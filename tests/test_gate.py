@@ -37,6 +37,7 @@ def test_update_baseline_records_the_failures_and_the_gate_then_passes(tmp_path:
     entries = yaml.safe_load(baseline.read_text())["entries"]
     assert [(e["spec"], e["device"]) for e in entries] == [(FAILING, "cpu")]
     assert entries[0]["reason"].startswith("recorded from a run: then `identical(value, x.item())`")
+    assert entries[0]["signature"] == "then `identical(value, x.item())`: false"
     result = gated(baseline)
     assert result.returncode == 0, result.stdout[-2000:]
     assert "1 known, 0 new, 0 fixed" in result.stdout and "1 xfailed" in result.stdout
@@ -45,7 +46,28 @@ def test_update_baseline_records_the_failures_and_the_gate_then_passes(tmp_path:
 def test_update_keeps_the_reasons_already_written(tmp_path: Path) -> None:
     baseline = write(tmp_path / "baseline.yaml", [{**KNOWN, "link": "https://example.org/issue/1", "expires": "2999-01-01"}])
     assert gated(baseline, "--update-baseline").returncode == 0
-    assert yaml.safe_load(baseline.read_text())["entries"] == [{**KNOWN, "link": "https://example.org/issue/1", "expires": "2999-01-01"}]
+    assert yaml.safe_load(baseline.read_text())["entries"] == [
+        {**KNOWN, "link": "https://example.org/issue/1", "expires": "2999-01-01", "signature": "then `identical(value, x.item())`: false"}
+    ]
+
+
+def test_a_known_spec_failing_in_another_way_fails_the_gate(tmp_path: Path) -> None:
+    """The entry records how the spec fails; the same spec failing otherwise (another step,
+    another exception, another property) is new."""
+    recorded = {**KNOWN, "signature": "step `value = t.item()`: raised TypeError"}
+    result = gated(write(tmp_path / "baseline.yaml", [recorded]))
+    assert result.returncode == 1, result.stdout[-2000:]
+    assert "0 known, 1 new (1 of them known specs failing another way)" in result.stdout
+    assert (
+        f"{FAILING} [cpu] now fails as: then `identical(value, x.item())`: false "
+        "(recorded: step `value = t.item()`: raised TypeError)"
+    ) in result.stdout
+
+
+def test_an_entry_without_a_signature_matches_any_failure_of_its_spec(tmp_path: Path) -> None:
+    result = gated(write(tmp_path / "baseline.yaml", [KNOWN]))
+    assert result.returncode == 0, result.stdout[-2000:]
+    assert "1 known, 0 new" in result.stdout
 
 
 def test_a_new_failure_fails_the_gate(tmp_path: Path) -> None:

@@ -75,11 +75,16 @@ def assert_consistent(report: dict[str, Any]) -> None:
     ids = [result["id"] for result in results]
     assert ids == sorted(ids) and len(set(ids)) == len(ids)
 
+    with_coverage = "coverage" in report["summary"]  # reports written before the figure existed lack it
+
     def expected(rows: list[dict[str, Any]]) -> dict[str, Any]:
         counts = Counter(row["outcome"] for row in rows)
         judged = counts["pass"] + counts["fail"] + counts["error"]
-        return {"total": len(rows), **{o: counts[o] for o in OUTCOMES},
-                "conformance": counts["pass"] / judged if judged else None}
+        figures = {"total": len(rows), **{o: counts[o] for o in OUTCOMES},
+                   "conformance": counts["pass"] / judged if judged else None}
+        if with_coverage:
+            figures["coverage"] = (len(rows) - counts["not_applicable"]) / len(rows) if rows else None
+        return figures
 
     assert report["summary"] == expected(results)
     assert report["areas"] == {area: expected([r for r in results if r["area"] == area])
@@ -209,7 +214,7 @@ def test_failing_report_validates(failing_run: tuple[Path, subprocess.CompletedP
     assert_consistent(report)
     failed = next(result for result in report["results"] if result["id"] == BROKEN_SPEC)
     assert failed["outcome"] == "fail"
-    assert failed["counterexample"] is not None and failed["counterexample"].startswith("a = tensor(")
+    assert failed["counterexample"] is not None and failed["counterexample"].startswith("a = variable(")
     assert failed["replay"] is not None and BROKEN_SPEC in failed["replay"] and "--given" in failed["replay"]
     assert FALSE_LINE in failed["error"]
     assert report["summary"]["fail"] == 1 and report["summary"]["pass"] == 1
@@ -287,7 +292,7 @@ def test_markdown_lists_the_failing_spec(failing_run: tuple[Path, subprocess.Com
     section = text[heading:text.index("## Every spec")]
     assert f"### `{BROKEN_SPEC}`: fail" in section
     # the replay command finds the spec where the run did: only in the copied specs folder
-    assert "a = tensor(" in section and "python -m gradspec --no-builtin-specs --specs " in section
+    assert "a = variable(" in section and "python -m gradspec --no-builtin-specs --specs " in section
     assert f"replay {BROKEN_SPEC} " in section
     assert "aliasing.data.shares_storage" not in section
     assert text == markdown(_load(directory / "torch-cpu.json"))
@@ -334,11 +339,28 @@ def test_built_report_of_every_outcome_validates(report_schema: dict[str, Any], 
     assert_valid(report, report_schema)
     assert_consistent(report)
     assert report["areas"]["c"]["conformance"] is None
+    assert report["summary"]["conformance"] == 1 / 3 and report["summary"]["coverage"] == 4 / 5  # the two figures
     assert report["shard"] is None and report["spec_set"] == {"count": 5, "digest": spec_set.digest}
     json_path, markdown_path = write_report(report, tmp_path)
     assert (json_path.name, markdown_path.name) == ("fake-cuda.json", "fake-cuda.md")
     assert _load(json_path) == report
     assert sorted(p.name for p in tmp_path.iterdir()) == ["fake-cuda.json", "fake-cuda.md"]
+
+
+def test_a_report_names_the_capabilities_its_library_lacks_with_the_adapters_reasons(report_schema: dict[str, Any]) -> None:
+    class Lacking(_FakeAdapter):
+        capabilities = frozenset({"backward"})
+        lacks = {"hooks": "no such API: fakelib has no hooks", "backward": "declared after all: not listed"}
+        configuration = "fast_math"
+
+    report = build_report(adapter=Lacking(), device_kind="cuda", device="cuda:0", profile="ci", results=[_result("b.ok", "pass")],
+                          spec_set=SpecSet({"b.ok": "0" * 64}))
+    assert_valid(report, report_schema)
+    assert report["library"]["capabilities"] == ["backward"]
+    assert report["library"]["lacks"] == {"hooks": "no such API: fakelib has no hooks"}
+    assert report["library"]["configuration"] == "fast_math"
+    text = markdown(report)
+    assert "[fast_math] on cuda" in text and "| `hooks` | no such API: fakelib has no hooks |" in text
 
 
 def test_a_report_from_before_sharding_still_validates(report_schema: dict[str, Any]) -> None:

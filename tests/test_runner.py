@@ -16,6 +16,8 @@ from gradspec.adapters.torch_adapter import TorchAdapter  # noqa: E402
 from gradspec.loader import load_spec, load_specs  # noqa: E402
 from gradspec.runner import Case, Verdict, check_case  # noqa: E402
 from tests.conftest import CI_LIKE, ROOT, run_suite  # noqa: E402
+from gradspec.spec import Spec  # noqa: E402
+from tests.planted.library import raise_from_library  # noqa: E402
 from tests.planted.tutorial import DetachIsUntracked, ItemAlwaysFloat  # noqa: E402
 
 
@@ -36,7 +38,7 @@ def test_a_false_then_fails_with_the_minimal_counterexample_in_spec_terms(specs_
                         "equal(a.grad, zeros_like(a))", "equal(a.grad, ones_like(a))")
     verdict = _check(spec)
     assert verdict.outcome == "fail"
-    assert verdict.counterexample == "a = tensor([0.0], dtype=float32, requires_grad=True)"
+    assert verdict.counterexample == "a = variable([0.0], dtype=float32)"
     assert verdict.error.problem == (
         "then `equal(a.grad, ones_like(a))` (line 21): equal(a.grad, ones_like(a)) is False, but should be true, "
         "where a.grad = tensor([0.0], dtype=float32); ones_like(a) = tensor([1.0], dtype=float32)")
@@ -59,7 +61,7 @@ def test_shrinking_reaches_the_simplest_inputs_that_break_a_comparison(specs_cop
         "rg_a = False",
         "rg_b = True",
         "a = tensor(0.0, dtype=float32, requires_grad=False)",
-        "b = tensor(0.0, dtype=float32, requires_grad=True)",
+        "b = variable(0.0, dtype=float32)",
     ])
     assert verdict.error.problem.endswith("ab.requires_grad is True, but should be False")
 
@@ -78,26 +80,57 @@ def test_a_wrong_python_type_is_a_failure_found_only_for_integer_dtypes() -> Non
     assert verdict.counterexample == "x = array(False, dtype=bool)"
 
 
-class _RaisesUnknownError(TorchAdapter):
+class _LibraryRaisesUnknownError(TorchAdapter):
     def detach(self, tensor: Any) -> Any:
-        raise RuntimeError("something no canonical kind describes")
+        raise_from_library(RuntimeError("something no canonical kind describes"))
 
 
-class _RaisesKnownError(TorchAdapter):
+class _LibraryRaisesKnownError(TorchAdapter):
     def detach(self, tensor: Any) -> Any:
-        raise RuntimeError("a Tensor with 2 elements cannot be converted to Scalar")
+        raise_from_library(RuntimeError("a Tensor with 2 elements cannot be converted to Scalar"))
 
 
-def test_an_unknown_library_exception_is_an_error_not_a_failure() -> None:
-    spec = load_spec(ROOT / "specs/aliasing/detach_shares_storage.yaml", root=ROOT / "specs")
-    verdict = _check(spec, _RaisesUnknownError())
+class _AdapterRaises(TorchAdapter):
+    def detach(self, tensor: Any) -> Any:
+        raise RuntimeError("the adapter's own mistake")
+
+
+class _AdapterHasABug(TorchAdapter):
+    def detach(self, tensor: Any) -> Any:
+        return undefined_name  # type: ignore[name-defined]  # noqa: F821
+
+
+class _LibraryRaisesInNativeCode(TorchAdapter):
+    def detach(self, tensor: Any) -> Any:
+        return self.torch.empty(-1)  # torch's C++ refuses a negative size
+
+
+def _detach_spec() -> Spec:
+    return load_spec(ROOT / "specs/aliasing/detach_shares_storage.yaml", root=ROOT / "specs")
+
+
+def test_a_library_exception_where_pytorch_raises_none_is_a_failure_even_without_a_canonical_kind() -> None:
+    verdict = _check(_detach_spec(), _LibraryRaisesUnknownError())
+    assert verdict.outcome == "fail"
+    assert "raised RuntimeError: something no canonical kind describes (no canonical error kind), but should not raise" in str(
+        verdict.error
+    )
+    assert verdict.error.signature == "step `d = x.detach()`: raised RuntimeError"
+
+
+def test_an_exception_from_native_library_code_called_by_the_adapter_is_the_librarys() -> None:
+    assert _check(_detach_spec(), _LibraryRaisesInNativeCode()).outcome == "fail"
+
+
+@pytest.mark.parametrize("adapter", [_AdapterRaises(), _AdapterHasABug()], ids=["raise", "NameError"])
+def test_an_exception_raised_by_the_adapters_own_code_is_an_error(adapter: TorchAdapter) -> None:
+    verdict = _check(_detach_spec(), adapter)
     assert verdict.outcome == "error"
-    assert "raised RuntimeError: something no canonical kind describes, which is no canonical error kind" in str(verdict.error)
+    assert "the adapter or gradspec raised" in str(verdict.error) and "in its own code" in str(verdict.error)
 
 
 def test_a_known_error_where_none_is_expected_is_a_failure() -> None:
-    spec = load_spec(ROOT / "specs/aliasing/detach_shares_storage.yaml", root=ROOT / "specs")
-    verdict = _check(spec, _RaisesKnownError())
+    verdict = _check(_detach_spec(), _LibraryRaisesKnownError())
     assert verdict.outcome == "fail"
     assert verdict.error.problem.startswith("step `d = x.detach()` (line 14) raised item_not_single (RuntimeError:")
 

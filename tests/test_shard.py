@@ -50,7 +50,7 @@ def test_merged_shards_are_the_complete_report() -> None:
     assert merged["complete"] is True and merged["shard"] is None
     assert [row["id"] for row in merged["results"]] == IDS
     assert merged["summary"] == {"total": 10, "pass": 9, "fail": 1, "error": 0, "not_applicable": 0, "skipped": 0,
-                                 "conformance": 0.9}
+                                 "conformance": 0.9, "coverage": 1.0}
     assert merged["areas"]["area"]["fail"] == 1
 
 

@@ -3,6 +3,7 @@ capability, every capability is needed by some name, and every adapter maps ever
 from __future__ import annotations
 
 import importlib
+import re
 from typing import Any
 
 import pytest
@@ -35,6 +36,26 @@ def test_every_name_has_a_doc_and_a_known_capability(label: str, record: Any) ->
     assert record.doc.strip(), f"{label} has no doc"
     unknown = [capability for capability in record.capabilities if capability not in CAPABILITIES]
     assert unknown == [], f"{label} names unknown capabilities"
+
+
+#: Words that say what an API does rather than that it exists.
+_BEHAVIOUR_WORDS = re.compile(
+    r"\b(shares?|sharing|copies|copy|alias(es)?|per[- ]thread|checks?|detects?|tracks?|returns?|raises?|never|always|"
+    r"only|must|when|whether|instead|correct(ly)?|same|differs?)\b",
+    re.IGNORECASE,
+)
+#: An API's name: a call ``name()``, a keyword ``name=``, an attribute ``.name``, a decorator ``@name``, dtypes.
+_API_NAME = re.compile(r"\w\([\w, ]*\)|\w=|\.\w|\bdtypes?\b|@\w")
+
+
+@pytest.mark.parametrize("capability", sorted(CAPABILITIES))
+def test_every_capability_names_an_api_and_says_nothing_of_its_behaviour(capability: str) -> None:
+    """A capability says that a library has an analogue of an API; what the API does is the
+    specs' to judge, so a definition that describes behaviour would let an adapter leave a
+    misbehaving API undeclared (not applicable) instead of failing its specs."""
+    definition = CAPABILITIES[capability]
+    assert _API_NAME.search(definition), f"{capability}: {definition!r} names no API"
+    assert not _BEHAVIOUR_WORDS.search(definition), f"{capability}: {definition!r} describes behaviour"
 
 
 def test_every_capability_is_needed_by_some_name() -> None:

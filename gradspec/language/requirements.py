@@ -18,6 +18,10 @@ from gradspec.strategies import GIVEN_VOCABULARY
 
 #: A spec that expects an error needs the adapter to map its library's errors.
 RAISES_CAPABILITY = "error_kinds"
+#: The gradient APIs.  A literal keyword value declared free (``tensors(requires_grad=True)``: an
+#: input gradients are taken with respect to) needs no capability in a spec that uses one of
+#: them; in any other spec what it makes is observed for the flag itself, which needs its capability.
+DIFFERENTIATING = frozenset({"backward", "autograd_grad"})
 
 
 @dataclass(frozen=True)
@@ -27,6 +31,8 @@ class Use:
     capability: str
     name: str
     line: int  # within the text it was found in
+    #: A free keyword value's use: needed only by a spec that takes no gradient (see :data:`DIFFERENTIATING`).
+    waivable: bool = False
 
 
 @dataclass(frozen=True)
@@ -44,17 +50,15 @@ def spec_uses(
     given: Mapping[str, ast.expr], statements: Sequence[ast.stmt], properties: Sequence[ast.expr], raises: bool
 ) -> Iterator[SpecUse]:
     """Every use of a name that needs a capability in a spec's parts, in the order of the spec."""
-    for name, node in given.items():
-        for use in uses([node], GIVEN_VOCABULARY):
-            yield SpecUse("given", name, use)
+    found = [SpecUse("given", name, use) for name, node in given.items() for use in uses([node], GIVEN_VOCABULARY)]
     dtype_names = dtype_variables(given, statements, STEP_VOCABULARY, GIVEN_VOCABULARY)
-    for use in uses(statements, STEP_VOCABULARY, dtype_names=dtype_names):
-        yield SpecUse("steps", None, use)
+    found += [SpecUse("steps", None, use) for use in uses(statements, STEP_VOCABULARY, dtype_names=dtype_names)]
     for index, node in enumerate(properties):
-        for use in uses([node], STEP_VOCABULARY, dtype_names=dtype_names):
-            yield SpecUse("then", index, use)
+        found += [SpecUse("then", index, use) for use in uses([node], STEP_VOCABULARY, dtype_names=dtype_names)]
     if raises:
-        yield SpecUse("raises", None, Use(RAISES_CAPABILITY, "raises", 1))
+        found.append(SpecUse("raises", None, Use(RAISES_CAPABILITY, "raises", 1)))
+    differentiates = any(item.use.capability in DIFFERENTIATING for item in found)
+    yield from (item for item in found if not (item.use.waivable and differentiates))
 
 
 def uses(nodes: Iterable[ast.AST], vocabulary: Vocabulary, *, dtype_names: frozenset[str] = frozenset()) -> Iterator[Use]:
@@ -73,8 +77,13 @@ def _uses_of(node: ast.AST, vocabulary: Vocabulary, dtype_names: frozenset[str])
             yield Use(declared.capability, node.id, line)
     elif isinstance(node, ast.Attribute) and node.attr in vocabulary.properties:
         prop = vocabulary.properties[node.attr]
-        if prop.capability is not None:
+        assigned = isinstance(node.ctx, ast.Store)
+        if prop.capability is not None and not assigned:
             yield Use(prop.capability, f".{node.attr}", line)
+        if assigned:
+            capability = prop.write_capability or prop.capability
+            if capability is not None:
+                yield Use(capability, f".{node.attr} =", line)
     if isinstance(node, ast.Call):
         function = _called(node, vocabulary)
         if function is not None:
@@ -84,16 +93,36 @@ def _uses_of(node: ast.AST, vocabulary: Vocabulary, dtype_names: frozenset[str])
             for keyword in node.keywords:
                 capability = function.keyword_capabilities.get(keyword.arg or "")
                 if capability is not None:
-                    yield Use(capability, f"{label[:-1]}{keyword.arg}=)", line)
+                    yield Use(capability, f"{label[:-1]}{keyword.arg}=)", line, waivable=_free(function, keyword))
             if function.target_capabilities is not None and node.args:
                 device, dtype = function.target_capabilities
                 yield Use(dtype if _is_dtype(node.args[0], vocabulary, dtype_names) else device, label, line)
+        elif isinstance(node.func, ast.Name) and node.func.id not in vocabulary.names():
+            # A drawn or assigned function (``factory(shape, requires_grad=True)``): its
+            # keywords need what they need of any function of the language that takes them.
+            for keyword in node.keywords:
+                for capability in _keyword_capabilities(vocabulary, keyword.arg or ""):
+                    yield Use(capability, f"{node.func.id}({keyword.arg}=)", line)
     if isinstance(node, ast.FunctionDef):
         for decorator in node.decorator_list:
             target = decorator.func if isinstance(decorator, ast.Call) else decorator
             function = vocabulary.functions.get(target.id) if isinstance(target, ast.Name) else None
             if function is not None and function.decorator_capability is not None:
                 yield Use(function.decorator_capability, f"@{function.name}", decorator.lineno)
+
+
+def _keyword_capabilities(vocabulary: Vocabulary, keyword: str) -> list[str]:
+    """The capabilities a keyword argument adds to the language's functions that take it."""
+    found = {function.keyword_capabilities.get(keyword) for function in vocabulary.functions.values()}
+    return sorted(capability for capability in found if capability is not None)
+
+
+def _free(function: Function, keyword: ast.keyword) -> bool:
+    """A keyword given a literal value that needs no capability (``requires_grad=True`` in ``given``)."""
+    if keyword.arg is None or keyword.arg not in function.free_keyword_values or not isinstance(keyword.value, ast.Constant):
+        return False
+    free = function.free_keyword_values[keyword.arg]
+    return type(keyword.value.value) is type(free) and keyword.value.value == free
 
 
 def _called(node: ast.Call, vocabulary: Vocabulary) -> Function | None:

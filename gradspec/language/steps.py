@@ -72,7 +72,7 @@ def _as_array(data: Any, dtype: DType | None, shape: Any) -> np.ndarray:
     return array
 
 
-@functions.register()
+@functions.register(keyword_capabilities={"requires_grad": "requires_grad"})
 def tensor(ctx: RunContext, data: Any, dtype: DType | None = None, requires_grad: Any = OMITTED, shape: Any = None) -> Any:
     """A tensor on the device under test; ``requires_grad`` omitted keeps the library default.
     From an existing tensor it is the library's copy-construction (``torch.tensor(t)``)."""
@@ -84,12 +84,21 @@ def tensor(ctx: RunContext, data: Any, dtype: DType | None = None, requires_grad
 
 
 @functions.register()
+def variable(ctx: RunContext, data: Any, dtype: DType | None = None, shape: Any = None) -> Any:
+    """A tensor that gradients are taken with respect to, made the library's own way (PyTorch:
+    ``tensor(data, requires_grad=True)``; a library differentiating functions: a plain tensor)."""
+    if ctx.adapter.is_tensor(data):
+        raise StepError("variable() takes values, not a tensor")
+    return ctx.adapter.variable(_as_array(data, dtype, shape), device=ctx.device)
+
+
+@functions.register()
 def array(ctx: RunContext, data: Any, dtype: DType | None = None, shape: Any = None) -> np.ndarray:
     """A NumPy array: a reference value, never seen by the backend."""
     return _as_array(data, dtype, shape)
 
 
-@functions.register(capability="parameter_constructor")
+@functions.register(capability="parameter_constructor", keyword_capabilities={"requires_grad": "requires_grad"})
 def parameter(ctx: RunContext, data: Any, requires_grad: Any = OMITTED) -> Any:
     """A module parameter wrapping a tensor (``nn.Parameter``)."""
     return ctx.adapter.parameter(data, requires_grad=requires_grad)
@@ -103,7 +112,7 @@ def from_numpy(ctx: RunContext, data: np.ndarray) -> Any:
     return ctx.adapter.from_numpy(data)
 
 
-@functions.register(capability="from_numpy")
+@functions.register(capability="as_tensor")
 def as_tensor(ctx: RunContext, data: Any) -> Any:
     """A tensor on the device under test that shares memory with ``data`` where it can."""
     return ctx.adapter.as_tensor(data, device=ctx.device)
@@ -117,7 +126,12 @@ def _factory(name: str) -> None:
     def create_like(ctx: RunContext, other: Any) -> Any:
         return ctx.adapter.create_like(name, other)
 
-    functions.add(name, create, doc=f"a tensor of {name} of a shape and dtype (float32 by default)")
+    functions.add(
+        name,
+        create,
+        doc=f"a tensor of {name} of a shape and dtype (float32 by default)",
+        keyword_capabilities={"requires_grad": "requires_grad"},
+    )
     functions.add(f"{name}_like", create_like, doc=f"a tensor of {name} with another tensor's shape, dtype and device")
 
 
@@ -190,7 +204,13 @@ def is_inference_mode_enabled(ctx: RunContext) -> bool:
 
 
 @functions.register(
-    capability="autograd_grad", keyword_capabilities={"retain_graph": "retain_graph", "create_graph": "create_graph"}
+    capability="autograd_grad",
+    keyword_capabilities={
+        "retain_graph": "retain_graph",
+        "create_graph": "create_graph",
+        "allow_unused": "allow_unused",
+        "materialize_grads": "materialize_grads",
+    },
 )
 def autograd_grad(
     ctx: RunContext,
@@ -565,8 +585,10 @@ def _attribute(name: str) -> Any:
     return lambda ctx, obj: getattr(ctx.adapter, name)(obj)
 
 
-def _property(name: str, read: Any, doc: str, capability: str | None = None, write: Any = None) -> Property:
-    return Property(name, read, doc, capability, write)
+def _property(
+    name: str, read: Any, doc: str, capability: str | None = None, write: Any = None, write_capability: str | None = None
+) -> Property:
+    return Property(name, read, doc, capability, write, write_capability)
 
 
 PROPERTIES: dict[str, Property] = {
@@ -578,6 +600,7 @@ PROPERTIES: dict[str, Property] = {
             "whether the tensor requires grad (settable on leaves)",
             "requires_grad",
             lambda ctx, obj, value: ctx.adapter.set_requires_grad(obj, value),
+            "requires_grad_setter",
         ),
         _property(
             "grad",
@@ -585,6 +608,7 @@ PROPERTIES: dict[str, Property] = {
             "the accumulated gradient, or None (settable)",
             "backward",
             lambda ctx, obj, value: ctx.adapter.set_grad(obj, value),
+            "grad_assign",
         ),
         _property(
             "data",
@@ -593,7 +617,7 @@ PROPERTIES: dict[str, Property] = {
             "data_alias",
             lambda ctx, obj, value: ctx.adapter.set_data(obj, value),
         ),
-        _property("is_leaf", _attribute("is_leaf"), "whether the tensor is a leaf of the graph", "requires_grad"),
+        _property("is_leaf", _attribute("is_leaf"), "whether the tensor is a leaf of the graph", "is_leaf"),
         _property("grad_fn", _attribute("grad_fn"), "the node that produced the tensor, or None", "grad_fn"),
         _property("version", _attribute("version"), "the tensor's version counter", "version_counter"),
         _property("device", _attribute("device"), "the device the tensor is on, as a string ('cpu', 'cuda:0')"),
@@ -627,7 +651,7 @@ PROPERTIES: dict[str, Property] = {
         _property(
             "training", lambda ctx, obj: ctx.adapter.is_training(obj), "whether a module is in training mode", "train_eval"
         ),
-        _property("retains_grad", _attribute("retains_grad"), "whether retain_grad() was called on a non-leaf", "retain_grad"),
+        _property("retains_grad", _attribute("retains_grad"), "whether retain_grad() was called on a non-leaf", "retains_grad"),
         _property("imag", lambda ctx, obj: ctx.adapter.view("imag", obj), "the imaginary part, a view", "complex"),
         _property("real", lambda ctx, obj: ctx.adapter.view("real", obj), "the real part, a view", "complex"),
     )
@@ -639,12 +663,12 @@ def _method(name: str, impl: Any, doc: str, capability: str | None = None, *, mu
 
 
 _method("detach", lambda ctx, t: ctx.adapter.detach(t), "a new tensor sharing the values, detached from the graph", "detach")
-_method("detach_", lambda ctx, t: ctx.adapter.detach_(t), "detach the tensor from the graph in place", "detach", mutates=True)
+_method("detach_", lambda ctx, t: ctx.adapter.detach_(t), "detach the tensor from the graph in place", "detach_", mutates=True)
 _method(
     "requires_grad_",
     lambda ctx, t, requires_grad=True: ctx.adapter.requires_grad_(t, requires_grad),
     "set requires_grad in place and return the tensor",
-    "requires_grad",
+    "requires_grad_method",
     mutates=True,
 )
 _method(
@@ -655,7 +679,7 @@ _method(
     "accumulate gradients of the tensor into the .grad of leaves",
     "backward",
     mutates=True,
-    keyword_capabilities={"retain_graph": "retain_graph", "inputs": "backward_inputs", "create_graph": "create_graph"},
+    keyword_capabilities={"retain_graph": "retain_graph", "inputs": "backward_inputs", "create_graph": "backward_create_graph"},
 )
 _method("retain_grad", lambda ctx, t: ctx.adapter.retain_grad(t), "give a non-leaf a .grad", "retain_grad", mutates=True)
 _method(
@@ -717,8 +741,8 @@ _method(
     "conj", lambda ctx, t: ctx.adapter.view("conj", t), "the complex conjugate, lazily (a view with the conjugate bit)", "complex"
 )
 for _name, _doc, _capability in (
-    ("resolve_conj", "the conjugate bit materialized", "complex"),
-    ("resolve_neg", "the negative bit materialized", "complex"),
+    ("resolve_conj", "the conjugate bit materialized", "conj_resolution"),
+    ("resolve_neg", "the negative bit materialized", "conj_resolution"),
     ("contiguous", "the tensor itself if contiguous, else a contiguous copy", "strides"),
 ):
     _method(_name, (lambda name: lambda ctx, t: ctx.adapter.resolve(name, t))(_name), _doc, _capability)

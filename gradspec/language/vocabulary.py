@@ -39,6 +39,9 @@ class Function:
     mutates: bool = False
     #: Capabilities that keyword arguments add when a call gives them (``retain_graph=``).
     keyword_capabilities: Mapping[str, str] = field(default_factory=dict)
+    #: Literal keyword values that add no capability (``tensors(requires_grad=True)``: an input
+    #: gradients are taken with respect to, which every library with gradients can make).
+    free_keyword_values: Mapping[str, object] = field(default_factory=dict)
     #: The capability needed to use it as a decorator (``@no_grad``).
     decorator_capability: str | None = None
     #: For ``.to(target)``: the capability when the target is a device, and when it is a dtype.
@@ -71,11 +74,13 @@ class Property:
     doc: str
     capability: str | None = None
     write: Callable[[Any, Any, Any], None] | None = None
+    #: The capability an assignment needs (``x.grad = g``), if it differs from reading's.
+    write_capability: str | None = None
 
     @property
     def capabilities(self) -> tuple[str, ...]:
-        """The capability a use needs, if any."""
-        return () if self.capability is None else (self.capability,)
+        """The capabilities a use may need: reading's, and assigning's."""
+        return tuple(capability for capability in (self.capability, self.write_capability) if capability is not None)
 
 
 @dataclass(frozen=True)

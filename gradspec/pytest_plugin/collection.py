@@ -65,6 +65,7 @@ def case_parameter(
     entry = gate.entry(spec.id, kind) if gate is not None else None
     if entry is not None and not entry.expired(today):
         case.known_reason = entry.reason
+        case.known_signature = entry.signature
         known = pytest.mark.xfail(
             strict=True, raises=(SpecFailure, BackendError), reason=f"known non-conformance: {entry.reason}"
         )

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from gradspec.baseline import Baseline, dump, load_baseline, updated
+from gradspec.baseline import Baseline, Failure, dump, load_baseline, updated
 from gradspec.errors import SpecError
 from gradspec.pytest_plugin.reporting import JUDGED
 from gradspec.report import Result, write_atomically
@@ -45,7 +45,7 @@ class Gate:
         return []
 
     def _rewrite(self, results: list[Result], adapter: str) -> str:
-        failures = {(r.id, r.device): r.error or "" for r in results if r.outcome in ("fail", "error")}
+        failures = {(r.id, r.device): Failure(r.error or "", r.signature) for r in results if r.outcome in ("fail", "error")}
         devices = {r.device for r in results if r.outcome in JUDGED}
         data = updated(self.baseline, adapter, failures, devices)
         write_atomically(self.path, dump(data))
@@ -63,20 +63,30 @@ class Gate:
         if self.update:
             return []
         known = sum(1 for r in results if r.baseline == "known")
+        changed = [r for r in results if r.baseline == "changed"]
         lines = [
             (
-                f"gradspec gate ({self.path}): {known} known, {len(_new(results))} new, {len(_fixed(results))} fixed "
+                f"gradspec gate ({self.path}): {known} known, {len(_new(results))} new"
+                + (f" ({len(changed)} of them known specs failing another way)" if changed else "")
+                + f", {len(_fixed(results))} fixed "
                 "(remove their entries), "
                 f"{len(self.problems)} baseline problem(s)",
                 False,
             )
         ]
+        lines += [
+            (f"gradspec gate: {r.id} [{r.device}] now fails as: {r.signature} ({self._recorded(r)})", True) for r in changed
+        ]
         return lines + [(f"gradspec gate: {problem}", True) for problem in self.problems]
+
+    def _recorded(self, result: Result) -> str:
+        entry = self.baseline.entry(result.id, result.device) if self.baseline else None
+        return f"recorded: {entry.signature}" if entry and entry.signature else "recorded without a signature"
 
 
 def _new(results: list[Result]) -> list[Result]:
-    """Failures and errors the baseline does not record."""
-    return [r for r in results if r.outcome in ("fail", "error") and r.baseline is None]
+    """Failures and errors the baseline does not record, or records failing another way."""
+    return [r for r in results if r.outcome in ("fail", "error") and r.baseline in (None, "changed")]
 
 
 def _fixed(results: list[Result]) -> list[Result]:

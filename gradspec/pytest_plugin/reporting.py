@@ -50,6 +50,7 @@ def result_of(case: Case, item: pytest.Item, call: pytest.CallInfo[None], report
     else:
         return None
     finding = exception if isinstance(exception, Finding) else None
+    signature = finding.signature if finding else (type(exception).__name__ if exception is not None else None)
     texts = clipped_texts(
         error=error, counterexample=finding.counterexample if finding else None, replay=finding.replay if finding else None
     )
@@ -67,8 +68,20 @@ def result_of(case: Case, item: pytest.Item, call: pytest.CallInfo[None], report
         counterexample=texts["counterexample"],
         error=texts["error"],
         replay=texts["replay"],
-        baseline=None if case.known_reason is None or report.when != "call" else ("fixed" if outcome == "pass" else "known"),
+        signature=clip(signature) if signature and outcome in ("fail", "error") else None,
+        baseline=_baseline_status(case, outcome, signature) if report.when == "call" else None,
+        reason=case.known_reason if report.when == "call" and outcome in ("fail", "error") else None,
     )
+
+
+def _baseline_status(case: Case, outcome: str, signature: str | None) -> str | None:
+    """``known`` (recorded, failing as recorded), ``changed`` (recorded, failing another way),
+    ``fixed`` (recorded, passing now), or ``None`` (not recorded)."""
+    if case.known_reason is None:
+        return None
+    if outcome == "pass":
+        return "fixed"
+    return "known" if case.is_known(signature) else "changed"
 
 
 def clip(text: str, limit: int = MAX_ERROR_CHARS) -> str:

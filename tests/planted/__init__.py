@@ -27,7 +27,7 @@ SEARCH = settings(max_examples=200, derandomize=True, database=None, deadline=No
 
 #: Modules of this package that cannot be imported here: the mutation table and its command,
 #: and an adapter module that skips when imported.
-_NOT_DEVIATIONS = frozenset({"__main__", "table", "skips_at_import"})
+_NOT_DEVIATIONS = frozenset({"__main__", "table", "skips_at_import", "library"})
 
 
 def _collect() -> dict[type[TorchAdapter], set[str]]:

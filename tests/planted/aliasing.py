@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from gradspec.adapters.torch_adapter import TorchAdapter
+from tests.planted.library import raise_from_library
 from tests.planted.tutorial import DataIsACopy, DetachIsACopy, DetachIsUntracked
 
 _INPLACE_PREFIX = "one of the variables needed for gradient computation has been modified by an inplace operation"
@@ -127,7 +128,7 @@ class InplaceErrorWithoutVersions(TorchAdapter):
             super().backward(tensor, **kwargs)
         except RuntimeError as error:
             if _INPLACE_PREFIX in str(error):
-                raise RuntimeError(f"{_INPLACE_PREFIX}.") from None
+                raise_from_library(RuntimeError(f"{_INPLACE_PREFIX}."))
             raise
 
 
@@ -159,13 +160,13 @@ class ViewOfLeafReportsLeafError(TorchAdapter):
         try:
             return super().inplace(name, tensor, *args)
         except RuntimeError as error:
-            raise self._as_leaf_error(error) from None
+            raise_from_library(self._as_leaf_error(error))
 
     def setitem(self, obj: Any, index: Any, value: Any) -> None:
         try:
             super().setitem(obj, index, value)
         except RuntimeError as error:
-            raise self._as_leaf_error(error) from None
+            raise_from_library(self._as_leaf_error(error))
 
 
 class ViewInplaceNotRecordedOnBase(TorchAdapter):

@@ -8,7 +8,7 @@ import numpy as np
 
 from gradspec.adapters.torch_adapter import TorchAdapter
 from gradspec.values import DType
-
+from tests.planted.library import raise_from_library
 
 # -- device -------------------------------------------------------------------------------
 
@@ -239,7 +239,7 @@ class CpuScalarNotMoved(TorchAdapter):
 
     def binary(self, name: str, a: Any, b: Any) -> Any:
         if self.is_tensor(a) and self.is_tensor(b) and a.device != b.device:
-            raise RuntimeError(f"Expected all tensors to be on the same device, but found at least two devices, {a.device} and {b.device}!")
+            raise_from_library(RuntimeError(f"Expected all tensors to be on the same device, but found at least two devices, {a.device} and {b.device}!"))
         return super().binary(name, a, b)
 
 

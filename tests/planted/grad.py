@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from gradspec.adapters.torch_adapter import TorchAdapter
+from tests.planted.library import raise_from_library
 from tests.planted.tutorial import EveryLeafGetsAGrad
 
 
@@ -122,7 +123,7 @@ class RetainGradIsAnOrdinaryHook(TorchAdapter):
 
     def retain_grad(self, tensor: Any) -> None:
         if not tensor.requires_grad:
-            raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
+            raise_from_library(RuntimeError("can't retain_grad on Tensor that has requires_grad=False"))
         if tensor.is_leaf or id(tensor) in self._retained:
             return
         slot = [tensor, None]
@@ -391,7 +392,7 @@ class PostAccumulateHookRunsBeforeAccumulation(TorchAdapter):
     def register_hook(self, tensor: Any, hook: Any, *, when: str) -> Any:
         if when == "post_accumulate":
             if not tensor.is_leaf:
-                raise RuntimeError("post accumulate grad hooks cannot be registered on non-leaf tensors")
+                raise_from_library(RuntimeError("post accumulate grad hooks cannot be registered on non-leaf tensors"))
 
             def before(grad: Any) -> None:
                 hook(tensor)

@@ -11,6 +11,7 @@ import numpy as np
 
 from gradspec.adapters.torch_adapter import TorchAdapter
 from gradspec.values import OMITTED
+from tests.planted.library import raise_from_library
 
 
 def _decorating(args: tuple[Any, ...]) -> bool:
@@ -103,7 +104,7 @@ class LeafInplaceRefusedEvenUnderNoGrad(TorchAdapter):
 
     def inplace(self, name: str, tensor: Any, *args: Any) -> Any:
         if tensor.is_leaf and tensor.requires_grad:
-            raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
+            raise_from_library(RuntimeError("a leaf Variable that requires grad is being used in an in-place operation."))
         return super().inplace(name, tensor, *args)
 
 

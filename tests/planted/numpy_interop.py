@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 
 from gradspec.adapters.torch_adapter import TorchAdapter
+from tests.planted.library import raise_from_library
 
 
 class NumpyDetachesSilently(TorchAdapter):
@@ -180,7 +181,7 @@ class FromNumpyRefusesSmallIntegers(TorchAdapter):
 
     def from_numpy(self, array: np.ndarray) -> Any:
         if array.dtype in (np.int8, np.int16, np.uint8):
-            raise TypeError(f"can't convert np.ndarray of type numpy.{array.dtype.name}. The only supported types are: ...")
+            raise_from_library(TypeError(f"can't convert np.ndarray of type numpy.{array.dtype.name}. The only supported types are: ..."))
         return self.torch.from_numpy(array)
 
 

@@ -8,6 +8,7 @@ import numpy as np
 
 from gradspec.adapters.torch_adapter import TorchAdapter
 from gradspec.values import OMITTED
+from tests.planted.library import raise_from_library
 
 _DTYPE_MESSAGE = "Only Tensors of floating point and complex dtype can require gradients"
 _OLD_DTYPE_MESSAGE = "only Tensors of floating point dtype can require gradients"
@@ -140,7 +141,7 @@ class OnlyFloat32And64CanRequireGrad(TorchAdapter):
     @staticmethod
     def _check(dtype_name: str, requires_grad: Any) -> None:
         if requires_grad is not OMITTED and requires_grad and (dtype_name == "float16" or dtype_name.startswith("complex")):
-            raise RuntimeError(_OLD_DTYPE_MESSAGE)
+            raise_from_library(RuntimeError(_OLD_DTYPE_MESSAGE))
 
     def tensor(self, array: np.ndarray, *, requires_grad: Any, device: str) -> Any:
         self._check(array.dtype.name, requires_grad)
@@ -183,12 +184,12 @@ class IntegerRequiresGradFalseRefused(TorchAdapter):
 
     def requires_grad_(self, tensor: Any, value: bool) -> Any:
         if self.is_tensor(tensor) and not _differentiable(tensor):
-            raise RuntimeError(_OLD_DTYPE_MESSAGE)
+            raise_from_library(RuntimeError(_OLD_DTYPE_MESSAGE))
         return super().requires_grad_(tensor, value)
 
     def set_requires_grad(self, tensor: Any, value: bool) -> None:
         if not _differentiable(tensor):
-            raise RuntimeError(_DTYPE_MESSAGE)
+            raise_from_library(RuntimeError(_DTYPE_MESSAGE))
         super().set_requires_grad(tensor, value)
 
 
@@ -200,7 +201,7 @@ class ToIntegerRaises(TorchAdapter):
     def to(self, obj: Any, target: Any) -> Any:
         if self.is_tensor(obj) and obj.requires_grad and not isinstance(target, str) and not (
                 target.is_floating or target.name.startswith("complex")):
-            raise RuntimeError(_DTYPE_MESSAGE)
+            raise_from_library(RuntimeError(_DTYPE_MESSAGE))
         return super().to(obj, target)
 
 
@@ -263,7 +264,7 @@ class NonLeafRequiresGradTrueRefused(TorchAdapter):
 
     def requires_grad_(self, tensor: Any, value: bool) -> Any:
         if self.is_tensor(tensor) and not tensor.is_leaf:
-            raise RuntimeError(_NONLEAF_MESSAGE)
+            raise_from_library(RuntimeError(_NONLEAF_MESSAGE))
         return super().requires_grad_(tensor, value)
 
 

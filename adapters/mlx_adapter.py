@@ -1,0 +1,629 @@
+"""MLX (``mlx.core`` arrays, ``mx.vjp``/``mx.grad``, ``mlx.nn``) on the CPU, through a thin
+recording layer that lets specs' imperative steps be differentiated with ``mx.vjp``.
+
+MLX is functional: an ``mx.array`` has no ``requires_grad`` flag, no ``.grad``, no
+``backward()``, no ``grad_fn`` and no grad mode; derivatives come from transforming a *function*
+with ``mx.grad``/``mx.vjp``, and any array passed to it can be differentiated.  A spec's
+``autograd_grad(outputs, inputs, grad_outputs=...)`` is answered by rebuilding how ``outputs``
+were computed as a Python function of ``inputs`` and calling ``mx.vjp`` on it, so each array is
+wrapped in an :class:`MlxTensor` that remembers which MLX function made it from which arrays.
+Nothing else is added to MLX.  How MLX's concepts map:
+
+* ``variable()`` (a drawn ``tensors(requires_grad=True)``) is a plain array, like every other:
+  what is differentiated is chosen by ``autograd_grad``'s ``inputs`` (``mx.vjp``'s primals).
+  ``tensor(..., requires_grad=...)``, ``.requires_grad``, ``is_leaf``, ``grad_fn``, ``.grad`` and
+  ``backward()`` are APIs MLX has no analogue of (``lacks``).
+* ``tensor(a)`` is ``mx.array(a, dtype=...)`` with the array's dtype (``mx.array`` alone makes a
+  float64 NumPy array float32); a dtype MLX lacks (complex128) is left to ``mx.array``'s own
+  conversion (complex64).  float64 is supported on the CPU.  ``zeros``/``ones`` are
+  ``mx.zeros``/``mx.ones``; ``tensor(t)`` and ``clone()`` are ``mx.array(t)``.
+* ``autograd_grad`` is ``mx.vjp`` with ``grad_outputs`` as cotangents, or ``mx.grad`` without
+  them (which, like MLX, takes one output, and a scalar one).  MLX gives zeros for an input the
+  outputs do not use; it has no ``retain_graph``, ``create_graph``, ``allow_unused`` or
+  ``materialize_grads`` arguments (``lacks``).  Its gradients are differentiable by
+  construction (``mx.grad(mx.grad(f))``), so the gradients returned here are recorded like any
+  result and can be differentiated again.
+* ``x[i] = v`` is MLX's own item assignment, which rebinds the array object ``x`` to the
+  updated array (arrays computed from ``x`` before keep the old values); it is recorded, so
+  later results differentiate through it as ``mx.vjp`` would.
+* ``detach()`` is ``mx.stop_gradient``, MLX's API for an array through which no gradient flows
+  (there is no in-place ``detach_``).  The views are MLX's functions of the same meaning:
+  ``mx.reshape`` (``view``), ``mx.swapaxes``, ``mx.broadcast_to`` (``expand``), ``mx.expand_dims``
+  (``unsqueeze``) and ``.T``; like ``mx.stop_gradient`` they share the array's buffer where
+  they can (a write through ``numpy()`` shows in them), but MLX exposes no strides.
+* ``numpy()`` is ``np.array(a, copy=False)``, MLX's documented NumPy view of an array's memory,
+  and ``numpy(force=True)`` (which may copy) is ``np.array(a)``, its documented copy;
+  ``from_numpy`` is ``mx.asarray(a, copy=False)`` (share the array's memory or raise) and
+  ``as_tensor`` is ``mx.asarray(a)`` (share where possible); ``.to(dtype)`` is ``astype``;
+  ``item()``, ``tolist()``, ``.real``, ``.imag`` and ``conj()`` are MLX's.  MLX arrays have no
+  device (unified memory; this build computes on the CPU), so ``device()`` is ``cpu``.
+* Modules are ``mlx.nn`` (``Linear``, ``Sequential``, ``Dropout``, ``BatchNorm``, ``train()``,
+  ``eval()``, ``.training``, ``running_mean``/``running_var``); ``parameters()`` is MLX's
+  ``Module.parameters()`` flattened (it includes batch norm's running statistics).  A module
+  call is recorded over its parameters and replayed with them substituted, as
+  ``nn.value_and_grad`` does with ``Module.update``.  MLX modules have no ``zero_grad()``
+  (there is no ``.grad``): that form of ``modules`` raises.  A training-mode ``Dropout`` cannot
+  be replayed (its mask comes from ``mx.random``'s global key, which cannot be rewound), so
+  differentiating through one raises :class:`AdapterError`.
+
+What MLX has no analogue of is in ``lacks``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+import numpy as np
+
+from gradspec.adapters.base import PYTHON_OPERATORS, AdapterBase
+from gradspec.adapters.messages import compile_patterns, kind_by_message
+from gradspec.errors import AdapterError
+from gradspec.values import DTYPES, OMITTED, DType
+
+Array = Any  # mlx.core.array
+
+_NO_TAPE = "MLX arrays record no graph: gradients come from mx.grad/mx.vjp over functions"
+_NO_FLAG = (
+    "no such API: MLX arrays have no requires_grad flag: any array passed to mx.grad/mx.vjp "
+    "(autograd_grad's inputs) is differentiated"
+)
+_NO_BACKWARD = f"no such API: MLX has no backward() and arrays have no .grad ({_NO_TAPE})"
+_NO_GRAD_MODES = "no such API: MLX has no grad modes: only functions passed to mx.grad/mx.vjp are differentiated"
+
+#: MLX's messages for each canonical error kind, from their start, with the exception types
+#: MLX raises them with.  ``mx.grad`` of a non-scalar output fails inside ``mx.vjp`` against the
+#: 0-d cotangent it supplies; an explicit 0-d cotangent for a non-scalar output reads the same.
+_ERROR_PATTERNS = compile_patterns(
+    (
+        ("item_not_single", ValueError, r"\[convert\] Only length-1 arrays can be converted to Python scalars"),
+        ("backward_non_scalar", ValueError, r"\[vjp\] Output shape \([^)]+\) does not match cotangent shape \(\)"),
+        ("grad_shape_mismatch", ValueError, r"\[vjp\] Output shape \([^)]*\) does not match cotangent shape \([^)]+\)"),
+        ("numpy_negative_strides", ValueError, r"Cannot convert DLPack arrays with negative strides"),
+        ("numpy_dtype", RuntimeError, r"std::bad_cast$"),
+    )
+)
+
+
+class _Node:
+    """One array value and how it was computed: ``rule`` replays it from its ``inputs``' values
+    (``None`` for an array made from data), or is a :class:`_GradientOutput`."""
+
+    __slots__ = ("inputs", "rule", "value")
+
+    def __init__(
+        self, value: Any, rule: Callable[..., Array] | _GradientOutput | None = None, inputs: tuple[_Node, ...] = ()
+    ) -> None:
+        self.value = value
+        self.rule = rule
+        self.inputs = inputs
+
+    def parents(self) -> tuple[_Node, ...]:
+        if isinstance(self.rule, _GradientOutput):
+            return self.rule.bundle.parents()
+        return self.inputs
+
+
+class MlxTensor:
+    """An ``mx.array`` object of a spec, as the recorded :class:`_Node` it currently holds (item
+    assignment rebinds it to a new node, as MLX rebinds the array object)."""
+
+    __slots__ = ("node",)
+
+    def __init__(self, node: _Node) -> None:
+        self.node = node
+
+    @property
+    def value(self) -> Array:
+        return self.node.value
+
+    def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
+        array = np.array(self.node.value)
+        return array if dtype is None else array.astype(dtype)
+
+    def __repr__(self) -> str:
+        return f"MlxTensor({self.node.value!r})"
+
+
+def _evaluate(node: _Node, env: dict[_Node, Array], memo: dict[Any, Any]) -> tuple[Any, bool]:
+    """The value of ``node`` with the nodes in ``env`` replaced (by MLX tracers), and whether it
+    depends on them; what does not is the recorded value itself."""
+    if node in env:
+        return env[node], True
+    if node in memo:
+        return memo[node]
+    rule = node.rule
+    if rule is None:
+        result = (node.value, False)
+    elif isinstance(rule, _GradientOutput):
+        traced = rule.bundle.touched(env)
+        result = (rule.bundle.evaluate(env, memo)[rule.index] if traced else node.value, traced)
+    else:
+        inputs = [_evaluate(parent, env, memo) for parent in node.inputs]
+        traced = any(flag for _, flag in inputs)
+        result = (rule(*(value for value, _ in inputs)) if traced else node.value, traced)
+    memo[node] = result
+    return result
+
+
+def _graph(roots: Iterable[_Node]) -> list[_Node]:
+    """Every node ``roots`` were computed from, the roots included."""
+    seen: dict[_Node, None] = {}
+    stack = list(roots)
+    while stack:
+        node = stack.pop()
+        if node not in seen:
+            seen[node] = None
+            stack.extend(node.parents())
+    return list(seen)
+
+
+class _Gradient:
+    """Gradients of ``outputs`` with respect to ``wrt`` (distinct nodes), by ``mx.grad`` (no
+    cotangents) or ``mx.vjp``; replayable, so the gradients can be differentiated in turn."""
+
+    def __init__(self, outputs: list[_Node], wrt: list[_Node], cotangents: list[_Node] | None) -> None:
+        self.outputs = outputs
+        self.wrt = wrt
+        self.cotangents = cotangents
+        self.support = set(_graph(self.parents()))
+
+    def parents(self) -> tuple[_Node, ...]:
+        return (*self.outputs, *self.wrt, *(self.cotangents or ()))
+
+    def touched(self, env: dict[_Node, Array]) -> bool:
+        return any(node in self.support for node in env)
+
+    def evaluate(self, env: dict[_Node, Array], memo: dict[Any, Any]) -> tuple[Array, ...]:
+        import mlx.core as mx
+
+        if self in memo:
+            return memo[self]
+        if not self.wrt:
+            return ()
+        primals = [_evaluate(node, env, memo)[0] for node in self.wrt]
+
+        def function(*values: Array) -> list[Array]:
+            inner = {**env, **dict(zip(self.wrt, values))}
+            inner_memo: dict[Any, Any] = {}
+            return [_evaluate(output, inner, inner_memo)[0] for output in self.outputs]
+
+        def single(*values: Array) -> Any:  # mx.grad's function: one output (MLX refuses several)
+            outputs = function(*values)
+            return outputs[0] if len(outputs) == 1 else outputs
+
+        if self.cotangents is None:
+            grads = mx.grad(single, argnums=list(range(len(primals))))(*primals)
+            grads = (grads,) if len(primals) == 1 else tuple(grads)
+        else:
+            cotangents = [_evaluate(node, env, memo)[0] for node in self.cotangents]
+            _, grads = mx.vjp(function, primals, cotangents)
+        memo[self] = tuple(grads)
+        return memo[self]
+
+
+class _GradientOutput:
+    """The rule of a gradient: entry ``index`` of a :class:`_Gradient`."""
+
+    __slots__ = ("bundle", "index")
+
+    def __init__(self, bundle: _Gradient, index: int) -> None:
+        self.bundle = bundle
+        self.index = index
+
+
+class MlxAdapter(AdapterBase):
+    """MLX on the CPU.  See the module docstring."""
+
+    name = "mlx"
+    library = "mlx"
+    device_kinds = ("cpu",)
+    capabilities = frozenset(
+        {
+            "autograd_grad",
+            "detach",
+            "views",
+            "modules",
+            "train_eval",
+            "dtype_conversion",
+            "to_numpy",
+            "from_numpy",
+            "as_tensor",
+            "item",
+            "tolist",
+            "integer_dtypes",
+            "float16",
+            "complex",
+            "error_kinds",
+        }
+    )
+    lacks = {
+        "requires_grad": _NO_FLAG,
+        "requires_grad_setter": _NO_FLAG,
+        "requires_grad_method": _NO_FLAG,
+        "is_leaf": f"no such API: MLX arrays have no is_leaf ({_NO_TAPE})",
+        "grad_fn": f"no such API: MLX arrays have no grad_fn ({_NO_TAPE})",
+        "backward": _NO_BACKWARD,
+        "backward_inputs": _NO_BACKWARD,
+        "backward_create_graph": _NO_BACKWARD,
+        "grad_assign": _NO_BACKWARD,
+        "retain_grad": "no such API: MLX has no retain_grad(): differentiate with respect to the intermediate array instead",
+        "retains_grad": "no such API: MLX arrays have no retains_grad (nor .grad)",
+        "retain_graph": "no such API: mx.vjp/mx.grad have no retain_graph argument (MLX frees no graph: each call traces the function)",
+        "create_graph": "no such API: mx.vjp/mx.grad have no create_graph argument (their gradients can always be differentiated)",
+        "allow_unused": "no such API: mx.vjp/mx.grad have no allow_unused argument (an unused input gets a zero gradient)",
+        "materialize_grads": "no such API: mx.vjp/mx.grad have no materialize_grads argument (an unused input gets a zero gradient)",
+        "hooks": "no such API: MLX arrays have no gradient hooks (mx.custom_function defines a function's vjp instead)",
+        "post_accumulate_hooks": "no such API: MLX arrays have no gradient hooks, and MLX never accumulates gradients",
+        "data_alias": "no such API: MLX arrays have no .data alias",
+        "detach_": "no such API: MLX has no in-place detach_(): mx.stop_gradient returns a new array",
+        "version_counter": "no such API: MLX arrays have no version counter",
+        "inplace": "no such API: MLX arrays have no in-place methods (zero_, add_, exp_, copy_...); "
+        "only item assignment a[i] = v and augmented operators (a += b) rebind an array object",
+        "strides": "no such API: MLX arrays expose no stride() or is_contiguous() (there is mx.contiguous())",
+        "conj_resolution": "no such API: MLX has no lazy conjugate or negative bits, hence no resolve_conj()/resolve_neg()",
+        "grad_modes": _NO_GRAD_MODES,
+        "enable_grad": _NO_GRAD_MODES,
+        "set_grad_enabled": _NO_GRAD_MODES,
+        "grad_mode_decorators": _NO_GRAD_MODES,
+        "inference_mode": "no such API: MLX has no inference mode or inference tensors",
+        "device_moves": "no such API: MLX arrays have no device and no .to(device): memory is unified and each "
+        "operation runs on the device or stream given by its stream= argument or mx.set_default_device()",
+        "parameters": "no such API: MLX has no Parameter type: a module's parameters are plain mx.array values",
+        "parameter_constructor": "no such API: MLX has no Parameter type: a module's parameters are plain mx.array values",
+        "optimizers": "no such API: mlx.optimizers.SGD(learning_rate, momentum, weight_decay) is not built over "
+        "parameters and has no step() reading gradients: Optimizer.update(model, gradients) applies those it is given",
+    }
+    module = "mlx"
+    operations = {
+        **PYTHON_OPERATORS,
+        "neg": "core.negative",
+        "exp": "core.exp",
+        "sin": "core.sin",
+        "cos": "core.cos",
+        "tanh": "core.tanh",
+        "sigmoid": "core.sigmoid",
+        "relu": "nn.relu",
+        "abs": "core.abs",
+        "square": "core.square",
+        "sum": "core.sum",
+        "mean": "core.mean",
+    }
+    dim_keyword = "axis"
+
+    def __init__(self) -> None:
+        import mlx.core as mx
+        import mlx.nn as nn
+        import mlx.utils
+
+        self.mx: Any = mx
+        self.nn: Any = nn
+        self.utils: Any = mlx.utils
+        #: The spec language's dtypes MLX has (not complex128), both ways.
+        self._dtypes: dict[str, Any] = {
+            name: getattr(mx, "bool_" if name == "bool" else name) for name in DTYPES if name != "complex128"
+        }
+        self._names = {dtype: name for name, dtype in self._dtypes.items()}
+        self._device = mx.default_device()
+        self._stream = mx.default_stream(self._device)
+        #: The tensor of each array a module holds, so a parameter is one tensor however it is reached.
+        self._held: dict[int, MlxTensor] = {}
+
+    # -- the library and its environment --------------------------------------------------
+    def library_version(self) -> str:
+        return str(self.mx.__version__)
+
+    def seed(self, seed: int) -> None:
+        self.mx.random.seed(seed)
+
+    def reset(self) -> None:
+        """MLX's default device and stream (it has no grad mode); forgets the tensors of module arrays."""
+        mx = self.mx
+        if mx.default_device() != self._device:
+            mx.set_default_device(self._device)
+        if mx.default_stream(self._device) != self._stream:
+            mx.set_default_stream(self._stream)
+        self._held.clear()
+
+    def global_state(self) -> dict[str, Any]:
+        mx = self.mx
+        device = mx.default_device()
+        return {"default_device": str(device), "default_stream": str(mx.default_stream(device))}
+
+    # -- tensors ---------------------------------------------------------------------------
+    def is_tensor(self, value: Any) -> bool:
+        return isinstance(value, MlxTensor)
+
+    def tensor(self, array: np.ndarray, *, requires_grad: Any, device: str) -> Any:
+        if requires_grad is not OMITTED:
+            self.missing("requires_grad", "requires_grad= argument of mx.array")
+        self._check_device(device)
+        return MlxTensor(_Node(self.mx.array(array, dtype=self._dtypes.get(array.dtype.name))))
+
+    def variable(self, array: np.ndarray, *, device: str) -> Any:
+        """A plain array: MLX differentiates with respect to whatever array ``mx.vjp`` is given."""
+        return self.tensor(array, requires_grad=OMITTED, device=device)
+
+    def copy_construct(self, tensor: Any, *, requires_grad: Any, device: str) -> Any:
+        if requires_grad is not OMITTED:
+            self.missing("requires_grad", "requires_grad= argument of mx.array")
+        self._check_device(device)
+        return self._record(self.mx.array, tensor)
+
+    def create(self, factory: str, shape: tuple[int, ...], dtype: DType, *, requires_grad: Any, device: str) -> Any:
+        if requires_grad is not OMITTED:
+            self.missing("requires_grad", f"requires_grad= argument of mx.{factory}")
+        self._check_device(device)
+        function = {"zeros": self.mx.zeros, "ones": self.mx.ones}[factory]
+        return MlxTensor(_Node(function(shape, dtype=self._dtype(dtype))))
+
+    def create_like(self, factory: str, other: Any) -> Any:
+        return MlxTensor(_Node({"zeros": self.mx.zeros_like, "ones": self.mx.ones_like}[factory](other.value)))
+
+    def values(self, tensor: Any) -> np.ndarray:
+        return np.array(tensor.value, copy=True)
+
+    def shape(self, tensor: Any) -> tuple[int, ...]:
+        return tuple(tensor.value.shape)
+
+    def dtype(self, tensor: Any) -> DType:
+        name = self._names.get(tensor.value.dtype)
+        if name is None:
+            raise AdapterError(f"MLX dtype {tensor.value.dtype} is not a dtype of the spec language")
+        return DTYPES[name]
+
+    def device(self, tensor: Any) -> str:
+        """MLX arrays have no device: their memory is unified, and this build computes on the CPU."""
+        return "cpu"
+
+    def numel(self, tensor: Any) -> int:
+        return int(tensor.value.size)
+
+    def _dtype(self, dtype: DType) -> Any:
+        """MLX's dtype of that name (``mlx.core`` has no ``complex128``: the lookup fails)."""
+        return self._dtypes[dtype.name] if dtype.name in self._dtypes else getattr(self.mx, dtype.name)
+
+    @staticmethod
+    def _check_device(device: str) -> None:
+        if device not in ("cpu", "cpu:0"):
+            raise AdapterError(f"the MLX adapter runs on the CPU only, not {device!r}")
+
+    # -- operations ------------------------------------------------------------------------
+    def _record(self, function: Callable[..., Array], *operands: Any) -> MlxTensor:
+        """Apply an MLX function to tensors and constants, recording it over the tensors."""
+        positions = [i for i, operand in enumerate(operands) if isinstance(operand, MlxTensor)]
+        inputs = tuple(operands[i].node for i in positions)
+
+        def rule(*values: Array) -> Array:
+            arguments = list(operands)
+            for position, value in zip(positions, values):
+                arguments[position] = value
+            return function(*arguments)
+
+        return MlxTensor(_Node(rule(*(node.value for node in inputs)), rule, inputs))
+
+    def apply(self, function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        if not kwargs:
+            return self._record(function, *args)
+        return self._record(lambda *values: function(*values, **kwargs), *args)
+
+    def reshape(self, tensor: Any, shape: Sequence[int]) -> Any:
+        target = _sizes(shape)
+        return self._record(lambda value: self.mx.reshape(value, target), tensor)
+
+    def getitem(self, obj: Any, index: Any) -> Any:
+        index = self._plain_index(index)
+        return self._record(lambda value: value[index], obj)
+
+    def setitem(self, obj: Any, index: Any, value: Any) -> None:
+        """MLX's item assignment, which rebinds the array object to the updated array; the old
+        node keeps a handle of its own on the old array (``mx.array(a)``), for what was computed
+        from it."""
+        index = self._plain_index(index)
+        target = obj.value
+        old = obj.node
+        old.value = self.mx.array(target)
+        operand = value.node if isinstance(value, MlxTensor) else None
+        target[index] = value.value if operand is not None else value
+
+        def rule(before: Array, *update: Array) -> Array:
+            result = self.mx.array(before)
+            result[index] = update[0] if update else value
+            return result
+
+        obj.node = _Node(target, rule, (old,) if operand is None else (old, operand))
+
+    def _plain_index(self, index: Any) -> Any:
+        if isinstance(index, tuple):
+            return tuple(self._plain_index(part) for part in index)
+        return index.value if isinstance(index, MlxTensor) else index
+
+    def clone(self, tensor: Any) -> Any:
+        """``mx.array(t)``: MLX's new array from an array (MLX has no clone())."""
+        return self._record(self.mx.array, tensor)
+
+    def view(self, name: str, tensor: Any, *args: Any) -> Any:
+        """MLX's functions of the same meaning, which share the array's buffer where they can:
+        ``mx.reshape`` (``view``), ``mx.swapaxes``, ``mx.broadcast_to`` (``expand``; a size of -1
+        is the array's own), ``mx.expand_dims`` (``unsqueeze``) and ``.T`` (``t``); ``mx.conj``,
+        ``mx.real`` and ``mx.imag`` make new arrays."""
+        mx = self.mx
+        functions: dict[str, Callable[[Array], Array]] = {
+            "view": lambda value: mx.reshape(value, _sizes(args)),
+            "transpose": lambda value: mx.swapaxes(value, *args),
+            "expand": lambda value: mx.broadcast_to(value, _expanded(tuple(value.shape), _sizes(args))),
+            "unsqueeze": lambda value: mx.expand_dims(value, *args),
+            "t": lambda value: value.T,
+            "conj": mx.conj,
+            "real": mx.real,
+            "imag": mx.imag,
+        }
+        if name not in functions:
+            raise AdapterError(f"unknown view operation {name!r}")
+        return self._record(functions[name], tensor)
+
+    # -- autograd --------------------------------------------------------------------------
+    def autograd_grad(
+        self,
+        outputs: Any,
+        inputs: Any,
+        *,
+        grad_outputs: Any,
+        retain_graph: bool | None,
+        create_graph: bool,
+        allow_unused: bool | None,
+        materialize_grads: bool,
+    ) -> tuple[Any, ...]:
+        if retain_graph is not None:
+            self.missing("retain_graph", "retain_graph= argument of mx.vjp")
+        if allow_unused is not None:
+            self.missing("allow_unused", "allow_unused= argument of mx.vjp")
+        if materialize_grads:
+            self.missing("materialize_grads", "materialize_grads= argument of mx.vjp")
+        if create_graph:
+            self.missing("create_graph", "create_graph= argument of mx.vjp")
+        output_nodes = [tensor.node for tensor in _listed(outputs)]
+        cotangents = None
+        if grad_outputs is not None:
+            cotangents = [g.node if isinstance(g, MlxTensor) else _Node(g) for g in _listed(grad_outputs)]
+        wanted = [tensor.node for tensor in _listed(inputs)]
+        distinct = list(dict.fromkeys(wanted))
+        bundle = _Gradient(output_nodes, distinct, cotangents)
+        grads = bundle.evaluate({}, {})
+        tensors = {node: MlxTensor(_Node(grads[i], _GradientOutput(bundle, i))) for i, node in enumerate(distinct)}
+        return tuple(tensors[node] for node in wanted)
+
+    def detach(self, tensor: Any) -> Any:
+        """``mx.stop_gradient``: a new array through which no gradient flows."""
+        return self._record(self.mx.stop_gradient, tensor)
+
+    # -- conversion ------------------------------------------------------------------------
+    def to(self, obj: Any, target: DType | str) -> Any:
+        if not isinstance(target, DType):
+            return super().to(obj, target)
+        dtype = self._dtype(target)
+        if isinstance(obj, self.nn.Module):
+            obj.set_dtype(dtype)  # in place, returning None
+            return obj
+        return self._record(lambda value: value.astype(dtype), obj)
+
+    def numpy(self, tensor: Any, *, force: bool = False) -> np.ndarray:
+        """MLX's two documented conversions: ``np.array(a, copy=False)``, an array sharing the
+        MLX array's memory (``numpy()``), and ``np.array(a)``, a copy (``numpy(force=True)``,
+        which may copy)."""
+        return np.array(tensor.value) if force else np.array(tensor.value, copy=False)
+
+    def from_numpy(self, array: np.ndarray) -> Any:
+        return MlxTensor(_Node(self.mx.asarray(array, copy=False)))
+
+    def as_tensor(self, value: Any, *, device: str) -> Any:
+        self._check_device(device)
+        if isinstance(value, MlxTensor):
+            return self._record(self.mx.asarray, value)
+        return MlxTensor(_Node(self.mx.asarray(value)))
+
+    def item(self, tensor: Any) -> Any:
+        return tensor.value.item()
+
+    def tolist(self, tensor: Any) -> Any:
+        return tensor.value.tolist()
+
+    # -- modules ---------------------------------------------------------------------------
+    def _held_tensor(self, array: Array) -> MlxTensor:
+        """The one tensor of an array a module holds."""
+        tensor = self._held.get(id(array))
+        if tensor is None or tensor.value is not array:
+            tensor = self._held[id(array)] = MlxTensor(_Node(array))
+        return tensor
+
+    def linear(self, in_features: int, out_features: int, *, bias: bool, device: str) -> Any:
+        self._check_device(device)
+        return self.nn.Linear(in_features, out_features, bias=bias)
+
+    def sequential(self, modules: list[Any]) -> Any:
+        return self.nn.Sequential(*modules)
+
+    def dropout(self, p: float) -> Any:
+        return self.nn.Dropout(p)
+
+    def batch_norm(self, features: int, *, device: str) -> Any:
+        self._check_device(device)
+        return self.nn.BatchNorm(features)
+
+    def train(self, module: Any, mode: bool) -> Any:
+        return module.train(mode)
+
+    def is_training(self, module: Any) -> bool:
+        return bool(module.training)
+
+    def module_buffer(self, module: Any, name: str) -> Any:
+        return self._held_tensor(getattr(module, name))
+
+    def module_parameter(self, module: Any, name: str) -> Any:
+        return self._held_tensor(getattr(module, name))
+
+    def parameters(self, module: Any) -> list[Any]:
+        return [self._held_tensor(array) for _, array in self.utils.tree_flatten(module.parameters())]
+
+    def zero_grad(self, obj: Any, *, set_to_none: Any = OMITTED) -> None:
+        raise AdapterError("MLX modules have no zero_grad(): there is no .grad to clear")
+
+    def call(self, obj: Any, *args: Any, **kwargs: Any) -> Any:
+        if isinstance(obj, self.nn.Module):
+            return self._call_module(obj, args, kwargs)
+        return super().call(obj, *args, **kwargs)
+
+    def _call_module(self, module: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> MlxTensor:
+        """``module(*args)``, recorded over the arguments and the module's arrays; replayed with
+        them substituted by ``Module.update`` (as ``nn.value_and_grad`` does), in the training
+        modes of the call, and the module's arrays and modes put back after."""
+        utils = self.utils
+        flat = utils.tree_flatten(module.parameters())
+        paths = [path for path, _ in flat]
+        params = [self._held_tensor(array) for _, array in flat]
+        modes = [(m, m.training) for m in module.modules()]
+        positions = [i for i, arg in enumerate(args) if isinstance(arg, MlxTensor)]
+        live = [arg.value if isinstance(arg, MlxTensor) else arg for arg in args]
+        result = module(*live, **kwargs)
+
+        def rule(*values: Array) -> Array:
+            if any(isinstance(m, self.nn.Dropout) and training for m, training in modes):
+                raise AdapterError("cannot replay a training-mode Dropout: its mask came from mx.random's global key")
+            arguments = list(args)
+            for position, value in zip(positions, values):
+                arguments[position] = value
+            current = module.parameters()
+            current_modes = [(m, m.training) for m in module.modules()]
+            module.update(utils.tree_unflatten(list(zip(paths, values[len(positions) :]))))
+            for m, training in modes:
+                m.train(training)
+            try:
+                return module(*arguments, **kwargs)
+            finally:
+                module.update(current)
+                for m, training in current_modes:
+                    m.train(training)
+
+        inputs = tuple(args[i].node for i in positions) + tuple(param.node for param in params)
+        return MlxTensor(_Node(result, rule, inputs))
+
+    # -- errors ----------------------------------------------------------------------------
+    def error_kind(self, error: BaseException) -> str | None:
+        return kind_by_message(error, _ERROR_PATTERNS)
+
+
+def _listed(value: Any) -> list[Any]:
+    return list(value) if isinstance(value, (list, tuple)) else [value]
+
+
+def _sizes(args: Sequence[Any]) -> list[int]:
+    """Torch-style sizes, given as one sequence or as several ints, as MLX's shape list."""
+    if len(args) == 1 and isinstance(args[0], (tuple, list)):
+        return [int(side) for side in args[0]]
+    return [int(side) for side in args]
+
+
+def _expanded(shape: tuple[int, ...], sizes: list[int]) -> list[int]:
+    """``expand``'s sizes with each -1 replaced by the size it keeps (``broadcast_to`` takes none)."""
+    offset = len(sizes) - len(shape)
+    return [shape[i - offset] if size == -1 and i >= offset else size for i, size in enumerate(sizes)]
