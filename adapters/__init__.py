@@ -14,6 +14,7 @@ BUILTIN_ADAPTERS: dict[str, str] = {
     "torch": "gradspec.adapters.torch_adapter:TorchAdapter",
     "mygrad": "gradspec.adapters.mygrad_adapter:MyGradAdapter",
     "paddle": "gradspec.adapters.paddle_adapter:PaddleAdapter",
+    "tinygrad": "gradspec.adapters.tinygrad_adapter:TinygradAdapter",
     "jax": "gradspec.adapters.jax_adapter:JaxAdapter",
     "jax-x64": "gradspec.adapters.jax_adapter:JaxX64Adapter",
     "mlx": "gradspec.adapters.mlx_adapter:MlxAdapter",

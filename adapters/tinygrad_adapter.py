@@ -120,7 +120,7 @@ class TinygradAdapter(AdapterBase):
         "enable_grad": _NO_GRAD_MODES,
         "set_grad_enabled": _NO_GRAD_MODES,
         "grad_mode_decorators": _NO_GRAD_MODES,
-        "inference_mode": "no such API: tinygrad has no inference mode or inference tensors (Tensor.inference_mode was removed)",
+        "inference_mode": "no such API: tinygrad has no inference mode or inference tensors (0.14 has no Tensor.inference_mode)",
         "modules": _NO_MODULES,
         "parameters": "no such API: tinygrad has no Parameter type: every Tensor carries an is_param flag (True by default) "
         "that tells optimizers parameters from buffers",

@@ -40,7 +40,9 @@ def _parser() -> argparse.ArgumentParser:
         metavar="LINE",
         help="one input assignment, e.g. 'a = tensor([0.0], dtype=float32, requires_grad=True)'; repeat per input",
     )
-    replay.add_argument("--traceback", action="store_true", help="print the traceback of an error")
+    replay.add_argument(
+        "--traceback", action="store_true", help="print the traceback of the exception behind a failure or an error"
+    )
     commands.add_parser("list", help="list every spec: id, kind and title")
     matrix = commands.add_parser("matrix", help="merge run reports into a compatibility matrix (Markdown, HTML, SVG badges)")
     matrix.add_argument("reports", nargs="+", type=Path, help="report JSON files, or folders of them (reports/)")
@@ -170,7 +172,7 @@ def _replay(args: argparse.Namespace) -> int:
     outcome, message, raised = replay(spec, adapter, device, args.given)
     print(f"{outcome}: {message}")
     if args.traceback and raised is not None:
-        traceback.print_exception(raised)
+        traceback.print_exception(getattr(raised, "raised", None) or raised)
     return {"pass": EXIT_PASS, "fail": EXIT_FAIL}.get(outcome, EXIT_ERROR)
 
 

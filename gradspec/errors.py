@@ -36,6 +36,11 @@ class StepError(GradspecError, RuntimeError):
     (a tensor used as a bool, a loop over a huge range...)."""
 
 
+class NoneValue(GradspecError):
+    """A step used an attribute or method of ``None`` (``x.grad.dtype`` when ``x.grad`` is
+    ``None``): the library gave no value where the spec, checked against PyTorch, expects one."""
+
+
 class Finding(GradspecError):
     """What running a spec found: ``problem`` says what, and once the example is known,
     ``counterexample`` (in the spec's own language) and ``replay`` (a shell command) say where.
@@ -53,6 +58,9 @@ class Finding(GradspecError):
         #: What failed and how, without the example (``step `y.backward()`: raised TypeError``):
         #: a baseline records it, so that a known spec failing in another way is new.
         self.signature = signature or problem
+        #: The exception this finding stands for (the library's, or the adapter's own), for
+        #: ``gradspec replay --traceback``; a run drops it with the example (see ``run_example``).
+        self.raised: BaseException | None = None
 
     def locate(self, counterexample: str, replay: str, footer: str) -> None:
         """Record the example this was found on, with the ``footer`` note that shows it."""

@@ -30,7 +30,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from types import FrameType
 
-from gradspec.errors import BackendError, KnownFailureFound, SpecStopped
+from gradspec.errors import BackendError, Finding, KnownFailureFound, SpecStopped
 
 #: Seconds a call stuck in native code gets past its spec's deadline before the process ends.
 NATIVE_HANG_GRACE = 60.0
@@ -142,19 +142,34 @@ def spec_limits(seconds: float | None, megabytes: int | None, what: str) -> Iter
             faulthandler.cancel_dump_traceback_later()
 
 
-def run_limited(test: Callable[[], None], *, seconds: float | None, megabytes: int | None, what: str) -> None:
+def run_limited(
+    test: Callable[[], None],
+    *,
+    seconds: float | None,
+    megabytes: int | None,
+    what: str,
+    found: Callable[[], Finding | None] = lambda: None,
+) -> None:
     """Run ``test`` within a spec's limits; a limit it hits, or anything else that stopped it,
-    is a :class:`BackendError` naming it; a recorded failure found again is its finding."""
+    is a :class:`BackendError` naming it; a recorded failure found again is its finding.  When
+    the time limit stops the shrinking of a failure, ``found()`` (the smallest failing example
+    so far) is the outcome: the verdict stands, only its counterexample may not be minimal."""
     limit: Deadline | None = None
     try:
         with spec_limits(seconds, megabytes, what) as limit:
             test()
         return
-    except KnownFailureFound as found:
-        raise found.finding from None
+    except KnownFailureFound as known:
+        raise known.finding from None
     except TimeLimitExceeded as exceeded:
         if limit is None or exceeded.deadline is not limit:
             raise
+        finding = found()
+        if finding is not None:
+            finding.add_note(
+                f"(the time limit of {seconds:g} s stopped shrinking: the counterexample is the smallest found by then)"
+            )
+            raise finding from None
         problem = f"{what} ran past its time limit of {seconds:g} s and was stopped (--spec-timeout sets the limit)"
     except SpecStopped as stopped:
         problem = str(stopped)

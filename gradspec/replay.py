@@ -9,7 +9,7 @@ from gradspec.errors import BackendError, SpecFailure, StepError
 from gradspec.language.checker import LanguageError, check_program
 from gradspec.language.interpreter import Frame, Interpreter, RunContext
 from gradspec.language.steps import STEP_VOCABULARY
-from gradspec.runner import run_example
+from gradspec.runner import Place, classify, run_example
 from gradspec.spec import Spec
 
 
@@ -29,16 +29,22 @@ def inputs_from_text(spec: Spec, lines: list[str], context: RunContext) -> dict[
 
 
 def replay(spec: Spec, adapter: Adapter, device: str, lines: list[str]) -> tuple[str, str, BaseException | None]:
-    """Run ``spec`` once on the example; returns ``(outcome, message, exception)``: ``pass``,
-    ``fail`` (the library does not conform) or ``error`` (no verdict: the example, the adapter
-    or the library's unexpected exception)."""
+    """Run ``spec`` once on the example with the run's verdict rules; returns ``(outcome,
+    message, exception)``: ``pass``, ``fail`` (the library does not conform, a library exception
+    where none is expected included) or ``error`` (no verdict: the example could not be read, or
+    the adapter's or gradspec's own code failed)."""
     context = RunContext(adapter=adapter, device=device)
     try:
-        run_example(spec, context, inputs_from_text(spec, lines, context))
+        inputs = inputs_from_text(spec, lines, context)
+    except LanguageError as error:
+        return "error", str(error), error
+    except Exception as error:  # the library or the adapter failed while the inputs were made
+        finding = classify(Place("creating the inputs", "creating the inputs"), error, adapter)
+        return ("fail" if isinstance(finding, SpecFailure) else "error"), str(finding), finding
+    try:
+        run_example(spec, context, inputs, keep_raised=True)
     except SpecFailure as failure:
         return "fail", failure.problem, failure
-    except (BackendError, StepError, LanguageError) as error:
+    except (BackendError, StepError) as error:
         return "error", str(error), error
-    except Exception as error:  # the adapter or library failed while the example was being built
-        return "error", f"{type(error).__name__}: {error}", error
     return "pass", f"{spec.id} holds on this example", None

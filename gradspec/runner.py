@@ -13,7 +13,16 @@ import pytest
 
 from gradspec import render
 from gradspec.adapters.protocol import Adapter
-from gradspec.errors import AdapterError, BackendError, Finding, KnownFailureFound, SpecFailure, SpecStopped, StepError
+from gradspec.errors import (
+    AdapterError,
+    BackendError,
+    Finding,
+    KnownFailureFound,
+    NoneValue,
+    SpecFailure,
+    SpecStopped,
+    StepError,
+)
 from gradspec.language.interpreter import Frame, Interpreter, RunContext
 from gradspec.language.steps import STEP_VOCABULARY, tensor, variable
 from gradspec.limits import OutOfMemory, TimeLimitExceeded, deadline, is_out_of_memory
@@ -22,7 +31,7 @@ from gradspec.spec import Check, Spec
 from gradspec.state import begin_example, end_example
 from gradspec.values import DrawnTensor, fresh
 
-_OWN_ERRORS = (SpecFailure, BackendError, StepError, AdapterError)
+_OWN_ERRORS = (SpecFailure, BackendError, StepError, AdapterError, NoneValue)
 #: What ends a pytest test or the process from inside adapter or library code: a verdict of
 #: the run, never of the spec (pytest.skip, xfail, fail, exit, importorskip; sys.exit).
 ENDING_OUTCOMES = (pytest.skip.Exception, pytest.xfail.Exception, pytest.fail.Exception, pytest.exit.Exception, SystemExit)
@@ -50,6 +59,8 @@ class Case:
     known_reason: str | None = None
     #: The recorded failure's signature (``None``: any failure is the known one).
     known_signature: str | None = None
+    #: The latest failing example's finding (while shrinking, the smallest so far).
+    finding: Finding | None = None
 
     def is_known(self, signature: str | None) -> bool:
         """Whether a failure with ``signature`` is the recorded one."""
@@ -85,6 +96,7 @@ class Case:
             counterexample = render.example(drawn)
             replay = self.replay_command(counterexample)
             finding.locate(counterexample, replay, self._footer(counterexample, replay))
+            self.finding = finding
             if self.is_known(finding.signature):
                 raise KnownFailureFound(finding) from None  # confirmed: no need to shrink it again
             raise
@@ -118,9 +130,10 @@ def materialize(context: RunContext, drawn: dict[str, Any]) -> dict[str, Any]:
     return values
 
 
-def run_example(spec: Spec, context: RunContext, drawn: dict[str, Any]) -> None:
+def run_example(spec: Spec, context: RunContext, drawn: dict[str, Any], *, keep_raised: bool = False) -> None:
     """Run the steps on ``drawn`` inputs, then check ``raises`` and ``then``, from the library's
-    default state and back to it (:mod:`gradspec.state`)."""
+    default state and back to it (:mod:`gradspec.state`).  A finding keeps the exception it
+    stands for only with ``keep_raised`` (a replay prints its traceback)."""
     begin_example(context.adapter)
     try:
         _run_steps(spec, context, drawn)
@@ -128,6 +141,8 @@ def run_example(spec: Spec, context: RunContext, drawn: dict[str, Any]) -> None:
         # Not kept with the finding, which Hypothesis holds on to: the library's exception it
         # replaces, and the frames that exception references (with every tensor they hold).
         finding.__context__ = None
+        if not keep_raised:
+            finding.raised = None
         raise
     except ENDING_OUTCOMES as outcome:
         raise BackendError(f"the adapter or the library tried to end the test: {_describe_ending(outcome)}") from None
@@ -149,14 +164,14 @@ def _run_steps(spec: Spec, context: RunContext, drawn: dict[str, Any]) -> None:
     try:
         frame = Frame(materialize(context, drawn))
     except Exception as error:
-        raise _classify(Place("creating the inputs", "creating the inputs"), error, adapter) from None
+        raise classify(Place("creating the inputs", "creating the inputs"), error, adapter) from None
     for index, statement in enumerate(spec.steps.statements):
         expected = spec.raises if spec.raises is not None and spec.raises.step == index else None
         try:
             interpreter.execute(statement, frame)
         except Exception as error:
             if expected is None or isinstance(error, _OWN_ERRORS):
-                raise _classify(_step(spec, index), error, adapter) from None
+                raise classify(_step(spec, index), error, adapter) from None
             _check_expected(spec, _step(spec, index), error, adapter)
         else:
             if expected is not None:
@@ -193,7 +208,7 @@ def _describe_error(error: BaseException) -> str:
     return f"{type(error).__name__}: {error}"
 
 
-def _classify(place: Place, error: BaseException, adapter: Adapter) -> Exception:
+def classify(place: Place, error: BaseException, adapter: Adapter) -> Exception:
     """An unexpected exception as a verdict or an error.
 
     The library raising where the spec expects none is a *fail*, with its canonical kind when
@@ -203,6 +218,8 @@ def _classify(place: Place, error: BaseException, adapter: Adapter) -> Exception
     (:class:`~gradspec.limits.OutOfMemory`)."""
     if isinstance(error, (SpecFailure, BackendError)):
         return error
+    if isinstance(error, NoneValue):
+        return SpecFailure(f"{place}: {error}", signature=place.signature("None where a value is expected"))
     if isinstance(error, StepError):
         return BackendError(f"{place} could not run: {error}", signature=place.signature("could not run"))
     if isinstance(error, AdapterError):
@@ -210,14 +227,18 @@ def _classify(place: Place, error: BaseException, adapter: Adapter) -> Exception
     if is_out_of_memory(error):
         raise OutOfMemory(f"{place} ran out of memory ({_describe_error(error)}); --spec-memory sets the allowance")
     if raised_by_own_code(error, adapter):
-        return BackendError(
+        own = BackendError(
             f"{place}: the adapter or gradspec raised {_describe_error(error)} in its own code",
             signature=place.signature(f"own code raised {type(error).__name__}"),
         )
+        own.raised = error
+        return own
     kind = adapter.error_kind(error)
     raised = kind or type(error).__name__
     described = f"{kind} ({_describe_error(error)})" if kind else f"{_describe_error(error)} (no canonical error kind)"
-    return SpecFailure(f"{place} raised {described}, but should not raise", signature=place.signature(f"raised {raised}"))
+    failure = SpecFailure(f"{place} raised {described}, but should not raise", signature=place.signature(f"raised {raised}"))
+    failure.raised = error
+    return failure
 
 
 def _check_expected(spec: Spec, place: Place, error: BaseException, adapter: Adapter) -> None:
@@ -256,7 +277,7 @@ def _check_then(check: Check, interpreter: Interpreter, frame: Frame) -> None:
     try:
         result = interpreter.evaluate_expression(check.expression, frame)
     except Exception as error:
-        raise _classify(place, error, adapter) from None
+        raise classify(place, error, adapter) from None
     if not isinstance(result, (bool, np.bool_)):
         raise BackendError(
             f"{place} gave {render.runtime_value(result, adapter)}, which is not a bool", signature=place.signature("not a bool")

@@ -280,6 +280,20 @@ def test_a_hanging_or_leaking_library_costs_one_error_without_isolation(tmp_path
     assert results["tolist.matches_numpy"]["outcome"] == "pass"
 
 
+@pytest.mark.e2e
+def test_a_failure_found_before_the_time_limit_stays_a_failure(tmp_path: Path) -> None:
+    """The limit stops the shrinking, not the verdict: the smallest failing example found by then
+    is the counterexample, and the outcome is the failure it showed."""
+    run = gradspec_run(
+        "--adapter=tests.planted.crashing:SlowAndWrongItem", "--spec-timeout=4", f"--report-dir={tmp_path}", "-k", "item.single_element"
+    )
+    assert run.returncode == 1, run.stdout[-2000:]
+    [result] = json.loads((tmp_path / "torch-cpu.json").read_text())["results"]
+    assert result["outcome"] == "fail", result
+    assert result["signature"] == "then `identical(value, x.item())`: false" and result["counterexample"].startswith("x = array(")
+    assert "the time limit of 4 s stopped shrinking" in run.stdout
+
+
 # -- 9. interrupted runs and report folders ------------------------------------------------------
 
 

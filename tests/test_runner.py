@@ -115,7 +115,7 @@ def test_a_library_exception_where_pytorch_raises_none_is_a_failure_even_without
     assert "raised RuntimeError: something no canonical kind describes (no canonical error kind), but should not raise" in str(
         verdict.error
     )
-    assert verdict.error.signature == "step `d = x.detach()`: raised RuntimeError"
+    assert verdict.error.signature == "step `d = t.detach()`: raised RuntimeError"
 
 
 def test_an_exception_from_native_library_code_called_by_the_adapter_is_the_librarys() -> None:
@@ -132,7 +132,7 @@ def test_an_exception_raised_by_the_adapters_own_code_is_an_error(adapter: Torch
 def test_a_known_error_where_none_is_expected_is_a_failure() -> None:
     verdict = _check(_detach_spec(), _LibraryRaisesKnownError())
     assert verdict.outcome == "fail"
-    assert verdict.error.problem.startswith("step `d = x.detach()` (line 14) raised item_not_single (RuntimeError:")
+    assert verdict.error.problem.startswith("step `d = t.detach()` (line 20) raised item_not_single (RuntimeError:")
 
 
 def test_the_same_counterexample_twice_under_the_ci_profile(specs_copy: Path) -> None:
@@ -153,6 +153,29 @@ def test_replay_runs_a_printed_counterexample_on_any_adapter() -> None:
     failing = _replay(*example, "--adapter", "tests.planted.tutorial:ItemAlwaysFloat")
     assert failing.returncode == 1
     assert failing.stdout.startswith("fail: then `identical(value, x.item())`")
+
+
+class ItemCrashesInTheAdapter(TorchAdapter):
+    def item(self, tensor: Any) -> Any:
+        raise KeyError("a bug of the adapter's own")
+
+
+class ItemRaisesInTheLibrary(TorchAdapter):
+    def item(self, tensor: Any) -> Any:
+        raise_from_library(TypeError("this library's item() refuses integers"))
+
+
+@pytest.mark.e2e
+def test_replay_tells_an_adapter_crash_from_a_library_exception_and_shows_either_traceback() -> None:
+    example = ["item.single_element", "--given", "x = array(3, dtype=int64)", "--traceback"]
+    crash = _replay(*example, "--adapter", "tests.test_runner:ItemCrashesInTheAdapter")
+    assert crash.returncode == 3, crash.stdout + crash.stderr
+    assert crash.stdout.startswith("error: step `value = t.item()` (line 14): the adapter or gradspec raised KeyError")
+    assert 'raise KeyError("a bug of the adapter\'s own")' in crash.stderr  # the adapter's own frame
+    library = _replay(*example, "--adapter", "tests.test_runner:ItemRaisesInTheLibrary")
+    assert library.returncode == 1, library.stdout + library.stderr
+    assert library.stdout.startswith("fail: step `value = t.item()` (line 14) raised TypeError: this library's item()")
+    assert "in raise_from_library" in library.stderr
 
 
 @pytest.mark.e2e

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from gradspec.adapters.protocol import Adapter
-from gradspec.errors import StepError
+from gradspec.errors import NoneValue, StepError
 from gradspec.language.checker import MAX_ELEMENTS, MAX_EXPONENT, Expression
 from gradspec.language.operations import BY_OPERATOR
 from gradspec.language.vocabulary import ContextValue, Function, Vocabulary
@@ -272,18 +272,28 @@ class Interpreter:
         raise StepError(f"name '{node.id}' is not bound at this point")
 
     def _eval_Attribute(self, node: ast.Attribute, frame: Frame) -> Any:
-        return self.vocabulary.properties[node.attr].read(self.context, self.evaluate(node.value, frame))
+        return self.vocabulary.properties[node.attr].read(self.context, self._not_none(node.value, node.attr, frame))
+
+    def _not_none(self, node: ast.expr, attribute: str, frame: Frame) -> Any:
+        value = self.evaluate(node, frame)
+        if value is None:
+            raise NoneValue(f"{ast.unparse(node)} is None, which has no .{attribute}")
+        return value
 
     def _eval_Call(self, node: ast.Call, frame: Frame) -> Any:
         args = [self.evaluate(argument, frame) for argument in node.args]
         kwargs = {str(keyword.arg): self.evaluate(keyword.value, frame) for keyword in node.keywords}  # the checker refuses **
         if isinstance(node.func, ast.Attribute):
-            receiver = self.evaluate(node.func.value, frame)
+            receiver = self._not_none(node.func.value, f"{node.func.attr}()", frame)
             return self.vocabulary.methods[node.func.attr].impl(self.context, receiver, *args, **kwargs)
         return self.call(self.evaluate(node.func, frame), args, kwargs)
 
     def _eval_BinOp(self, node: ast.BinOp, frame: Frame) -> Any:
-        return self.binary(type(node.op), self.evaluate(node.left, frame), self.evaluate(node.right, frame))
+        left, right = self.evaluate(node.left, frame), self.evaluate(node.right, frame)
+        for side, value in ((node.left, left), (node.right, right)):
+            if value is None:
+                raise NoneValue(f"{ast.unparse(side)} is None, an operand of `{ast.unparse(node)}`")
+        return self.binary(type(node.op), left, right)
 
     def binary(self, op: type, left: Any, right: Any) -> Any:
         """Apply a binary or comparison operator: on the backend when a tensor is involved."""

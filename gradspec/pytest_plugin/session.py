@@ -258,6 +258,7 @@ class ConformanceRun:
                 seconds=options.spec_timeout,
                 megabytes=options.spec_memory_mb if self._cpu_only() else None,
                 what=f"spec {case.spec.id}",
+                found=lambda: case.finding,
             )
         return True
 

@@ -39,3 +39,12 @@ class LeaksOnItem(TorchAdapter):
         hoard = []
         while True:
             hoard.append(bytearray(64 * 1024 * 1024))
+
+
+class SlowAndWrongItem(TorchAdapter):
+    """item() takes a quarter of a second, and gives a float for every dtype: the time limit
+    stops the shrinking of a failure it has already found."""
+
+    def item(self, tensor: Any) -> Any:
+        time.sleep(0.25)
+        return float(super().item(tensor))
