@@ -103,7 +103,7 @@ def test_the_command_prints_the_table_and_writes_markdown(tmp_path: Path) -> Non
     result = subprocess.run([sys.executable, "-m", "tests.planted", "--area=tolist", "--scope=area", f"--markdown={markdown}"],
                             cwd=ROOT, capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "Mutation score: 3/3 deviations caught (100.0%)" in result.stdout
+    assert "Mutation score: 4/4 deviations caught (100.0%)" in result.stdout
     assert "TolistFlattens" in markdown.read_text()
     unknown = subprocess.run([sys.executable, "-m", "tests.planted", "--deviation=NoSuchDeviation"],
                              cwd=ROOT, capture_output=True, text=True, timeout=600)

@@ -7,7 +7,7 @@ from typing import Any
 
 from gradspec.adapters.torch_adapter import TorchAdapter
 from tests.planted.library import raise_from_library
-from tests.planted.tutorial import DataIsACopy, DetachIsACopy, DetachIsUntracked
+from tests.planted.tutorial import DataIsACopy, DetachIsUntracked
 
 _INPLACE_PREFIX = "one of the variables needed for gradient computation has been modified by an inplace operation"
 
@@ -39,6 +39,17 @@ class DataSharesVersionCounter(TorchAdapter):
         return tensor.detach()
 
 
+class DataKeepsRequiresGrad(TorchAdapter):
+    """.data of a tensor that requires grad is an alias that requires grad too (a new leaf
+    with the tensor's flag, as a library that copies the flags onto every alias would)."""
+
+    deviation_kind = "leaking"
+
+    def data(self, tensor: Any) -> Any:
+        alias = tensor.data
+        return alias.requires_grad_() if tensor.requires_grad else alias
+
+
 class DetachInPlaceReturnsACopy(TorchAdapter):
     """detach_() returns a detached alias and leaves the tensor itself attached."""
 
@@ -46,6 +57,16 @@ class DetachInPlaceReturnsACopy(TorchAdapter):
 
     def detach_(self, tensor: Any) -> Any:
         return tensor.detach()
+
+
+class DetachOfPlainTensorIsItself(TorchAdapter):
+    """detach() of a tensor that does not require grad returns the tensor itself (there is no
+    graph to cut) instead of a new tensor."""
+
+    deviation_kind = "partial"
+
+    def detach(self, tensor: Any) -> Any:
+        return tensor if not tensor.requires_grad else super().detach(tensor)
 
 
 class DetachInPlaceOfViewAllowed(TorchAdapter):
@@ -195,13 +216,14 @@ CAUGHT_BY: dict[type[TorchAdapter], set[str]] = {
         "aliasing.data.bypasses_autograd",
         "aliasing.data.bypasses_autograd_no_error",
         "aliasing.data.inplace_is_untracked",
+        "aliasing.data.own_version_counter",
     },
-    DetachInPlaceReturnsACopy: {"aliasing.detach_.makes_leaf", "aliasing.detach_.views_error"},
+    DataKeepsRequiresGrad: {"aliasing.data.does_not_require_grad"},
+    DetachOfPlainTensorIsItself: {"aliasing.detach.shares_storage_no_grad"},
+    DetachInPlaceReturnsACopy: {"aliasing.detach_.makes_leaf", "aliasing.detach_.views_error",
+                                "aliasing.detach_.stops_requiring_grad"},
     DetachInPlaceOfViewAllowed: {"aliasing.detach_.views_error"},
-    VersionCounterPerAlias: {
-        "aliasing.version_counter.inplace_and_views",
-        "aliasing.detach.inplace_triggers_correctness_check",
-    },
+    VersionCounterPerAlias: {"aliasing.version_counter.inplace_and_views"},
     SetitemBypassesVersionCounter: {"aliasing.version_counter.inplace_and_views", "aliasing.inplace.view_of_leaf_error"},
     SliceIsACopy: {
         "aliasing.version_counter.inplace_and_views",
@@ -223,7 +245,6 @@ CAUGHT_BY: dict[type[TorchAdapter], set[str]] = {
     ViewOfLeafReportsLeafError: {"aliasing.inplace.view_of_leaf_error"},
     ViewInplaceNotRecordedOnBase: {"aliasing.inplace.view_of_nonleaf_allowed"},
     # The tutorial's deviations, also reported by the catalogue specs written here.
-    DetachIsACopy: {"aliasing.detach.shares_storage_no_grad"},
     DetachIsUntracked: {
         "aliasing.detach.inplace_triggers_correctness_check",
         "aliasing.detach.inplace_triggers_correctness_check_saved_by_op",

@@ -148,15 +148,6 @@ class ItemStaysInTheGraph(TorchAdapter):
         return tensor.reshape(())
 
 
-class TolistGoesThroughNumpy(TorchAdapter):
-    """tolist() is implemented as numpy().tolist(), so it refuses tensors that require grad."""
-
-    deviation_kind = "leaking"
-
-    def tolist(self, tensor: Any) -> Any:
-        return tensor.cpu().numpy().tolist()
-
-
 # -- tolist ---------------------------------------------------------------------------------
 
 
@@ -167,6 +158,15 @@ class TolistFlattens(TorchAdapter):
 
     def tolist(self, tensor: Any) -> Any:
         return tensor.reshape(-1).tolist() if tensor.dim() > 1 else tensor.tolist()
+
+
+class TolistGoesThroughNumpy(TorchAdapter):
+    """tolist() is implemented as numpy().tolist(), so it refuses tensors that require grad."""
+
+    deviation_kind = "leaking"
+
+    def tolist(self, tensor: Any) -> Any:
+        return tensor.cpu().numpy().tolist()
 
 
 class TolistBoolsAsInts(TorchAdapter):
@@ -183,7 +183,7 @@ CAUGHT_BY: dict[type[TorchAdapter], set[str]] = {
     DeviceStringsCarryAnIndex: {"device.construction_and_equality"},
     SameDtypeConversionCopies: {"device.to.same_returns_self_copy_true_copies.dtype"},
     SameWidthConversionReinterprets: {"device.to.same_returns_self_copy_true_copies.dtype"},
-    DtypeConversionDropsTheGraph: {"device.to.conversion_is_differentiable.dtype"},
+    DtypeConversionDropsTheGraph: {"device.to.conversion_is_differentiable.dtype", "device.to.conversion_is_differentiable.nonleaf"},
     ModuleConversionReplacesParameters: {"device.module_to_in_place.dtype", "device.module_to.keeps_parameters"},
     CudaMoveSilentlyStaysOnCpu: {"device.cuda.unavailable_raises"},
     ItemBoolIsInt: {"item.python_type_per_dtype", "item.single_element"},
@@ -193,9 +193,9 @@ CAUGHT_BY: dict[type[TorchAdapter], set[str]] = {
     ItemComplexDropsImaginary: {"item.python_type_per_dtype.complex"},
     ItemStaysInTheGraph: {"item.not_differentiable_no_error", "item.not_differentiable_no_error.complex",
                           "item.python_type_per_dtype"},
-    TolistGoesThroughNumpy: {"item.not_differentiable_no_error", "item.not_differentiable_no_error.complex"},
+    TolistGoesThroughNumpy: {"tolist.not_differentiable_no_error", "tolist.not_differentiable_no_error.complex"},
     TolistFlattens: {"tolist.nesting_matches_ndim", "tolist.matches_numpy"},
-    TolistBoolsAsInts: {"tolist.nesting_matches_ndim", "tolist.matches_numpy"},
+    TolistBoolsAsInts: {"tolist.matches_numpy"},
 }
 
 

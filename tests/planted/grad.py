@@ -208,6 +208,32 @@ class BackwardOfConstantIsSilent(TorchAdapter):
             super().backward(tensor, gradient=gradient, retain_graph=retain_graph, inputs=inputs, create_graph=create_graph)
 
 
+class NonScalarAutogradGradUsesOnes(TorchAdapter):
+    """autograd_grad() of a non-scalar output without grad_outputs uses a gradient of ones."""
+
+    deviation_kind = "leaking"
+
+    def autograd_grad(self, outputs: Any, inputs: Any, *, grad_outputs: Any, **options: Any) -> tuple[Any, ...]:
+        if grad_outputs is None:
+            if self.is_tensor(outputs):
+                grad_outputs = self.torch.ones_like(outputs) if outputs.numel() != 1 else None
+            elif any(output.numel() != 1 for output in outputs):
+                grad_outputs = [self.torch.ones_like(output) for output in outputs]
+        return super().autograd_grad(outputs, inputs, grad_outputs=grad_outputs, **options)
+
+
+class BackwardCreateGraphIgnored(TorchAdapter):
+    """backward(create_graph=True) accumulates a .grad that is not differentiable (no graph of
+    the derivative is built; the graph of the output is kept, as create_graph implies)."""
+
+    deviation_kind = "missing"
+
+    def backward(self, tensor: Any, *, gradient: Any, retain_graph: Any, inputs: Any = None, create_graph: bool = False) -> None:
+        if create_graph and retain_graph is None:
+            retain_graph = True
+        super().backward(tensor, gradient=gradient, retain_graph=retain_graph, inputs=inputs, create_graph=False)
+
+
 class BackwardInputsIgnored(TorchAdapter):
     """backward(inputs=[...]) accumulates into every leaf of the graph."""
 
@@ -300,6 +326,17 @@ class CreateGraphIgnored(TorchAdapter):
         return super().autograd_grad(outputs, inputs, create_graph=False, retain_graph=retain_graph, **options)
 
 
+class AutogradGradAlwaysCreatesGraph(TorchAdapter):
+    """autograd_grad() always builds the graph of the gradients, as if create_graph=True were the default."""
+
+    deviation_kind = "leaking"
+
+    def autograd_grad(self, outputs: Any, inputs: Any, *, create_graph: bool, retain_graph: Any, **options: Any) -> tuple[Any, ...]:
+        if retain_graph is None:
+            retain_graph = create_graph
+        return super().autograd_grad(outputs, inputs, create_graph=True, retain_graph=retain_graph, **options)
+
+
 class RetainGraphDefaultsToFalse(TorchAdapter):
     """autograd_grad() frees the graph unless retain_graph=True, even with create_graph=True."""
 
@@ -370,6 +407,25 @@ class HookRemoveIgnored(TorchAdapter):
 
     def remove_hook(self, handle: Any) -> None:
         return None
+
+
+class HookRunsOnce(TorchAdapter):
+    """A tensor hook runs in the first backward only: once it has run, it is dropped."""
+
+    deviation_kind = "partial"
+
+    def register_hook(self, tensor: Any, hook: Any, *, when: str) -> Any:
+        if when != "grad":
+            return super().register_hook(tensor, hook, when=when)
+        ran = [False]
+
+        def once(grad: Any) -> Any:
+            if ran[0]:
+                return None
+            ran[0] = True
+            return hook(grad)
+
+        return super().register_hook(tensor, once, when=when)
 
 
 class HookOnConstantAccepted(TorchAdapter):
@@ -443,6 +499,31 @@ class NonDenseGradCopiesStrides(TorchAdapter):
                 leaf.grad = strided
 
 
+class ZeroingGradMakesItContiguous(TorchAdapter):
+    """zero_() of a .grad that is not row-major contiguous sets .grad to a new row-major zero
+    tensor instead of zeroing the gradient in place."""
+
+    deviation_kind = "partial"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._owners: dict[int, tuple[Any, Any]] = {}  # id(.grad) -> (.grad, its tensor)
+
+    def grad(self, tensor: Any) -> Any:
+        result = super().grad(tensor)
+        if result is not None:
+            self._owners[id(result)] = (result, tensor)
+        return result
+
+    def inplace(self, name: str, tensor: Any, *args: Any) -> Any:
+        owner = self._owners.get(id(tensor)) if name == "zero_" else None
+        if owner is not None and owner[0] is tensor and owner[1].grad is tensor and not tensor.is_contiguous():
+            fresh = self.torch.zeros(tensor.shape, dtype=tensor.dtype, device=tensor.device)
+            owner[1].grad = fresh
+            return fresh
+        return super().inplace(name, tensor, *args)
+
+
 class GradAssignmentCastsDtype(TorchAdapter):
     """Assigning a .grad of another dtype converts it to the tensor's dtype instead of raising."""
 
@@ -479,40 +560,45 @@ class AssigningNoneIgnored(TorchAdapter):
 CAUGHT_BY: dict[type[TorchAdapter], set[str]] = {
     EveryLeafGetsAGrad: {"grad.accumulate.default_none_then_sum"},
     BackwardOverwritesGrad: {"grad.accumulate.default_none_then_sum", "grad.backward.twice_error_and_retain_graph_retained",
-                             "grad.hooks.register_hook", "grad.assign.validation_none"},
+                             "grad.hooks.register_hook_remove", "grad.hooks.post_accumulate_grad"},
     GradAccumulatesOutOfPlace: {"grad.accumulate.default_none_then_sum"},
-    ZeroGradFillsZeros: {"grad.zero_grad.set_to_none_default"},
-    ZeroGradAlwaysNone: {"grad.zero_grad.set_to_none_default"},
-    EveryResultRetainsGrad: {"grad.nonleaf.retain_grad"},
+    ZeroGradFillsZeros: {"grad.zero_grad.set_to_none_default", "grad.zero_grad.set_to_none_default_module"},
+    ZeroGradAlwaysNone: {"grad.zero_grad.set_to_none_default", "grad.zero_grad.set_to_none_default_module"},
+    EveryResultRetainsGrad: {"grad.nonleaf.retain_grad", "grad.nonleaf.retains_grad"},
     RetainGradIgnored: {"grad.nonleaf.retain_grad", "grad.nonleaf.retain_grad_requires_grad",
-                        "grad.hooks.retain_grad_sees_hooked_grad"},
+                        "grad.hooks.retain_grad_sees_hooked_grad", "grad.nonleaf.retains_grad"},
     RetainGradIsAnOrdinaryHook: {"grad.hooks.retain_grad_sees_hooked_grad"},
     GraphNeverFreed: {"grad.backward.twice_error_and_retain_graph"},
-    RetainGraphIgnored: {"grad.backward.twice_error_and_retain_graph_retained", "grad.hooks.register_hook"},
+    RetainGraphIgnored: {"grad.backward.twice_error_and_retain_graph_retained"},
     NonScalarBackwardUsesOnes: {"grad.backward.nonscalar_needs_gradient"},
+    NonScalarAutogradGradUsesOnes: {"grad.backward.nonscalar_needs_gradient_autograd_grad"},
     GivenGradientIgnored: {"grad.backward.nonscalar_needs_gradient_vjp"},
     MismatchedGradientTruncated: {"grad.backward.nonscalar_needs_gradient_shape_mismatch"},
-    BackwardOfConstantIsSilent: {"grad.backward.requires_graph"},
+    BackwardOfConstantIsSilent: {"grad.backward.requires_graph", "grad.backward.requires_graph_no_grad"},
     BackwardInputsIgnored: {"grad.backward.inputs_restricts_accumulation"},
+    BackwardCreateGraphIgnored: {"grad.backward.create_graph"},
     AutogradGradOfConstantInputGivesZeros: {"grad.backward.requires_graph_autograd_grad"},
     UnusedInputsAllowedByDefault: {"grad.autograd_grad.allow_unused_materialize_default_error"},
     AllowUnusedGivesZeros: {"grad.autograd_grad.allow_unused_materialize"},
-    MaterializeGradsIgnored: {"grad.autograd_grad.allow_unused_materialize",
+    MaterializeGradsIgnored: {"grad.autograd_grad.materialize_grads_zeros",
                               "grad.autograd_grad.allow_unused_materialize_conflict"},
     MaterializeConflictAllowed: {"grad.autograd_grad.allow_unused_materialize_conflict"},
     AutogradGradAccumulates: {"grad.autograd_grad.returns_without_accumulating_and_create_graph",
-                              "grad.autograd_grad.returns_without_accumulating_and_create_graph_higher_order"},
+                              "grad.autograd_grad.returns_without_accumulating_and_create_graph_retains_graph"},
+    AutogradGradAlwaysCreatesGraph: {"grad.autograd_grad.returns_without_accumulating_and_create_graph_default_false"},
     CreateGraphIgnored: {"grad.autograd_grad.returns_without_accumulating_and_create_graph_higher_order"},
-    RetainGraphDefaultsToFalse: {"grad.autograd_grad.returns_without_accumulating_and_create_graph_higher_order"},
+    RetainGraphDefaultsToFalse: {"grad.autograd_grad.returns_without_accumulating_and_create_graph_retains_graph"},
     HookResultIgnored: {"grad.hooks.register_hook", "grad.hooks.register_hook_order",
                         "grad.hooks.retain_grad_sees_hooked_grad"},
     HooksRunInReverseOrder: {"grad.hooks.register_hook_order"},
-    HookRemoveIgnored: {"grad.hooks.register_hook"},
+    HookRemoveIgnored: {"grad.hooks.register_hook_remove", "grad.hooks.post_accumulate_grad_remove"},
+    HookRunsOnce: {"grad.hooks.register_hook_every_backward"},
     HookOnConstantAccepted: {"grad.hooks.register_hook_requires_grad"},
     PostAccumulateHookRunsBeforeAccumulation: {"grad.hooks.post_accumulate_grad"},
     PostAccumulateHookOnNonLeafAccepted: {"grad.hooks.post_accumulate_grad_nonleaf"},
     GradAlwaysContiguous: {"grad.layout.matches_param_strides"},
     NonDenseGradCopiesStrides: {"grad.layout.matches_param_strides_non_dense"},
+    ZeroingGradMakesItContiguous: {"grad.layout.matches_param_strides_zero_keeps"},
     GradAssignmentCastsDtype: {"grad.assign.validation_dtype"},
     MismatchedGradAssignmentIgnored: {"grad.assign.validation_shape"},
     AssigningNoneIgnored: {"grad.assign.validation_none"},

@@ -4,6 +4,7 @@ documented behaviour the way a real library might; ``CAUGHT_BY`` names the specs
 report it as a failure."""
 from __future__ import annotations
 
+import contextlib
 import functools
 from typing import Any
 
@@ -117,6 +118,22 @@ class NoGradInplaceDetachesLeaf(TorchAdapter):
         result = super().inplace(name, tensor, *args)
         if not self.torch.is_grad_enabled() and tensor.is_leaf:
             tensor.requires_grad_(False)
+        return result
+
+
+class NoGradInplaceIsRecorded(TorchAdapter):
+    """An in-place update of a leaf that requires grad inside no_grad is recorded anyway: the
+    leaf gets a grad_fn and is no longer a leaf."""
+
+    deviation_kind = "leaking"
+
+    def inplace(self, name: str, tensor: Any, *args: Any) -> Any:
+        result = super().inplace(name, tensor, *args)
+        if (not self.torch.is_grad_enabled() and not self.torch.is_inference_mode_enabled()
+                and tensor.is_leaf and tensor.requires_grad):
+            tensor.requires_grad_(False)
+            with self.torch.enable_grad():
+                tensor.mul_(self.torch.ones((), dtype=tensor.dtype, device=tensor.device, requires_grad=True))
         return result
 
 
@@ -325,6 +342,18 @@ class InferenceModeIsNoGrad(TorchAdapter):
         return super().grad_mode(name, *args)
 
 
+class InferenceModeFalseIgnoredInside(TorchAdapter):
+    """inference_mode(False) inside inference_mode does nothing: operations stay unrecorded and
+    their results are inference tensors."""
+
+    deviation_kind = "missing"
+
+    def grad_mode(self, name: str, *args: Any) -> Any:
+        if name == "inference_mode" and args and args[0] is False and self.torch.is_inference_mode_enabled():
+            return contextlib.nullcontext()
+        return super().grad_mode(name, *args)
+
+
 class InferenceTensorsHaveVersionCounter(TorchAdapter):
     """Inference tensors report a version counter (always 0)."""
 
@@ -402,28 +431,27 @@ class InferenceTensorsMutableOutside(TorchAdapter):
 #: Each planted deviation and the specs that must report it as a failure.
 CAUGHT_BY: dict[type[TorchAdapter], set[str]] = {
     NoGradMakesInferenceTensors: {
-        "grad_mode.no_grad.result_not_requiring_grad",
         "grad_mode.no_grad.result_not_requiring_grad.ordinary_tensor",
-        "grad_mode.no_grad.factory_exception",
+        "grad_mode.no_grad.result_not_requiring_grad.version_counter",
     },
     NoGradOnlyCoversUnaryOps: {
         "grad_mode.no_grad.result_not_requiring_grad",
         "grad_mode.no_grad.result_not_requiring_grad.complex",
+        "grad_mode.no_grad.result_not_requiring_grad.constants_later",
+        "grad_mode.no_grad.result_not_requiring_grad.no_grad_fn",
         "grad_mode.no_grad.binary_ops",
     },
-    NoGradAppliesToFactories: {"grad_mode.no_grad.factory_exception", "grad_mode.no_grad.result_not_requiring_grad.complex"},
+    NoGradAppliesToFactories: {"grad_mode.no_grad.factory_exception", "grad_mode.no_grad.factory_exception.complex"},
     NoGradFreezesNewParameters: {"grad_mode.no_grad.factory_exception.parameter"},
     LeafInplaceRefusedEvenUnderNoGrad: {
         "grad_mode.no_grad.inplace_update_of_leaf_allowed",
         "grad_mode.no_grad.inplace_update_of_leaf_allowed.bumps_version",
     },
-    NoGradInplaceDetachesLeaf: {
-        "grad_mode.no_grad.inplace_update_of_leaf_allowed",
-        "grad_mode.no_grad.inplace_update_of_leaf_allowed.bumps_version",
-    },
+    NoGradInplaceDetachesLeaf: {"grad_mode.no_grad.inplace_update_of_leaf_allowed"},
+    NoGradInplaceIsRecorded: {"grad_mode.no_grad.inplace_update_of_leaf_allowed.stays_leaf"},
     NoGradInplaceSkipsVersionCounter: {"grad_mode.no_grad.inplace_update_of_leaf_allowed.bumps_version"},
     EnableGradDecoratorDoesNothing: {
-        "grad_mode.enable_grad.overrides_no_grad.gradients_flow",
+        "grad_mode.enable_grad.overrides_no_grad.gradients_flow_decorator",
         "grad_mode.decorator_forms",
     },
     SetGradEnabledOnlyInBlocks: {
@@ -468,5 +496,7 @@ CAUGHT_BY: dict[type[TorchAdapter], set[str]] = {
     InferenceTensorsMutableOutside: {
         "grad_mode.inference_mode.immutable_outside",
         "grad_mode.inference_mode.immutable_outside.requires_grad",
+        "grad_mode.inference_mode.immutable_outside.requires_grad_setter",
     },
+    InferenceModeFalseIgnoredInside: {"grad_mode.inference_mode.false_inside_records"},
 }

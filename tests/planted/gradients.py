@@ -135,9 +135,9 @@ class MatmulLeftGradientSlightlyOff(TorchAdapter):
 
 
 CAUGHT_BY: dict[type[TorchAdapter], set[str]] = {
-    SigmoidGradientOnePercentHigh: {"grad.correctness.unary_ops"},
-    ExpGradientInHalfPrecisionForFloat32: {"grad.correctness.unary_ops"},
-    BroadcastMulGradientAveraged: {"grad.correctness.binary_ops"},
+    SigmoidGradientOnePercentHigh: {"grad.correctness.unary_ops", "grad.autograd_grad.correctness_unary_ops"},
+    ExpGradientInHalfPrecisionForFloat32: {"grad.correctness.unary_ops", "grad.autograd_grad.correctness_unary_ops"},
+    BroadcastMulGradientAveraged: {"grad.correctness.binary_ops", "grad.autograd_grad.correctness_binary_ops"},
     MeanGradientIgnoresTheCount: {"grad.correctness.reductions"},
     MatmulLeftGradientSlightlyOff: {"grad.correctness.matmul"},
 }

@@ -271,12 +271,12 @@ CAUGHT_BY: dict[type[TorchAdapter], set[str]] = {
     NumpyReturnsCopy: {
         "numpy.tensor_numpy.shares_memory", "numpy.tensor_numpy_shares_memory.both_ways",
         "numpy.tensor_numpy_shares_memory.all_dtypes", "numpy.tensor_numpy_shares_memory.noncontiguous",
-        "numpy.force_true.shares_memory", "numpy.from_numpy_shares_memory",
+        "numpy.force_true.shares_memory",
     },
     NumpyMakesContiguous: {"numpy.tensor_numpy_shares_memory.noncontiguous"},
     NumpyZeroDimIsOneElement: {
         "numpy.tensor_numpy_shares_memory.both_ways", "numpy.tensor_numpy_shares_memory.all_dtypes",
-        "numpy.force_true",
+        "numpy.force_true", "numpy.conj_neg_bit_error.resolve_conj_works", "numpy.conj_neg_bit_error.resolve_neg_works",
     },
     NumpyWidensSmallIntegers: {"numpy.dtype_mapping", "numpy.tensor_numpy_shares_memory.all_dtypes"},
     NumpyHalfAsFloat32: {"numpy.dtype_mapping.float16_complex", "numpy.tensor_numpy_shares_memory.all_dtypes"},

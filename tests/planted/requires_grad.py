@@ -229,6 +229,20 @@ class LeafMeansRequiresGrad(TorchAdapter):
         return tensor.requires_grad and tensor.grad_fn is None
 
 
+class RequiresGradRecordsANode(TorchAdapter):
+    """requires_grad_() starts tracking a leaf by multiplying it in place by a tracked one, so
+    the tensor gets a grad_fn and is no longer a leaf."""
+
+    deviation_kind = "inverted"
+
+    def requires_grad_(self, tensor: Any, value: bool) -> Any:
+        if (self.is_tensor(tensor) and value and tensor.is_leaf and not tensor.requires_grad and _differentiable(tensor)
+                and not tensor.is_inference() and self.torch.is_grad_enabled()
+                and not self.torch.is_inference_mode_enabled()):
+            return tensor.mul_(self.torch.ones((), dtype=tensor.dtype, device=tensor.device, requires_grad=True))
+        return super().requires_grad_(tensor, value)
+
+
 class RequiresGradReturnsACopy(TorchAdapter):
     """Tensor.requires_grad_() is functional: it returns a new tensor and leaves the original."""
 
@@ -268,6 +282,24 @@ class NonLeafRequiresGradTrueRefused(TorchAdapter):
         return super().requires_grad_(tensor, value)
 
 
+# -- requires_grad.inputs -------------------------------------------------------------------
+
+
+class ModulesRecordOnlyFromTrackedInputs(TorchAdapter):
+    """A module called on inputs none of which requires grad runs unrecorded (the graph is
+    traced from the inputs), so its parameters get no gradient from that call."""
+
+    deviation_kind = "leaking"
+
+    def call(self, obj: Any, *args: Any, **kwargs: Any) -> Any:
+        result = super().call(obj, *args, **kwargs)
+        inputs = [value for value in (*args, *kwargs.values()) if self.is_tensor(value)]
+        if isinstance(obj, self.nn.Module) and inputs and not any(value.requires_grad for value in inputs) \
+                and self.is_tensor(result):
+            return result.detach()
+        return result
+
+
 # -- requires_grad.parameter ----------------------------------------------------------------
 
 
@@ -299,6 +331,30 @@ class IntegerParametersSilentlyFrozen(TorchAdapter):
     def parameter(self, tensor: Any, *, requires_grad: Any) -> Any:
         if requires_grad is OMITTED and not _differentiable(tensor):
             requires_grad = False
+        return super().parameter(tensor, requires_grad=requires_grad)
+
+
+class ParameterIsAVariableRead(TorchAdapter):
+    """parameter(t) returns a read of a hidden variable, as TensorFlow's variables do: a tensor
+    recorded as the output of an operation on the variable, not a leaf."""
+
+    deviation_kind = "inverted"
+
+    def parameter(self, tensor: Any, *, requires_grad: Any) -> Any:
+        variable = super().parameter(tensor, requires_grad=requires_grad)
+        if not variable.requires_grad or not self.torch.is_grad_enabled():
+            return variable
+        return variable.view_as(variable).as_subclass(self.nn.Parameter)
+
+
+class ParameterIsFloat32(TorchAdapter):
+    """parameter(t) of a float16 or float64 tensor gives a float32 parameter (the default dtype)."""
+
+    deviation_kind = "partial"
+
+    def parameter(self, tensor: Any, *, requires_grad: Any) -> Any:
+        if tensor.dtype in (self.torch.float16, self.torch.float64):
+            tensor = tensor.to(self.torch.float32)
         return super().parameter(tensor, requires_grad=requires_grad)
 
 
@@ -397,7 +453,28 @@ class GradOffImpliesEval(TorchAdapter):
         return super().call(obj, *args, **kwargs)
 
 
-#: Each planted deviation and the specs that must report it as a failure.
+class EvalNotRecursive(TorchAdapter):
+    """Module.eval() (and train()) switch only the module they are called on, not its sub-modules."""
+
+    deviation_kind = "partial"
+
+    def train(self, module: Any, mode: bool) -> Any:
+        module.training = mode
+        return module
+
+
+class EvalDropoutStillScales(TorchAdapter):
+    """A dropout module in evaluation mode drops nothing but still scales its input by 1/(1-p)."""
+
+    deviation_kind = "leaking"
+
+    def call(self, obj: Any, *args: Any, **kwargs: Any) -> Any:
+        result = super().call(obj, *args, **kwargs)
+        if isinstance(obj, self.nn.Dropout) and not obj.training and 0 < obj.p < 1:
+            return result / (1 - obj.p)
+        return result
+
+
 class CopyConstructionAliases(TorchAdapter):
     """tensor(t) of a tensor returns an alias of its storage (t.detach())."""
 
@@ -417,9 +494,11 @@ class CopyConstructionKeepsTheGraph(TorchAdapter):
 
 
 
+#: Each planted deviation and the specs that must report it as a failure.
 CAUGHT_BY: dict[type[TorchAdapter], set[str]] = {
     IntegerTensorsReportRequiresGrad: {"requires_grad.factory.default_false_integer_dtypes",
-                                       "requires_grad.dtype.requires_grad_setter_error_false_is_noop"},
+                                       "requires_grad.dtype.requires_grad_setter_error_false_is_noop",
+                                       "requires_grad.dtype.requires_grad_setter_error_false_is_noop_attribute"},
     LikeFactoriesAreRecorded: {"requires_grad.factory.default_false_no_grad_fn", "requires_grad.factory.like_does_not_inherit"},
     FromNumpyRequiresGrad: {"requires_grad.factory.default_false_from_numpy"},
     OtherFloatsRequireGradByDefault: {"requires_grad.factory.default_false_float16", "requires_grad.factory.default_false_complex"},
@@ -433,10 +512,12 @@ CAUGHT_BY: dict[type[TorchAdapter], set[str]] = {
                                      "requires_grad.parameter.default_true_complex"},
     IntegerRequiresGradMethodIgnored: {"requires_grad.dtype.requires_grad_setter_error_method"},
     IntegerRequiresGradSetterIgnored: {"requires_grad.dtype.requires_grad_setter_error_attribute"},
-    IntegerRequiresGradFalseRefused: {"requires_grad.dtype.requires_grad_setter_error_false_is_noop"},
+    IntegerRequiresGradFalseRefused: {"requires_grad.dtype.requires_grad_setter_error_false_is_noop",
+                                      "requires_grad.dtype.requires_grad_setter_error_false_is_noop_attribute"},
     ToIntegerRaises: {"requires_grad.to_integer_drops_requires_grad", "requires_grad.to_integer_drops_requires_grad_complex"},
-    ToFloatDropsTheGraph: {"requires_grad.to_integer_drops_requires_grad", "requires_grad.to_integer_drops_requires_grad_complex"},
-    LeafMeansRequiresGrad: {"requires_grad.leaf.is_leaf_and_grad_fn_invariant"},
+    ToFloatDropsTheGraph: {"requires_grad.to_complex_keeps_requires_grad"},
+    LeafMeansRequiresGrad: {"requires_grad.leaf.is_leaf_and_grad_fn_invariant", "requires_grad.leaf.not_requiring_grad_is_leaf"},
+    RequiresGradRecordsANode: {"requires_grad.leaf.requires_grad_keeps_leaf"},
     RequiresGradReturnsACopy: {"requires_grad.leaf.is_leaf_and_grad_fn_requires_grad_returns_self",
                                "requires_grad.dtype.requires_grad_setter_error_false_is_noop"},
     NonLeafRequiresGradCanBeUnset: {"requires_grad.nonleaf.cannot_unset", "requires_grad.nonleaf.cannot_unset_setter"},
@@ -444,15 +525,20 @@ CAUGHT_BY: dict[type[TorchAdapter], set[str]] = {
     ParameterFollowsGradMode: {"requires_grad.parameter.default_true_constructor"},
     ParameterIgnoresRequiresGradFalse: {"requires_grad.parameter.default_true_explicit_false"},
     IntegerParametersSilentlyFrozen: {"requires_grad.parameter.default_true_integer_error"},
+    ParameterIsAVariableRead: {"requires_grad.parameter.is_leaf"},
+    ModulesRecordOnlyFromTrackedInputs: {"requires_grad.inputs.do_not_change_parameter_grads"},
+    ParameterIsFloat32: {"requires_grad.parameter.constructor_makes_parameter"},
     ModuleRequiresGradNotRecursive: {"freezing.module.requires_grad_false_whole_model"},
-    ModuleRequiresGradReturnsNone: {"freezing.module.requires_grad_false", "freezing.module.requires_grad_false_whole_model",
-                                    "freezing.module.requires_grad_false_buffers"},
+    ModuleRequiresGradReturnsNone: {"freezing.module.requires_grad_false", "freezing.module.requires_grad_false_whole_model"},
     ModuleRequiresGradAlsoBuffers: {"freezing.module.requires_grad_false_buffers"},
-    FrozenParametersGetZeroGrad: {"freezing.frozen_params_get_no_grad", "freezing.optimizer.skips_none_grads",
-                                  "freezing.transfer_learning.trains_only_new_head"},
+    FrozenParametersGetZeroGrad: {"freezing.frozen_params_get_no_grad", "freezing.transfer_learning.trains_only_new_head"},
     SgdTreatsNoneGradAsZero: {"freezing.optimizer.skips_none_grads", "freezing.optimizer.skips_none_grads_after_zero_grad"},
     EvalDisablesGrad: {"freezing.eval_is_orthogonal_to_grad_mode"},
-    GradOffImpliesEval: {"freezing.eval_is_orthogonal_to_grad_mode_dropout", "freezing.eval_is_orthogonal_to_grad_mode_batch_norm"},
+    GradOffImpliesEval: {"freezing.eval_is_orthogonal_to_grad_mode_dropout", "freezing.eval_is_orthogonal_to_grad_mode_batch_norm",
+                         "freezing.eval_is_orthogonal_to_grad_mode_dropout_inference_mode",
+                         "freezing.eval_is_orthogonal_to_grad_mode_batch_norm_inference_mode"},
+    EvalNotRecursive: {"freezing.eval_returns_module"},
+    EvalDropoutStillScales: {"freezing.eval_dropout_passes_values_through"},
     CopyConstructionAliases: {"requires_grad.torch_tensor.copy_construct_detaches"},
     CopyConstructionKeepsTheGraph: {"requires_grad.torch_tensor.copy_construct_detaches"},
 }

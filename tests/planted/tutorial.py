@@ -181,8 +181,11 @@ class NoGradLeaks(TorchAdapter):
             return _Leaking(self.torch)
         return super().grad_mode(name, *args)
 
+    def call(self, obj: Any, *args: Any, **kwargs: Any) -> Any:
+        return obj(*args, **kwargs) if isinstance(obj, _Leaking) else super().call(obj, *args, **kwargs)
 
-class _Leaking:
+
+class _Leaking(contextlib.ContextDecorator):
     def __init__(self, torch: Any) -> None:
         self.torch = torch
 
@@ -203,8 +206,11 @@ class InnerNoGradRestoresGrad(TorchAdapter):
             return _AlwaysRestoresOn(self.torch)
         return super().grad_mode(name, *args)
 
+    def call(self, obj: Any, *args: Any, **kwargs: Any) -> Any:
+        return obj(*args, **kwargs) if isinstance(obj, _AlwaysRestoresOn) else super().call(obj, *args, **kwargs)
 
-class _AlwaysRestoresOn:
+
+class _AlwaysRestoresOn(contextlib.ContextDecorator):
     def __init__(self, torch: Any) -> None:
         self.torch = torch
 
@@ -354,7 +360,7 @@ class TolistWrapsScalars(TorchAdapter):
 
 #: Each planted deviation and the specs that must report it as a failure.
 CAUGHT_BY: dict[type[TorchAdapter], set[str]] = {
-    RequiresGradByDefault: {"requires_grad.factory.default_false", "requires_grad.inputs.do_not_change_parameter_grads"},
+    RequiresGradByDefault: {"requires_grad.factory.default_false", "requires_grad.inputs.only_those_requiring_grad_get_grad"},
     FactoriesRequireGrad: {"requires_grad.factory.default_false"},
     LikeInheritsRequiresGrad: {"requires_grad.factory.like_does_not_inherit"},
     IntegersSilentlyDropRequiresGrad: {"requires_grad.dtype.integer_factory_error"},
@@ -363,14 +369,16 @@ CAUGHT_BY: dict[type[TorchAdapter], set[str]] = {
     ReductionAlongDimIsNotRecorded: {"requires_grad.propagation.reductions"},
     MatmulIsNotRecorded: {"requires_grad.propagation.matmul"},
     LeavesHaveGradFn: {"requires_grad.leaf.is_leaf_and_grad_fn"},
-    ParametersFrozenByDefault: {"requires_grad.parameter.default_true", "device.module_to.keeps_parameters"},
-    EveryLeafGetsAGrad: {"requires_grad.inputs.do_not_change_parameter_grads", "freezing.transfer_learning.trains_only_new_head"},
-    FreezingIsIgnored: {"freezing.transfer_learning.trains_only_new_head", "freezing.all_frozen.backward_raises"},
+    ParametersFrozenByDefault: {"requires_grad.parameter.default_true"},
+    EveryLeafGetsAGrad: {"requires_grad.inputs.only_those_requiring_grad_get_grad", "freezing.transfer_learning.trains_only_new_head"},
+    FreezingIsIgnored: {"freezing.transfer_learning.trains_only_new_head", "freezing.all_frozen.backward_raises",
+                        "freezing.frozen_layer_outputs_do_not_require_grad"},
     BackwardWithoutGraphIsSilent: {"freezing.all_frozen.backward_raises"},
-    NoGradIgnored: {"grad_mode.no_grad.context", "grad_mode.no_grad.binary_ops", "grad_mode.no_grad.nested", "grad_mode.no_grad.decorator"},
+    NoGradIgnored: {"grad_mode.no_grad.context", "grad_mode.no_grad.binary_ops", "grad_mode.no_grad.nested", "grad_mode.no_grad.decorator",
+                    "grad.backward.requires_graph_no_grad"},
     NoGradLeaks: {"grad_mode.no_grad.context", "grad_mode.no_grad.nested", "grad_mode.enable_grad.overrides_no_grad"},
     InnerNoGradRestoresGrad: {"grad_mode.no_grad.nested"},
-    EnableGradIgnored: {"grad_mode.enable_grad.overrides_no_grad"},
+    EnableGradIgnored: {"grad_mode.enable_grad.overrides_no_grad", "grad_mode.enable_grad.overrides_no_grad.gradients_flow"},
     BareDecoratorDoesNothing: {"grad_mode.no_grad.decorator"},
     DataIsACopy: {"aliasing.data.shares_storage", "aliasing.data.inplace_is_untracked"},
     DetachIsACopy: {"aliasing.detach.shares_storage", "aliasing.detach.inplace_is_detected"},
