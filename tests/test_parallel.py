@@ -50,7 +50,10 @@ def test_the_controller_never_creates_the_adapter_and_reports_what_the_workers_t
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     assert sorted(record.read_text().split()) == ["gw0", "gw1"]
     report = json.loads((tmp_path / "torch-cpu.json").read_text())
-    assert report["library"] == {"adapter": "torch", "name": "torch", "version": str(torch.__version__)}
+    adapter = TorchAdapter
+    assert report["library"] == {
+        "adapter": "torch", "name": "torch", "version": str(torch.__version__), "capabilities": sorted(adapter.capabilities), "lacks": {}
+    }
     assert report["device"] == {"kind": "cpu", "name": "cpu"}
     assert report["summary"]["pass"] > 0 and report["complete"] is False  # -k: a selection, not the whole suite
 

@@ -58,8 +58,8 @@ def test_merged_shards_are_the_complete_report() -> None:
     (lambda shards: shards[:2], "missing shard(s) 3 of 3"),
     (lambda shards: [shards[0], shards[1], shards[1]], "3: shard 2 of 3 is also 2"),
     (lambda shards: [shards[0], shards[1], {**shards[2], "library": {**shards[2]["library"], "version": "1.1"}}],
-     "3: library is {'adapter': 'lib', 'name': 'lib', 'version': '1.1'}, but 1 has "
-     "{'adapter': 'lib', 'name': 'lib', 'version': '1.0'}: shards of different runs are never merged"),
+     "3: library is {'adapter': 'lib', 'name': 'lib', 'version': '1.1', 'capabilities': [], 'lacks': {}}, but 1 has "
+     "{'adapter': 'lib', 'name': 'lib', 'version': '1.0', 'capabilities': [], 'lacks': {}}: shards of different runs are never merged"),
     (lambda shards: [shards[0], shards[1], {**shards[2], "spec_set": {"count": 10, "digest": "0" * 64}}],
      "3: spec_set is"),
     (lambda shards: [shards[0], shards[1], {**shards[2], "hypothesis_profile": "dev"}], "3: hypothesis_profile is 'dev'"),

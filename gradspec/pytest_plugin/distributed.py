@@ -61,5 +61,8 @@ def received_from(node: Any) -> tuple[AdapterIdentity, dict[str, str]] | None:
         tuple(fields["device_kinds"]),
         tuple(fields["devices"]),
         dict(fields.get("tolerance_overrides", {})),
+        tuple(fields.get("capabilities", ())),
+        dict(fields.get("lacks", {})),
+        fields.get("configuration"),
     )
     return identity, dict(output["spec_digests"])
