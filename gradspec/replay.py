@@ -9,7 +9,7 @@ from gradspec.errors import BackendError, SpecFailure, StepError
 from gradspec.language.checker import LanguageError, check_program
 from gradspec.language.interpreter import Frame, Interpreter, RunContext
 from gradspec.language.steps import STEP_VOCABULARY
-from gradspec.runner import Place, classify, run_example
+from gradspec.runner import CREATING_INPUTS, classify, run_example
 from gradspec.spec import Spec
 
 
@@ -39,7 +39,7 @@ def replay(spec: Spec, adapter: Adapter, device: str, lines: list[str]) -> tuple
     except LanguageError as error:
         return "error", str(error), error
     except Exception as error:  # the library or the adapter failed while the inputs were made
-        finding = classify(Place("creating the inputs", "creating the inputs"), error, adapter)
+        finding = classify(CREATING_INPUTS, error, adapter)
         return ("fail" if isinstance(finding, SpecFailure) else "error"), str(finding), finding
     try:
         run_example(spec, context, inputs, keep_raised=True)

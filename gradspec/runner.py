@@ -164,7 +164,7 @@ def _run_steps(spec: Spec, context: RunContext, drawn: dict[str, Any]) -> None:
     try:
         frame = Frame(materialize(context, drawn))
     except Exception as error:
-        raise classify(Place("creating the inputs", "creating the inputs"), error, adapter) from None
+        raise classify(CREATING_INPUTS, error, adapter) from None
     for index, statement in enumerate(spec.steps.statements):
         expected = spec.raises if spec.raises is not None and spec.raises.step == index else None
         try:
@@ -196,6 +196,10 @@ class Place:
 
     def signature(self, what: str) -> str:
         return f"{self.key}: {what}"
+
+
+#: Where the drawn inputs are made into the library's tensors, before the first step.
+CREATING_INPUTS = Place("creating the inputs", "creating the inputs")
 
 
 def _step(spec: Spec, index: int) -> Place:
