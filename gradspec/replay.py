@@ -9,7 +9,7 @@ from gradspec.errors import BackendError, SpecFailure, StepError
 from gradspec.language.checker import LanguageError, check_program
 from gradspec.language.interpreter import Frame, Interpreter, RunContext
 from gradspec.language.steps import STEP_VOCABULARY
-from gradspec.runner import CREATING_INPUTS, classify, run_example
+from gradspec.runner import CREATING_INPUTS, classify, run_context, run_example
 from gradspec.spec import Spec
 
 
@@ -33,7 +33,7 @@ def replay(spec: Spec, adapter: Adapter, device: str, lines: list[str]) -> tuple
     message, exception)``: ``pass``, ``fail`` (the library does not conform, a library exception
     where none is expected included) or ``error`` (no verdict: the example could not be read, or
     the adapter's or gradspec's own code failed)."""
-    context = RunContext(adapter=adapter, device=device)
+    context = run_context(spec, adapter, device)  # the run's tolerances, as a run checks them
     try:
         inputs = inputs_from_text(spec, lines, context)
     except LanguageError as error:

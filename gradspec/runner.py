@@ -80,8 +80,7 @@ class Case:
 
     def context(self) -> RunContext:
         assert self.device is not None, "a case without a device is never run"
-        overrides = getattr(self.adapter, "tolerances", {}).get(self.spec.id, {})
-        return RunContext(adapter=self.adapter, device=self.device, tolerances={**self.spec.tolerance, **overrides})
+        return run_context(self.spec, self.adapter, self.device)
 
     def run(self, drawn: dict[str, Any]) -> None:
         """Run one drawn example; raises :class:`SpecFailure` or :class:`BackendError`."""
@@ -116,6 +115,13 @@ class Case:
         for line in counterexample.splitlines():
             parts += ["--given", line]
         return shlex.join(parts)
+
+
+def run_context(spec: Spec, adapter: Adapter, device: str) -> RunContext:
+    """What running ``spec`` on ``device`` needs: the adapter, and the ``allclose`` tolerances
+    (the spec's, then the adapter's overrides for it)."""
+    overrides = getattr(adapter, "tolerances", {}).get(spec.id, {})
+    return RunContext(adapter=adapter, device=device, tolerances={**spec.tolerance, **overrides})
 
 
 def materialize(context: RunContext, drawn: dict[str, Any]) -> dict[str, Any]:

@@ -178,6 +178,27 @@ def test_replay_tells_an_adapter_crash_from_a_library_exception_and_shows_either
     assert "in raise_from_library" in library.stderr
 
 
+def test_replay_checks_with_the_specs_own_tolerances(tmp_path: Path) -> None:
+    """A replay judges as the run does: with the spec's allclose tolerances, not the defaults."""
+    from gradspec.replay import replay
+
+    (tmp_path / "tol").mkdir()
+    path = tmp_path / "tol" / "exact.yaml"
+    path.write_text(
+        "id: tol.exact\n"
+        "title: Adding a billionth is seen at zero tolerance\n"
+        "source: [{docs: torch.allclose, url: 'https://docs.pytorch.org/docs/stable/generated/torch.allclose.html'}]\n"
+        "requires: []\n"
+        "tolerance: {float64: {rtol: 0.0, atol: 0.0}}\n"
+        "given:\n  x: arrays(dtype=float64, shape=(), min_value=1, max_value=1)\n"
+        "steps: y = tensor(x) + 1.0e-9\n"
+        "then: ['not allclose(y, x)']\n"
+    )
+    spec = load_spec(path, root=tmp_path)
+    outcome, message, _ = replay(spec, TorchAdapter(), "cpu", ["x = array(1.0, dtype=float64)"])
+    assert outcome == "pass", message  # at the default float64 tolerance the two would be close
+
+
 @pytest.mark.e2e
 def test_replay_refuses_an_example_that_does_not_assign_the_inputs() -> None:
     result = _replay("item.single_element", "--given", "y = array(3, dtype=int64)")
