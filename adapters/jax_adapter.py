@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import enum
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import jax
@@ -43,6 +43,7 @@ import numpy as np
 
 from gradspec.adapters.base import PYTHON_OPERATORS, AdapterBase
 from gradspec.adapters.messages import compile_patterns, kind_by_message, message_match
+from gradspec.adapters.recording import Gradient, GradientOutput, Node, one_or_all
 from gradspec.errors import AdapterError
 from gradspec.values import DTYPES, OMITTED, DType
 
@@ -101,26 +102,10 @@ def _plain(value: Any) -> Any:
     return str(value)
 
 
-class JaxTensor:
-    """A ``jax.Array`` and how it was computed: what ``jax.vjp`` needs to differentiate the steps.
+class JaxTensor(Node):
+    """A ``jax.Array`` and how it was computed: what ``jax.vjp`` needs to differentiate the steps."""
 
-    ``rule`` replays the array from its ``inputs``' values (``None`` for an array the spec created).
-    """
-
-    __slots__ = ("inputs", "rule", "value")
-
-    def __init__(
-        self, value: Array, rule: Callable[..., Array] | _GradientOutput | None = None, inputs: tuple[JaxTensor, ...] = ()
-    ) -> None:
-        self.value = value
-        self.rule = rule
-        self.inputs = inputs
-
-    def parents(self) -> tuple[JaxTensor, ...]:
-        """The recorded arrays this one was computed from."""
-        if isinstance(self.rule, _GradientOutput):
-            return self.rule.bundle.parents()
-        return self.inputs
+    __slots__ = ()
 
     def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
         array = np.asarray(self.value)
@@ -130,89 +115,15 @@ class JaxTensor:
         return f"JaxTensor({self.value!r})"
 
 
-def _evaluate(tensor: JaxTensor, env: dict[JaxTensor, Array], memo: dict[Any, Any]) -> tuple[Array, bool]:
-    """The value of ``tensor`` with the arrays in ``env`` replaced (by JAX tracers), and whether
-    it depends on them; what does not is the recorded value itself."""
-    if tensor in env:
-        return env[tensor], True
-    if tensor in memo:
-        return memo[tensor]
-    rule = tensor.rule
-    if rule is None:
-        result = (tensor.value, False)
-    elif isinstance(rule, _GradientOutput):
-        traced = rule.bundle.touched(env)
-        result = (rule.bundle.evaluate(env, memo)[rule.index] if traced else tensor.value, traced)
-    else:
-        inputs = [_evaluate(parent, env, memo) for parent in tensor.inputs]
-        traced = any(flag for _, flag in inputs)
-        result = (rule(*(value for value, _ in inputs)) if traced else tensor.value, traced)
-    memo[tensor] = result
-    return result
-
-
-class _Gradient:
-    """Gradients of recorded ``outputs`` with respect to recorded ``wrt``, by ``jax.grad`` (no
-    cotangents) or ``jax.vjp``; replayable, so gradients are differentiable in turn."""
-
-    def __init__(self, outputs: list[JaxTensor], wrt: list[JaxTensor], cotangents: list[JaxTensor] | None) -> None:
-        self.outputs = outputs
-        self.wrt = wrt
-        self.cotangents = cotangents
-        self.support = set(_graph(self.parents()))
-
-    def parents(self) -> tuple[JaxTensor, ...]:
-        return (*self.outputs, *self.wrt, *(self.cotangents or ()))
-
-    def touched(self, env: dict[JaxTensor, Array]) -> bool:
-        """Whether replacing the arrays in ``env`` changes these gradients."""
-        return any(tensor in self.support for tensor in env)
-
-    def evaluate(self, env: dict[JaxTensor, Array], memo: dict[Any, Any]) -> tuple[Array, ...]:
-        """The gradients, one per ``wrt``, with the arrays in ``env`` replaced."""
-        if self in memo:
-            return memo[self]
-        if not self.wrt:
-            return ()
-        primals = [_evaluate(tensor, env, memo)[0] for tensor in self.wrt]
-
-        def function(*values: Array) -> Any:
-            inner = {**env, **dict(zip(self.wrt, values))}
-            inner_memo: dict[Any, Any] = {}
-            results = [_evaluate(output, inner, inner_memo)[0] for output in self.outputs]
-            return results[0] if len(results) == 1 else tuple(results)
-
-        argnums = tuple(range(len(primals)))
-        if self.cotangents is None:
-            grads = jax.grad(function, argnums=argnums)(*primals)
-        else:
-            cotangents = [_evaluate(tensor, env, memo)[0] for tensor in self.cotangents]
-            _, pullback = jax.vjp(function, *primals)
-            grads = pullback(cotangents[0] if len(cotangents) == 1 else tuple(cotangents))
-        memo[self] = tuple(grads)
-        return memo[self]
-
-
-class _GradientOutput:
-    """The rule of a gradient array: entry ``index`` of a :class:`_Gradient`."""
-
-    __slots__ = ("bundle", "index")
-
-    def __init__(self, bundle: _Gradient, index: int) -> None:
-        self.bundle = bundle
-        self.index = index
-
-
-def _graph(roots: Iterable[JaxTensor]) -> list[JaxTensor]:
-    """Every recorded array ``roots`` were computed from, the roots included, depth first."""
-    seen: dict[JaxTensor, None] = {}
-    stack = list(roots)[::-1]
-    while stack:
-        tensor = stack.pop()
-        if tensor not in seen:
-            seen[tensor] = None
-            stack.extend(tensor.parents()[::-1])
-    return list(seen)
+def _jax_gradients(
+    function: Callable[..., list[Array]], primals: list[Array], cotangents: list[Array] | None
+) -> tuple[Array, ...]:
+    """``jax.grad`` (no cotangents) or ``jax.vjp`` of ``function`` at ``primals``."""
+    argnums = tuple(range(len(primals)))
+    if cotangents is None:
+        return tuple(jax.grad(lambda *values: one_or_all(function(*values)), argnums=argnums)(*primals))
+    _, pullback = jax.vjp(lambda *values: one_or_all(function(*values)), *primals)
+    return tuple(pullback(cotangents[0] if len(cotangents) == 1 else tuple(cotangents)))
 
 
 class JaxAdapter(AdapterBase):
@@ -469,9 +380,9 @@ class JaxAdapter(AdapterBase):
         return tuple(self._gradients(self._tensors(outputs), self._tensors(inputs), cotangents))
 
     def _gradients(self, outputs: list[JaxTensor], wrt: list[JaxTensor], cotangents: list[JaxTensor] | None) -> list[JaxTensor]:
-        bundle = _Gradient(outputs, wrt, cotangents)
+        bundle = Gradient(outputs, wrt, cotangents, _jax_gradients)
         grads = bundle.evaluate({}, {})
-        return [JaxTensor(value, _GradientOutput(bundle, index)) for index, value in enumerate(grads)]
+        return [JaxTensor(value, GradientOutput(bundle, index)) for index, value in enumerate(grads)]
 
     @staticmethod
     def _tensors(value: Any) -> list[JaxTensor]:

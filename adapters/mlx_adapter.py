@@ -51,13 +51,14 @@ What MLX has no analogue of is in ``lacks``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
 
 from gradspec.adapters.base import PYTHON_OPERATORS, AdapterBase
 from gradspec.adapters.messages import compile_patterns, kind_by_message
+from gradspec.adapters.recording import Gradient, GradientOutput, Node, one_or_all
 from gradspec.errors import AdapterError
 from gradspec.values import DTYPES, OMITTED, DType
 
@@ -85,32 +86,13 @@ _ERROR_PATTERNS = compile_patterns(
 )
 
 
-class _Node:
-    """One array value and how it was computed: ``rule`` replays it from its ``inputs``' values
-    (``None`` for an array made from data), or is a :class:`_GradientOutput`."""
-
-    __slots__ = ("inputs", "rule", "value")
-
-    def __init__(
-        self, value: Any, rule: Callable[..., Array] | _GradientOutput | None = None, inputs: tuple[_Node, ...] = ()
-    ) -> None:
-        self.value = value
-        self.rule = rule
-        self.inputs = inputs
-
-    def parents(self) -> tuple[_Node, ...]:
-        if isinstance(self.rule, _GradientOutput):
-            return self.rule.bundle.parents()
-        return self.inputs
-
-
 class MlxTensor:
-    """An ``mx.array`` object of a spec, as the recorded :class:`_Node` it currently holds (item
+    """An ``mx.array`` object of a spec, as the recorded :class:`Node` it currently holds (item
     assignment rebinds it to a new node, as MLX rebinds the array object)."""
 
     __slots__ = ("node",)
 
-    def __init__(self, node: _Node) -> None:
+    def __init__(self, node: Node) -> None:
         self.node = node
 
     @property
@@ -125,91 +107,17 @@ class MlxTensor:
         return f"MlxTensor({self.node.value!r})"
 
 
-def _evaluate(node: _Node, env: dict[_Node, Array], memo: dict[Any, Any]) -> tuple[Any, bool]:
-    """The value of ``node`` with the nodes in ``env`` replaced (by MLX tracers), and whether it
-    depends on them; what does not is the recorded value itself."""
-    if node in env:
-        return env[node], True
-    if node in memo:
-        return memo[node]
-    rule = node.rule
-    if rule is None:
-        result = (node.value, False)
-    elif isinstance(rule, _GradientOutput):
-        traced = rule.bundle.touched(env)
-        result = (rule.bundle.evaluate(env, memo)[rule.index] if traced else node.value, traced)
-    else:
-        inputs = [_evaluate(parent, env, memo) for parent in node.inputs]
-        traced = any(flag for _, flag in inputs)
-        result = (rule(*(value for value, _ in inputs)) if traced else node.value, traced)
-    memo[node] = result
-    return result
+def _mlx_gradients(
+    function: Callable[..., list[Array]], primals: list[Array], cotangents: list[Array] | None
+) -> tuple[Array, ...]:
+    """``mx.grad`` (no cotangents: one output, which MLX wants scalar) or ``mx.vjp`` of ``function``."""
+    import mlx.core as mx
 
-
-def _graph(roots: Iterable[_Node]) -> list[_Node]:
-    """Every node ``roots`` were computed from, the roots included."""
-    seen: dict[_Node, None] = {}
-    stack = list(roots)
-    while stack:
-        node = stack.pop()
-        if node not in seen:
-            seen[node] = None
-            stack.extend(node.parents())
-    return list(seen)
-
-
-class _Gradient:
-    """Gradients of ``outputs`` with respect to ``wrt`` (distinct nodes), by ``mx.grad`` (no
-    cotangents) or ``mx.vjp``; replayable, so the gradients can be differentiated in turn."""
-
-    def __init__(self, outputs: list[_Node], wrt: list[_Node], cotangents: list[_Node] | None) -> None:
-        self.outputs = outputs
-        self.wrt = wrt
-        self.cotangents = cotangents
-        self.support = set(_graph(self.parents()))
-
-    def parents(self) -> tuple[_Node, ...]:
-        return (*self.outputs, *self.wrt, *(self.cotangents or ()))
-
-    def touched(self, env: dict[_Node, Array]) -> bool:
-        return any(node in self.support for node in env)
-
-    def evaluate(self, env: dict[_Node, Array], memo: dict[Any, Any]) -> tuple[Array, ...]:
-        import mlx.core as mx
-
-        if self in memo:
-            return memo[self]
-        if not self.wrt:
-            return ()
-        primals = [_evaluate(node, env, memo)[0] for node in self.wrt]
-
-        def function(*values: Array) -> list[Array]:
-            inner = {**env, **dict(zip(self.wrt, values))}
-            inner_memo: dict[Any, Any] = {}
-            return [_evaluate(output, inner, inner_memo)[0] for output in self.outputs]
-
-        def single(*values: Array) -> Any:  # mx.grad's function: one output (MLX refuses several)
-            outputs = function(*values)
-            return outputs[0] if len(outputs) == 1 else outputs
-
-        if self.cotangents is None:
-            grads = mx.grad(single, argnums=list(range(len(primals))))(*primals)
-            grads = (grads,) if len(primals) == 1 else tuple(grads)
-        else:
-            cotangents = [_evaluate(node, env, memo)[0] for node in self.cotangents]
-            _, grads = mx.vjp(function, primals, cotangents)
-        memo[self] = tuple(grads)
-        return memo[self]
-
-
-class _GradientOutput:
-    """The rule of a gradient: entry ``index`` of a :class:`_Gradient`."""
-
-    __slots__ = ("bundle", "index")
-
-    def __init__(self, bundle: _Gradient, index: int) -> None:
-        self.bundle = bundle
-        self.index = index
+    if cotangents is None:
+        grads = mx.grad(lambda *values: one_or_all(function(*values)), argnums=list(range(len(primals))))(*primals)
+        return (grads,) if len(primals) == 1 else tuple(grads)
+    _, grads = mx.vjp(function, primals, cotangents)
+    return tuple(grads)
 
 
 class MlxAdapter(AdapterBase):
@@ -338,7 +246,7 @@ class MlxAdapter(AdapterBase):
         if requires_grad is not OMITTED:
             self.missing("requires_grad", "requires_grad= argument of mx.array")
         self._check_device(device)
-        return MlxTensor(_Node(self.mx.array(array, dtype=self._dtypes.get(array.dtype.name))))
+        return MlxTensor(Node(self.mx.array(array, dtype=self._dtypes.get(array.dtype.name))))
 
     def variable(self, array: np.ndarray, *, device: str) -> Any:
         """A plain array: MLX differentiates with respect to whatever array ``mx.vjp`` is given."""
@@ -355,10 +263,10 @@ class MlxAdapter(AdapterBase):
             self.missing("requires_grad", f"requires_grad= argument of mx.{factory}")
         self._check_device(device)
         function = {"zeros": self.mx.zeros, "ones": self.mx.ones}[factory]
-        return MlxTensor(_Node(function(shape, dtype=self._dtype(dtype))))
+        return MlxTensor(Node(function(shape, dtype=self._dtype(dtype))))
 
     def create_like(self, factory: str, other: Any) -> Any:
-        return MlxTensor(_Node({"zeros": self.mx.zeros_like, "ones": self.mx.ones_like}[factory](other.value)))
+        return MlxTensor(Node({"zeros": self.mx.zeros_like, "ones": self.mx.ones_like}[factory](other.value)))
 
     def values(self, tensor: Any) -> np.ndarray:
         return np.array(tensor.value, copy=True)
@@ -400,7 +308,7 @@ class MlxAdapter(AdapterBase):
                 arguments[position] = value
             return function(*arguments)
 
-        return MlxTensor(_Node(rule(*(node.value for node in inputs)), rule, inputs))
+        return MlxTensor(Node(rule(*(node.value for node in inputs)), rule, inputs))
 
     def apply(self, function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         if not kwargs:
@@ -431,7 +339,7 @@ class MlxAdapter(AdapterBase):
             result[index] = update[0] if update else value
             return result
 
-        obj.node = _Node(target, rule, (old,) if operand is None else (old, operand))
+        obj.node = Node(target, rule, (old,) if operand is None else (old, operand))
 
     def _plain_index(self, index: Any) -> Any:
         if isinstance(index, tuple):
@@ -485,12 +393,12 @@ class MlxAdapter(AdapterBase):
         output_nodes = [tensor.node for tensor in _listed(outputs)]
         cotangents = None
         if grad_outputs is not None:
-            cotangents = [g.node if isinstance(g, MlxTensor) else _Node(g) for g in _listed(grad_outputs)]
+            cotangents = [g.node if isinstance(g, MlxTensor) else Node(g) for g in _listed(grad_outputs)]
         wanted = [tensor.node for tensor in _listed(inputs)]
         distinct = list(dict.fromkeys(wanted))
-        bundle = _Gradient(output_nodes, distinct, cotangents)
+        bundle = Gradient(output_nodes, distinct, cotangents, _mlx_gradients)
         grads = bundle.evaluate({}, {})
-        tensors = {node: MlxTensor(_Node(grads[i], _GradientOutput(bundle, i))) for i, node in enumerate(distinct)}
+        tensors = {node: MlxTensor(Node(grads[i], GradientOutput(bundle, i))) for i, node in enumerate(distinct)}
         return tuple(tensors[node] for node in wanted)
 
     def detach(self, tensor: Any) -> Any:
@@ -514,13 +422,13 @@ class MlxAdapter(AdapterBase):
         return np.array(tensor.value) if force else np.array(tensor.value, copy=False)
 
     def from_numpy(self, array: np.ndarray) -> Any:
-        return MlxTensor(_Node(self.mx.asarray(array, copy=False)))
+        return MlxTensor(Node(self.mx.asarray(array, copy=False)))
 
     def as_tensor(self, value: Any, *, device: str) -> Any:
         self._check_device(device)
         if isinstance(value, MlxTensor):
             return self._record(self.mx.asarray, value)
-        return MlxTensor(_Node(self.mx.asarray(value)))
+        return MlxTensor(Node(self.mx.asarray(value)))
 
     def item(self, tensor: Any) -> Any:
         return tensor.value.item()
@@ -533,7 +441,7 @@ class MlxAdapter(AdapterBase):
         """The one tensor of an array a module holds."""
         tensor = self._held.get(id(array))
         if tensor is None or tensor.value is not array:
-            tensor = self._held[id(array)] = MlxTensor(_Node(array))
+            tensor = self._held[id(array)] = MlxTensor(Node(array))
         return tensor
 
     def linear(self, in_features: int, out_features: int, *, bias: bool, device: str) -> Any:
@@ -605,7 +513,7 @@ class MlxAdapter(AdapterBase):
                     m.train(training)
 
         inputs = tuple(args[i].node for i in positions) + tuple(param.node for param in params)
-        return MlxTensor(_Node(result, rule, inputs))
+        return MlxTensor(Node(result, rule, inputs))
 
     # -- errors ----------------------------------------------------------------------------
     def error_kind(self, error: BaseException) -> str | None:
