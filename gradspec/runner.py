@@ -54,7 +54,6 @@ class Case:
     specs_args: tuple[str, ...] = ()
     examples: int = 0
     shrink_runs: int = 0
-    failed: bool = False
     #: The baseline's reason when this case is a recorded, known non-conformance.
     known_reason: str | None = None
     #: The recorded failure's signature (``None``: any failure is the known one).
@@ -84,14 +83,13 @@ class Case:
 
     def run(self, drawn: dict[str, Any]) -> None:
         """Run one drawn example; raises :class:`SpecFailure` or :class:`BackendError`."""
-        if self.failed:
+        if self.finding is not None:  # a failure was found: Hypothesis is shrinking it
             self.shrink_runs += 1
         else:
             self.examples += 1
         try:
             run_example(self.spec, self.context(), fresh(drawn))
         except (SpecFailure, BackendError) as finding:
-            self.failed = True
             counterexample = render.example(drawn)
             replay = self.replay_command(counterexample)
             finding.locate(counterexample, replay, self._footer(counterexample, replay))
