@@ -62,6 +62,41 @@ class AdapterBase:
     operations: ClassVar[Mapping[str, str | Callable[..., Any]]] = {}
     #: The keyword a reduction takes its dimension by (``dim`` or ``axis``).
     dim_keyword: ClassVar[str] = "dim"
+    #: Operator of the operator table (by its name there, ``nn.functional.conv2d``) -> the
+    #: library's function: a dotted path in :attr:`module`, or a callable taking the table's
+    #: arguments (PyTorch's names: ``dim``, ``keepdim``) and calling the library's own API.
+    #: An operator not listed is one the library has no analogue of: its specs are not applicable.
+    operator_functions: ClassVar[Mapping[str, str | Callable[..., Any]]] = {}
+
+    @property
+    def operators(self) -> frozenset[str]:
+        """The names of the operator table's operators the library has."""
+        return frozenset(self.operator_functions)
+
+    def call_operator(self, name: str, *args: Any, **kwargs: Any) -> Any:
+        """Call operator ``name`` of the operator table with the table's arguments."""
+        target = self.operator_functions.get(name)
+        if target is None:
+            self.missing(None, f"operator {name!r}")
+        if not callable(target):
+            value: Any = importlib.import_module(self.module)
+            for part in target.split("."):
+                value = getattr(value, part)
+            target = value
+        return self.apply(target, *args, **kwargs)
+
+    def operand(self, array: np.ndarray, dtype: str, *, differentiable: bool, device: str) -> Any:
+        """A tensor of ``dtype`` (a name: NumPy has no ``bfloat16``) holding ``array``'s values;
+        ``differentiable`` makes it one gradients are taken with respect to (as :meth:`variable`)."""
+        if dtype == "bfloat16":
+            self.missing(None, "bfloat16 dtype")
+        values = np.asarray(array).astype(dtype)
+        return self.variable(values, device=device) if differentiable else self.tensor(values, requires_grad=OMITTED, device=device)
+
+    def jvp(self, function: Callable[..., list[Any]], primals: list[Any], tangents: list[Any]) -> list[Any]:
+        """Forward mode: the Jacobian-vector products of ``function(*primals)`` (a list of
+        outputs) along ``tangents``, by the library's forward-mode AD."""
+        self.missing("forward_ad", "forward-mode AD")
 
     # -- what is missing ------------------------------------------------------------------
     def missing(self, capability: str | None, what: str) -> NoReturn:

@@ -132,6 +132,8 @@ class TorchAdapter(AdapterBase):
             "conj_resolution",
             "parameter_constructor",
             "dtype_conversion",
+            "forward_ad",
+            "bfloat16",
         }
     )
     #: PyTorch raises PyTorch's messages: a spec's ``raises.match`` is checked against them.
@@ -158,6 +160,7 @@ class TorchAdapter(AdapterBase):
         self.torch = torch
         self.nn = torch.nn
         self._dtypes = {name: getattr(torch, "bool" if name == "bool" else name) for name in DTYPES}
+        self._dtypes["bfloat16"] = torch.bfloat16
         self._names = {dtype: name for name, dtype in self._dtypes.items()}
         self._grad_modes: dict[str, Any] = {
             "no_grad": torch.no_grad,
@@ -245,13 +248,17 @@ class TorchAdapter(AdapterBase):
         return {"zeros": self.torch.zeros_like, "ones": self.torch.ones_like}[factory](other)
 
     def values(self, tensor: Any) -> np.ndarray:
-        return tensor.detach().cpu().resolve_conj().resolve_neg().numpy().copy()
+        tensor = tensor.detach().cpu().resolve_conj().resolve_neg()
+        if tensor.dtype == self.torch.bfloat16:  # NumPy has no bfloat16: its values, exactly, in float32
+            tensor = tensor.float()
+        return tensor.numpy().copy()
 
     def shape(self, tensor: Any) -> tuple[int, ...]:
         return tuple(tensor.shape)
 
     def dtype(self, tensor: Any) -> DType:
-        return DTYPES[self._names[tensor.dtype]]
+        name = self._names[tensor.dtype]
+        return DTYPES.get(name) or DType(name)
 
     def device(self, tensor: Any) -> str:
         return str(tensor.device)
@@ -261,6 +268,38 @@ class TorchAdapter(AdapterBase):
 
     def _dtype(self, dtype: DType) -> Any:
         return self._dtypes[dtype.name]
+
+    # -- the operator table ------------------------------------------------------------------
+    @property
+    def operators(self) -> frozenset[str]:
+        """Every operator of the table: each is torch's own (``torch.<name>``, or a Tensor method)."""
+        from gradspec.operators.table import builtin_table
+
+        return frozenset(entry.name for entry in builtin_table().values())
+
+    def call_operator(self, name: str, *args: Any, **kwargs: Any) -> Any:
+        return self._operator_function(name)(*args, **kwargs)
+
+    def _operator_function(self, name: str) -> Any:
+        """``torch.<name>`` (``torch.nn.functional.conv2d`` for ``nn.functional.conv2d``), else the
+        Tensor method ``<name>`` (``expand``, ``__getitem__``)."""
+        value: Any = self.torch
+        for part in name.split("."):
+            value = getattr(value, part, None)
+            if value is None:
+                break
+        if value is None and "." not in name:
+            value = getattr(self.torch.Tensor, name, None)
+        if value is None:
+            raise AdapterError(f"torch has no operator {name!r} (neither torch.{name} nor Tensor.{name})")
+        return value
+
+    def operand(self, array: np.ndarray, dtype: str, *, differentiable: bool, device: str) -> Any:
+        return self.torch.tensor(array, dtype=self._dtypes[dtype], device=device, requires_grad=differentiable)
+
+    def jvp(self, function: Any, primals: list[Any], tangents: list[Any]) -> list[Any]:
+        _, tangent_outputs = self.torch.func.jvp(lambda *xs: tuple(function(*xs)), tuple(primals), tuple(tangents))
+        return list(tangent_outputs)
 
     # -- operations ------------------------------------------------------------------------
     def reshape(self, tensor: Any, shape: Sequence[int]) -> Any:

@@ -59,4 +59,6 @@ CAPABILITIES: Final[dict[str, str]] = {
     "conj_resolution": "resolve_conj() and resolve_neg()",
     "parameter_constructor": "parameter(tensor): a tensor wrapped as a module parameter",
     "dtype_conversion": ".to(dtype)",
+    "forward_ad": "forward-mode AD: a function returning a function's Jacobian-vector products (torch.func.jvp, jax.jvp, mlx.core.jvp)",
+    "bfloat16": "tensors of dtype bfloat16",
 }

@@ -23,6 +23,7 @@ from gradspec.errors import SpecError, SpecErrors, StepError
 from gradspec.language.checker import Expression, LanguageError, Program, check_expression, check_program, check_property
 from gradspec.language.requirements import SpecUse, spec_uses
 from gradspec.language.steps import STEP_VOCABULARY
+from gradspec.operators.expand import expand, first_operator
 from gradspec.pack_files import place, read_spec_file, spec_files
 from gradspec.render import printable
 from gradspec.resources import BUILTIN_SPECS, SPEC_SCHEMA
@@ -65,7 +66,7 @@ def load_specs(directories: Iterable[Path | str] | Path | str = (BUILTIN_SPECS,)
         errors += problems
         for path in found:
             try:
-                specs.append(load_spec(path, root=root))
+                specs.extend(expand(load_spec(path, root=root)))
             except SpecError as error:
                 errors.append(error)
     seen: dict[str, Spec] = {}
@@ -126,7 +127,13 @@ class _SpecBuilder:
         self._check_title(data["title"])
         self._check_tolerance(data.get("tolerance", {}))
         self._check_area(data["id"])
-        given = self._given(data.get("given", {}))
+        over = data.get("over")
+        raw_given = data.get("given", {})
+        if over is not None:
+            if "op" in raw_given:
+                raise self.error(("given", "op"), "'op' is the operator an 'over' spec runs on: name the input otherwise")
+            raw_given = {"op": f'operator("{first_operator()}")', **raw_given}
+        given = self._given(raw_given)
         if self.document.block_styles.get(("steps",)) == ">":
             raise self.error(("steps",), "a folded block ('steps: >') joins the lines: use a literal block, 'steps: |'")
         steps, step_lines = self._steps(data["steps"], set(given))
@@ -151,6 +158,7 @@ class _SpecBuilder:
             notes=data.get("notes", ""),
             tolerance={dtype: (pair["rtol"], pair["atol"]) for dtype, pair in data.get("tolerance", {}).items()},
             catalogue=tuple(data.get("catalogue", ())),
+            over=None if over is None else (over[len("operators(") : -1] if "(" in over else "all"),
         )
 
     def _check_requires(

@@ -31,7 +31,7 @@ def spec_files(root: Path, label: Callable[[Path], str]) -> tuple[list[Path], li
         problems.append(SpecError(label(where), None, "(folder)", f"cannot list the folder: {error.strerror}"))
 
     for folder, subfolders, files in os.walk(root, onerror=unlisted, followlinks=False):
-        subfolders.sort()
+        subfolders[:] = sorted(name for name in subfolders if not name.startswith("_"))  # notes and tables, not specs
         for name in [name for name in subfolders if os.path.islink(os.path.join(folder, name))]:
             subfolders.remove(name)  # never walked: a linked folder may lead anywhere, or loop
             problems.append(SpecError(label(Path(folder, name)), None, "(file)", _linked_folder(Path(folder, name), real_root)))

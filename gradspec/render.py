@@ -39,7 +39,10 @@ def _creation(function: str, array: np.ndarray, extra: str = "") -> str:
 
 
 def given_value(value: Any) -> str:
-    """A drawn input as step-language code (``variable([0.0], dtype=float32)``)."""
+    """A drawn input as step-language code (``variable([0.0], dtype=float32)``); a value that
+    writes itself (an operator, an operator sample) has a ``given_code()`` method."""
+    if hasattr(value, "given_code"):
+        return str(value.given_code())
     if isinstance(value, DrawnTensor) and value.requires_grad is True:
         return _creation("variable", value.array)
     if isinstance(value, DrawnTensor):

@@ -67,6 +67,10 @@ class Spec:
     notes: str = ""
     #: The SHA-256 of the spec file's bytes: runs of different spec texts are never merged.
     digest: str = ""
+    #: ``over: operators(<flag>)``: the flag selecting the operator-table entries it runs on.
+    over: str | None = None
+    #: For one run of an ``over`` spec: the operator's name (``linalg.solve``), which the adapter must have.
+    operator: str | None = None
 
     @property
     def area(self) -> str:

@@ -330,6 +330,7 @@ GIVEN_VOCABULARY = Vocabulary(
     functions=strategies,
     constants={
         **{name: Constant(name, dtype, f"the dtype {name}", dtype_capability(dtype)) for name, dtype in DTYPES.items()},
+        "bfloat16": Constant("bfloat16", "bfloat16", "the dtype bfloat16 (operator samples only: NumPy has no bfloat16)", "bfloat16"),
         **{
             name: Constant(name, group, f"the dtypes {', '.join(map(str, group))}", _group_capability(group))
             for name, group in DTYPE_GROUPS.items()
@@ -394,3 +395,7 @@ def _inputs(draw: Any, given: tuple[tuple[str, Expression], ...], fixed: dict[st
 
 def _names_in(expression: Expression) -> set[str]:
     return {node.id for node in ast.walk(expression.node) if isinstance(node, ast.Name)}
+
+
+# The operator table's strategies register themselves in this vocabulary (they cache their own).
+from gradspec.operators import domains, samples  # noqa: E402, F401

@@ -58,6 +58,8 @@ def case_parameter(
     missing = sorted(spec.requires - adapter.capabilities)
     if missing:
         return _skipped(case, "not_applicable", f"not applicable: {adapter.name} lacks {', '.join(missing)}")
+    if spec.operator is not None and spec.operator not in adapter.operators:
+        return _skipped(case, "not_applicable", f"not applicable: {adapter.name} has no analogue of the operator {spec.operator}")
     if spec.devices is not None and kind not in spec.devices:
         return _skipped(case, "not_applicable", f"not applicable: the behaviour concerns {', '.join(sorted(spec.devices))} only")
     if case.device is None:

@@ -1,0 +1,157 @@
+"""``given`` strategies for operator arguments: real arrays, index arrays, dims, and matrices
+with the structure an operator's domain needs (invertible, positive definite, symmetric with
+distinct eigenvalues, distinct singular values), all drawn as NumPy values.
+
+The matrices are built from drawn entries by fixed transformations, so they shrink with them:
+adding ``n`` to the diagonal of a matrix with entries in [-1, 1] makes it diagonally dominant
+and well conditioned, whatever was drawn.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+
+from gradspec.strategies import _cached, _shapes, strategies
+
+#: The strategies that draw floating arrays: arguments drawn by them are differentiable by default.
+FLOATING_STRATEGIES = frozenset({"reals", "reals_from", "matrices"})
+MATRIX_KINDS = ("general", "invertible", "positive_definite", "symmetric_distinct", "distinct_singular")
+
+
+def _register(function: Any) -> Any:
+    strategies.register()(function)
+    declared = strategies[function.__name__]
+    object.__setattr__(declared, "impl", _cached(declared.impl))
+    return function
+
+
+def _floats(low: float, high: float, min_magnitude: float) -> st.SearchStrategy[float]:
+    values = st.floats(low, high, allow_nan=False, allow_infinity=False, allow_subnormal=False)
+    return values.filter(lambda v: abs(v) >= min_magnitude) if min_magnitude else values
+
+
+@st.composite
+def _reals(draw: Any, shape: Any, bounds: tuple[int, int, int, int], values: tuple[float, float, float]) -> np.ndarray:
+    chosen = draw(shape) if isinstance(shape, st.SearchStrategy) else shape
+    if chosen is None:
+        chosen = draw(_shapes(*bounds))
+    return draw(hnp.arrays(np.float64, tuple(chosen), elements=_floats(*values)))
+
+
+@_register
+def reals(
+    ctx: Any,
+    shape: Any = None,
+    min_dims: int = 0,
+    max_dims: int = 3,
+    min_side: int = 1,
+    max_side: int = 4,
+    min_value: float = -4.0,
+    max_value: float = 4.0,
+    min_magnitude: float = 0.0,
+) -> st.SearchStrategy[np.ndarray]:
+    """Real float64 arrays for an operator argument (cast to the dtype under test when the tensor is made)."""
+    if shape is None:
+        _shapes(min_dims, max_dims, min_side, max_side)  # checks the bounds now, not per example
+    return _reals(shape, (min_dims, max_dims, min_side, max_side), (float(min_value), float(max_value), float(min_magnitude)))
+
+
+@_register
+def reals_from(ctx: Any, elements: Any, shape: Any = None, min_dims: int = 0, max_dims: int = 3, max_side: int = 4) -> st.SearchStrategy[np.ndarray]:
+    """float64 arrays whose elements are drawn from ``elements`` (``reals_from([0.0, 1.0])``):
+    inputs at a non-differentiable point, with ties and zeros."""
+    chosen = shape if shape is not None else _shapes(min_dims, max_dims, 1, max_side)
+    return hnp.arrays(np.float64, chosen, elements=st.sampled_from([float(e) for e in elements]))
+
+
+@_register
+def indices(ctx: Any, size: int, shape: Any = None, min_dims: int = 1, max_dims: int = 1, max_side: int = 4) -> st.SearchStrategy[np.ndarray]:
+    """int64 arrays of indices in ``[0, size)`` (repeats included: duplicate indices are drawn)."""
+    if size < 1:
+        return st.just(np.zeros(shape if shape is not None else (0,), dtype=np.int64))
+    chosen = shape if shape is not None else _shapes(min_dims, max_dims, 1, max_side)
+    return hnp.arrays(np.int64, chosen, elements=st.integers(0, size - 1))
+
+
+@_register
+def dims(ctx: Any, shape: Any, negative: bool = True) -> st.SearchStrategy[int]:
+    """A dimension of an array of ``shape`` (negative ones too, unless told not to); a 0-d array has dims 0 and -1."""
+    ndim = max(len(tuple(shape)), 1)
+    return st.integers(-ndim if negative else 0, ndim - 1)
+
+
+@_register
+def permutations(ctx: Any, ndim: int) -> st.SearchStrategy[list[int]]:
+    """A permutation of ``range(ndim)``."""
+    return st.permutations(list(range(ndim)))
+
+
+@_register
+def sizes_summing_to(ctx: Any, total: int, max_parts: int = 3) -> st.SearchStrategy[list[int]]:
+    """Positive sizes adding up to ``total`` (for ``split`` with a list of sizes)."""
+    if total < 1:
+        return st.just([total])
+
+    @st.composite
+    def draw_sizes(draw: Any) -> list[int]:
+        cuts = draw(st.lists(st.integers(1, total - 1), max_size=min(max_parts - 1, total - 1), unique=True)) if total > 1 else []
+        bounds = [0, *sorted(cuts), total]
+        return [b - a for a, b in zip(bounds, bounds[1:])]
+
+    return draw_sizes()
+
+
+def _orthogonal(raw: np.ndarray) -> np.ndarray:
+    """An orthogonal matrix from a drawn one (QR with the sign of R's diagonal fixed)."""
+    q, r = np.linalg.qr(raw + 3.0 * np.eye(raw.shape[-1]))
+    return q * np.sign(np.diagonal(r, axis1=-2, axis2=-1))[..., None, :]
+
+
+def _shaped(kind: str, entries: np.ndarray, rows: int, cols: int) -> np.ndarray:
+    n = rows
+    if kind == "general":
+        return entries
+    if kind == "invertible":
+        return entries + (n + 1.0) * np.eye(n)
+    if kind == "positive_definite":
+        return entries @ np.swapaxes(entries, -1, -2) + n * np.eye(n)
+    if kind == "symmetric_distinct":
+        q = _orthogonal(entries)
+        eigenvalues = np.arange(n, dtype=np.float64) - (n - 1) / 2.0 + 0.25 * np.tanh(entries[..., 0, :1])
+        return (q * eigenvalues[..., None, :]) @ np.swapaxes(q, -1, -2)
+    # distinct_singular: U diag(s) V^T from a square draw, singular values 1, 2, ... k (about)
+    k, size = min(rows, cols), entries.shape[-1]
+    u = _orthogonal(entries[..., :rows, :rows])
+    v = _orthogonal(np.swapaxes(entries, -1, -2)[..., :cols, :cols])
+    s = np.zeros(entries.shape[:-2] + (rows, cols))
+    for i in range(k):
+        s[..., i, i] = k - i + 0.25 * np.tanh(entries[..., 0, size - 1])
+    return u @ s @ np.swapaxes(v, -1, -2)
+
+
+@st.composite
+def _matrices(draw: Any, kind: str, rows: Any, cols: Any, batch: tuple[int, int], max_side: int) -> np.ndarray:
+    n = draw(st.integers(1, max_side)) if rows is None else rows
+    m = (n if kind != "general" and kind != "distinct_singular" else draw(st.integers(1, max_side))) if cols is None else cols
+    batch_shape = draw(hnp.array_shapes(min_dims=batch[0], max_dims=batch[1], min_side=1, max_side=3)) if batch[1] else ()
+    square = max(n, m) if kind == "distinct_singular" else None
+    drawn_shape = (*batch_shape, square, square) if square else (*batch_shape, n, m)
+    entries = draw(hnp.arrays(np.float64, drawn_shape, elements=_floats(-1.0, 1.0, 0.0)))
+    return np.ascontiguousarray(_shaped(kind, entries, n, m))
+
+
+@_register
+def matrices(
+    ctx: Any, kind: str = "general", rows: int | None = None, cols: int | None = None, min_batch: int = 0, max_batch: int = 1, max_side: int = 4
+) -> st.SearchStrategy[np.ndarray]:
+    """float64 matrices (with up to ``max_batch`` batch dims) of one kind: general (entries in
+    [-1, 1]), invertible (diagonally dominant), positive_definite, symmetric_distinct
+    (eigenvalues at least 0.5 apart) or distinct_singular (singular values at least 0.5 apart
+    and at least 0.75)."""
+    if kind not in MATRIX_KINDS:
+        raise ValueError(f"matrices(kind={kind!r}): expected one of {', '.join(MATRIX_KINDS)}")
+    return _matrices(kind, rows, cols, (min_batch, max_batch), max_side)
