@@ -292,6 +292,8 @@ class TorchAdapter(AdapterBase):
             value = getattr(self.torch.Tensor, name, None)
         if value is None:
             raise AdapterError(f"torch has no operator {name!r} (neither torch.{name} nor Tensor.{name})")
+        if hasattr(value, "__get__") and not callable(value):  # an attribute (x.T, x.mH): read it
+            return value.__get__
         return value
 
     def operand(self, array: np.ndarray, dtype: str, *, differentiable: bool, device: str) -> Any:

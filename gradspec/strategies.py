@@ -397,5 +397,5 @@ def _names_in(expression: Expression) -> set[str]:
     return {node.id for node in ast.walk(expression.node) if isinstance(node, ast.Name)}
 
 
-# The operator table's strategies register themselves in this vocabulary (they cache their own).
-from gradspec.operators import domains, samples  # noqa: E402, F401
+# The operator table's strategies and step functions register themselves in the two vocabularies.
+from gradspec.operators import checks, domains, samples  # noqa: E402, F401

@@ -826,7 +826,3 @@ CONSTANTS: dict[str, Constant] = {
 }
 
 STEP_VOCABULARY = Vocabulary(functions=functions, constants=CONSTANTS, properties=PROPERTIES, methods=methods)
-
-
-# The operator table's step functions register themselves in this vocabulary.
-from gradspec.operators import checks  # noqa: E402, F401

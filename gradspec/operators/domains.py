@@ -155,3 +155,15 @@ def matrices(
     if kind not in MATRIX_KINDS:
         raise ValueError(f"matrices(kind={kind!r}): expected one of {', '.join(MATRIX_KINDS)}")
     return _matrices(kind, rows, cols, (min_batch, max_batch), max_side)
+
+
+def _import_families() -> None:
+    """Each ``domains_<family>`` module registers the strategies of one operator family."""
+    import importlib
+    from pathlib import Path
+
+    for path in sorted(Path(__file__).parent.glob("domains_*.py")):
+        importlib.import_module(f"gradspec.operators.{path.stem}")
+
+
+_import_families()

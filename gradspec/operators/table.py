@@ -17,7 +17,6 @@ from gradspec.errors import SpecError, SpecErrors
 from gradspec.language.checker import Expression, LanguageError, check_expression
 from gradspec.resources import BUILTIN_SPECS
 from gradspec.schema import Validator, format_path, load_schema
-from gradspec.strategies import GIVEN_VOCABULARY
 from gradspec.yamldoc import Document, YamlProblem, read_document
 
 #: Where the built-in table lies, and its schema.
@@ -25,8 +24,9 @@ TABLE_FOLDER = BUILTIN_SPECS / "_operators"
 TABLE_SCHEMA = BUILTIN_SPECS / "operator-table.schema.json"
 #: Dtypes whose gradients are compared against a float32 computation, not finite differences.
 LOW_PRECISION = ("float16", "bfloat16")
-#: Modules a ``reference`` may name a function of.
+#: Modules a ``reference`` may name a function of: NumPy's, or gradspec's (``references`` and each ``references_<family>``).
 REFERENCE_MODULES = {"numpy": "numpy", "": "gradspec.operators.references"}
+RULE_MODULES = {"": "gradspec.operators.rules"}
 
 
 @dataclass(frozen=True)
@@ -217,6 +217,8 @@ def _arguments(
     bound: Iterable[str] = (),
 ) -> tuple[tuple[str, Expression], ...]:
     """Each argument's expression, checked; an argument may name those before it (and ``bound``)."""
+    from gradspec.strategies import GIVEN_VOCABULARY  # the given language imports the table's strategies
+
     checked: dict[str, Expression] = {}
     for part, mapping in (("args", args), ("kwargs", kwargs)):
         for name, text in mapping.items():
@@ -244,7 +246,7 @@ def _point(raw: dict[str, Any], names: list[str], error: Callable[..., SpecError
     return Point(
         point=raw["point"],
         args=_arguments(raw["args"], raw.get("kwargs", {}), error, key, bound=names),
-        rule=_resolve(raw["rule"], {"": "gradspec.operators.rules"}, error, key + ("rule",)),
+        rule=_resolve(raw["rule"], RULE_MODULES, error, key + ("rule",)),
         rule_name=raw["rule"],
         doc=raw["doc"],
     )
@@ -256,10 +258,19 @@ def _resolve(name: str, modules: dict[str, str], error: Callable[..., SpecError]
     if module_name is None:
         allowed = ", ".join(f"{p}.<name>" if p else "<name>" for p in modules)
         raise error(key, f"{name!r}: expected one of {allowed}")
-    function = getattr(importlib.import_module(module_name), attribute, None)
-    if not callable(function):
-        raise error(key, f"{name!r}: {module_name} has no function {attribute!r}")
-    return function
+    candidates = [module_name, *(_family_modules(module_name) if not prefix else [])]
+    for candidate in candidates:
+        function = getattr(importlib.import_module(candidate), attribute, None)
+        if callable(function):
+            return function
+    raise error(key, f"{name!r}: {' or '.join(candidates)} has no function {attribute!r}")
+
+
+def _family_modules(module_name: str) -> list[str]:
+    """``gradspec.operators.references`` -> its family modules (``references_linalg``...)."""
+    package, _, stem = module_name.rpartition(".")
+    folder = Path(importlib.import_module(package).__file__ or "").parent
+    return [f"{package}.{path.stem}" for path in sorted(folder.glob(f"{stem}_*.py"))]
 
 
 def entry(name: str) -> OperatorEntry:
