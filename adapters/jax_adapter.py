@@ -18,6 +18,12 @@ library's concepts map:
   JAX's gradients are functions that can be differentiated again (``jax.grad(jax.grad(f))``).
   ``retain_graph``, ``create_graph``, ``allow_unused`` and ``materialize_grads`` have no JAX
   counterpart and are not declared.
+* ``jvp(function, primals, tangents)`` (forward mode) replays the recorded computation of the
+  function's outputs as a function of the primals and calls ``jax.jvp`` on it.
+* The operator table is mapped onto JAX's own functions in :mod:`jax_operators` (``jax.numpy``,
+  ``jax.nn``, ``jax.scipy``); an operation records its tensor operands wherever they stand
+  (keywords, lists of arrays, index tuples), and one returning several arrays gives several.
+* bfloat16 tensors are ``jnp.bfloat16`` arrays, read out in float32 (NumPy has no bfloat16).
 * ``detach()`` is ``jax.lax.stop_gradient`` (a new array through which no gradient flows).
 * ``.to(device)`` is ``jax.device_put``, ``.to(dtype)`` is ``Array.astype``, ``numpy()`` is
   ``numpy.asarray`` (a read-only view of a CPU array's buffer), ``as_tensor`` is
@@ -43,7 +49,8 @@ import numpy as np
 
 from gradspec.adapters.base import PYTHON_OPERATORS, AdapterBase
 from gradspec.adapters.messages import compile_patterns, kind_by_message, message_match
-from gradspec.adapters.recording import Gradient, GradientOutput, Node, one_or_all
+from gradspec.adapters.jax_operators import OPERATORS
+from gradspec.adapters.recording import Gradient, GradientOutput, Node, evaluate, one_or_all
 from gradspec.errors import AdapterError
 from gradspec.values import DTYPES, OMITTED, DType
 
@@ -126,6 +133,44 @@ def _jax_gradients(
     return tuple(pullback(cotangents[0] if len(cotangents) == 1 else tuple(cotangents)))
 
 
+class _Slot:
+    """Where a recorded operand stood among an operation's arguments."""
+
+    __slots__ = ("index",)
+
+    def __init__(self, index: int) -> None:
+        self.index = index
+
+
+def _strip(value: Any, operands: list[JaxTensor]) -> Any:
+    """``value`` with each tensor in it (at any depth of lists, tuples and dicts) replaced by a
+    :class:`_Slot`, the tensors appended to ``operands``."""
+    if isinstance(value, JaxTensor):
+        operands.append(value)
+        return _Slot(len(operands) - 1)
+    if isinstance(value, dict):
+        return {key: _strip(item, operands) for key, item in value.items()}
+    if type(value) in (list, tuple):
+        return type(value)(_strip(item, operands) for item in value)
+    return value
+
+
+def _fill(value: Any, values: Sequence[Array]) -> Any:
+    """``value`` with each :class:`_Slot` replaced by its array in ``values``."""
+    if isinstance(value, _Slot):
+        return values[value.index]
+    if isinstance(value, dict):
+        return {key: _fill(item, values) for key, item in value.items()}
+    if type(value) in (list, tuple):
+        return type(value)(_fill(item, values) for item in value)
+    return value
+
+
+def _part(rule: Callable[..., Any], index: int) -> Callable[..., Array]:
+    """The rule of output ``index`` of an operation returning several arrays."""
+    return lambda *values: rule(*values)[index]
+
+
 class JaxAdapter(AdapterBase):
     """JAX (``jax.numpy`` arrays, ``jax.vjp``/``jax.grad``) on CPU.  See the module docstring."""
 
@@ -146,6 +191,8 @@ class JaxAdapter(AdapterBase):
             "error_kinds",
             "device_moves",
             "dtype_conversion",
+            "forward_ad",
+            "bfloat16",
         }
     )
     lacks = {
@@ -204,6 +251,7 @@ class JaxAdapter(AdapterBase):
         "mean": "mean",
     }
     dim_keyword = "axis"
+    operator_functions = OPERATORS
 
     # -- the library and its environment --------------------------------------------------
     def library_version(self) -> str:
@@ -244,6 +292,12 @@ class JaxAdapter(AdapterBase):
         self._no_flag(requires_grad)
         return JaxTensor(jax.device_put(jnp.array(array), self._device(device)))
 
+    def operand(self, array: np.ndarray, dtype: str, *, differentiable: bool, device: str) -> Any:
+        """bfloat16 is ``jnp.bfloat16`` (NumPy has none); other dtypes as :class:`AdapterBase` makes them."""
+        if dtype == "bfloat16":
+            return JaxTensor(jax.device_put(jnp.asarray(array, dtype=jnp.bfloat16), self._device(device)))
+        return super().operand(array, dtype, differentiable=differentiable, device=device)
+
     def variable(self, array: np.ndarray, *, device: str) -> Any:
         """A plain array: JAX differentiates with respect to any array passed to ``jax.vjp``."""
         return self.tensor(array, requires_grad=OMITTED, device=device)
@@ -267,6 +321,9 @@ class JaxAdapter(AdapterBase):
         return JaxTensor({"zeros": jnp.zeros_like, "ones": jnp.ones_like}[factory](other.value))
 
     def values(self, tensor: Any) -> np.ndarray:
+        """The array's values; bfloat16 ones in float32 (exactly: NumPy has no bfloat16)."""
+        if tensor.value.dtype == jnp.bfloat16:
+            return np.array(tensor.value.astype(jnp.float32), copy=True)
         return np.array(tensor.value, copy=True)
 
     def shape(self, tensor: Any) -> tuple[int, ...]:
@@ -274,6 +331,8 @@ class JaxAdapter(AdapterBase):
 
     def dtype(self, tensor: Any) -> DType:
         name = np.dtype(tensor.value.dtype).name
+        if name == "bfloat16":
+            return DType(name)
         if name not in DTYPES:
             raise AdapterError(f"JAX dtype {name} is not a dtype of the spec language")
         return DTYPES[name]
@@ -305,10 +364,23 @@ class JaxAdapter(AdapterBase):
         return JaxTensor(rule(*(tensor.value for tensor in inputs)), rule, inputs)
 
     def apply(self, function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-        """An operation, recorded over its tensor operands (keyword arguments are constants)."""
-        if not kwargs:
-            return self._record(function, *args)
-        return self._record(lambda *values: function(*values, **kwargs), *args)
+        """An operation, recorded over its tensor operands, wherever they are among its
+        arguments: positional or keyword, or inside lists and tuples (``jnp.concatenate``'s
+        arrays, an index tuple).  A function returning several arrays (a tuple or list, as
+        ``jnp.linalg.slogdet``, ``jnp.split``) gives a tuple or list of recorded arrays."""
+        operands: list[JaxTensor] = []
+        arguments = _strip((args, kwargs), operands)
+
+        def rule(*values: Array) -> Any:
+            positional, keywords = _fill(arguments, values)
+            return function(*positional, **keywords)
+
+        inputs = tuple(operands)
+        result = rule(*(tensor.value for tensor in inputs))
+        if isinstance(result, (tuple, list)):
+            parts = [JaxTensor(part, _part(rule, index), inputs) for index, part in enumerate(result)]
+            return parts if isinstance(result, list) else tuple(parts)
+        return JaxTensor(result, rule, inputs)
 
     def reshape(self, tensor: Any, shape: Sequence[int]) -> Any:
         target = tuple(shape[0]) if len(shape) == 1 and isinstance(shape[0], (tuple, list)) else tuple(shape)
@@ -383,6 +455,22 @@ class JaxAdapter(AdapterBase):
         bundle = Gradient(outputs, wrt, cotangents, _jax_gradients)
         grads = bundle.evaluate({}, {})
         return [JaxTensor(value, GradientOutput(bundle, index)) for index, value in enumerate(grads)]
+
+    def jvp(self, function: Callable[..., list[Any]], primals: list[Any], tangents: list[Any]) -> list[Any]:
+        """``jax.jvp`` of the recorded computation of ``function(*primals)``'s outputs, replayed
+        as a function of the primals' values (as :meth:`autograd_grad` hands ``jax.vjp`` one)."""
+        wrt = [self._as_recorded(primal) for primal in primals]
+        outputs = self._tensors(function(*wrt))
+
+        def replay(*values: Array) -> list[Array]:
+            env: dict[Node, Array] = dict(zip(wrt, values))
+            memo: dict[Any, Any] = {}
+            return [evaluate(output, env, memo)[0] for output in outputs]
+
+        _, pushed = jax.jvp(
+            replay, tuple(primal.value for primal in wrt), tuple(self._as_recorded(t).value for t in tangents)
+        )
+        return [JaxTensor(value) for value in pushed]
 
     @staticmethod
     def _tensors(value: Any) -> list[JaxTensor]:

@@ -23,6 +23,13 @@ Nothing else is added to MLX.  How MLX's concepts map:
   ``materialize_grads`` arguments (``lacks``).  Its gradients are differentiable by
   construction (``mx.grad(mx.grad(f))``), so the gradients returned here are recorded like any
   result and can be differentiated again.
+* ``jvp(function, primals, tangents)`` (forward mode) replays the recorded computation of the
+  function's outputs as a function of the primals and calls ``mx.jvp`` on it.
+* The operator table is mapped onto MLX's own functions in :mod:`mlx_operators` (``mlx.core``,
+  ``mx.linalg``, ``mx.fast``, ``mlx.nn``'s activation functions and ``mlx.nn.losses``); an
+  operation records its tensor operands wherever they stand (keywords, lists of arrays, index
+  tuples), and one returning several arrays gives several.
+* bfloat16 tensors are ``mx.bfloat16`` arrays, read out in float32 (NumPy has no bfloat16).
 * ``x[i] = v`` is MLX's own item assignment, which rebinds the array object ``x`` to the
   updated array (arrays computed from ``x`` before keep the old values); it is recorded, so
   later results differentiate through it as ``mx.vjp`` would.
@@ -58,7 +65,8 @@ import numpy as np
 
 from gradspec.adapters.base import PYTHON_OPERATORS, AdapterBase
 from gradspec.adapters.messages import compile_patterns, kind_by_message
-from gradspec.adapters.recording import Gradient, GradientOutput, Node, one_or_all
+from gradspec.adapters.mlx_operators import OPERATORS
+from gradspec.adapters.recording import Gradient, GradientOutput, Node, evaluate, one_or_all
 from gradspec.errors import AdapterError
 from gradspec.values import DTYPES, OMITTED, DType
 
@@ -143,6 +151,8 @@ class MlxAdapter(AdapterBase):
             "float16",
             "complex",
             "error_kinds",
+            "forward_ad",
+            "bfloat16",
         }
     )
     lacks = {
@@ -198,6 +208,7 @@ class MlxAdapter(AdapterBase):
         "mean": "core.mean",
     }
     dim_keyword = "axis"
+    operator_functions = OPERATORS
 
     def __init__(self) -> None:
         import mlx.core as mx
@@ -248,6 +259,13 @@ class MlxAdapter(AdapterBase):
         self._check_device(device)
         return MlxTensor(Node(self.mx.array(array, dtype=self._dtypes.get(array.dtype.name))))
 
+    def operand(self, array: np.ndarray, dtype: str, *, differentiable: bool, device: str) -> Any:
+        """bfloat16 is ``mx.bfloat16`` (NumPy has none); other dtypes as :class:`AdapterBase` makes them."""
+        if dtype == "bfloat16":
+            self._check_device(device)
+            return MlxTensor(Node(self.mx.array(np.asarray(array, dtype=np.float32), dtype=self.mx.bfloat16)))
+        return super().operand(array, dtype, differentiable=differentiable, device=device)
+
     def variable(self, array: np.ndarray, *, device: str) -> Any:
         """A plain array: MLX differentiates with respect to whatever array ``mx.vjp`` is given."""
         return self.tensor(array, requires_grad=OMITTED, device=device)
@@ -269,6 +287,9 @@ class MlxAdapter(AdapterBase):
         return MlxTensor(Node({"zeros": self.mx.zeros_like, "ones": self.mx.ones_like}[factory](other.value)))
 
     def values(self, tensor: Any) -> np.ndarray:
+        """The array's values; bfloat16 ones in float32 (exactly: NumPy has no bfloat16)."""
+        if tensor.value.dtype == self.mx.bfloat16:
+            return np.array(tensor.value.astype(self.mx.float32), copy=True)
         return np.array(tensor.value, copy=True)
 
     def shape(self, tensor: Any) -> tuple[int, ...]:
@@ -276,6 +297,8 @@ class MlxAdapter(AdapterBase):
 
     def dtype(self, tensor: Any) -> DType:
         name = self._names.get(tensor.value.dtype)
+        if tensor.value.dtype == self.mx.bfloat16:
+            return DType("bfloat16")
         if name is None:
             raise AdapterError(f"MLX dtype {tensor.value.dtype} is not a dtype of the spec language")
         return DTYPES[name]
@@ -311,9 +334,23 @@ class MlxAdapter(AdapterBase):
         return MlxTensor(Node(rule(*(node.value for node in inputs)), rule, inputs))
 
     def apply(self, function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-        if not kwargs:
-            return self._record(function, *args)
-        return self._record(lambda *values: function(*values, **kwargs), *args)
+        """An operation, recorded over its tensor operands, wherever they are among its
+        arguments: positional or keyword, or inside lists and tuples (``mx.concatenate``'s
+        arrays, an index tuple).  A function returning several arrays (a tuple or list, as
+        ``mx.linalg.qr``, ``mx.split``) gives a tuple or list of recorded arrays."""
+        operands: list[MlxTensor] = []
+        arguments = _strip((args, kwargs), operands)
+
+        def rule(*values: Array) -> Any:
+            positional, keywords = _fill(arguments, values)
+            return function(*positional, **keywords)
+
+        inputs = tuple(tensor.node for tensor in operands)
+        result = rule(*(node.value for node in inputs))
+        if isinstance(result, (tuple, list)):
+            parts = [MlxTensor(Node(part, _part(rule, index), inputs)) for index, part in enumerate(result)]
+            return parts if isinstance(result, list) else tuple(parts)
+        return MlxTensor(Node(result, rule, inputs))
 
     def reshape(self, tensor: Any, shape: Sequence[int]) -> Any:
         target = _sizes(shape)
@@ -400,6 +437,24 @@ class MlxAdapter(AdapterBase):
         grads = bundle.evaluate({}, {})
         tensors = {node: MlxTensor(Node(grads[i], GradientOutput(bundle, i))) for i, node in enumerate(distinct)}
         return tuple(tensors[node] for node in wanted)
+
+    def jvp(self, function: Callable[..., list[Any]], primals: list[Any], tangents: list[Any]) -> list[Any]:
+        """``mx.jvp`` of the recorded computation of ``function(*primals)``'s outputs, replayed
+        as a function of the primals' values (as :meth:`autograd_grad` hands ``mx.vjp`` one)."""
+        wrt = [primal if isinstance(primal, MlxTensor) else MlxTensor(Node(primal)) for primal in primals]
+        outputs = [tensor.node for tensor in _listed(function(*wrt))]
+        nodes = [tensor.node for tensor in wrt]
+
+        def replay(*values: Array) -> list[Array]:
+            env: dict[Node, Array] = dict(zip(nodes, values))
+            return [evaluate(output, env, {})[0] for output in outputs]
+
+        _, pushed = self.mx.jvp(
+            replay,
+            [node.value for node in nodes],
+            [t.value if isinstance(t, MlxTensor) else self.mx.array(t) for t in tangents],
+        )
+        return [MlxTensor(Node(value)) for value in pushed]
 
     def detach(self, tensor: Any) -> Any:
         """``mx.stop_gradient``: a new array through which no gradient flows."""
@@ -518,6 +573,44 @@ class MlxAdapter(AdapterBase):
     # -- errors ----------------------------------------------------------------------------
     def error_kind(self, error: BaseException) -> str | None:
         return kind_by_message(error, _ERROR_PATTERNS)
+
+
+class _Slot:
+    """Where a recorded operand stood among an operation's arguments."""
+
+    __slots__ = ("index",)
+
+    def __init__(self, index: int) -> None:
+        self.index = index
+
+
+def _strip(value: Any, operands: list[MlxTensor]) -> Any:
+    """``value`` with each tensor in it (at any depth of lists, tuples and dicts) replaced by a
+    :class:`_Slot`, the tensors appended to ``operands``."""
+    if isinstance(value, MlxTensor):
+        operands.append(value)
+        return _Slot(len(operands) - 1)
+    if isinstance(value, dict):
+        return {key: _strip(item, operands) for key, item in value.items()}
+    if type(value) in (list, tuple):
+        return type(value)(_strip(item, operands) for item in value)
+    return value
+
+
+def _fill(value: Any, values: Sequence[Array]) -> Any:
+    """``value`` with each :class:`_Slot` replaced by its array in ``values``."""
+    if isinstance(value, _Slot):
+        return values[value.index]
+    if isinstance(value, dict):
+        return {key: _fill(item, values) for key, item in value.items()}
+    if type(value) in (list, tuple):
+        return type(value)(_fill(item, values) for item in value)
+    return value
+
+
+def _part(rule: Callable[..., Any], index: int) -> Callable[..., Array]:
+    """The rule of output ``index`` of an operation returning several arrays."""
+    return lambda *values: rule(*values)[index]
 
 
 def _listed(value: Any) -> list[Any]:

@@ -27,6 +27,8 @@ How MyGrad's concepts map onto the protocol (what it has no analogue of is in ``
 * ``numpy()`` is ``mygrad.asarray(tensor)`` (the tensor's own array, no copy); ``from_numpy``
   and ``as_tensor`` are ``mygrad.astensor(array)``; ``.to(dtype)`` is
   ``tensor.astype(dtype, copy=False)``; ``clone()`` is ``tensor.copy()``.
+* The operator table is mapped onto MyGrad's own functions in :mod:`mygrad_operators`
+  (``mygrad``, ``mygrad.nnet``, ``mygrad.linalg``); operators MyGrad has no function for are left out.
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ import numpy as np
 
 from gradspec.adapters.base import PYTHON_OPERATORS, AdapterBase
 from gradspec.adapters.messages import ErrorPattern, compile_patterns, kind_by_message
+from gradspec.adapters.mygrad_operators import OPERATORS
 from gradspec.errors import AdapterError
 from gradspec.language.operations import INPLACE_FORMS
 from gradspec.values import DTYPES, OMITTED, DType
@@ -121,6 +124,8 @@ class MyGradAdapter(AdapterBase):
         "post_accumulate_hooks": "no such API: MyGrad has no tensor hooks",
         "strides": "no such API: MyGrad tensors have no stride(), is_contiguous() or contiguous() (only the NumPy array's byte strides)",
         "complex": "no such API: MyGrad tensors hold floating, integer or boolean data only (no complex dtypes, no lazy conjugation)",
+        "forward_ad": "no such API: MyGrad has reverse-mode AD only (backward()), no forward-mode/JVP function",
+        "bfloat16": "no such API: MyGrad tensors hold NumPy arrays, and NumPy has no bfloat16 dtype",
     }
     module = "mygrad"
     operations = {
@@ -138,6 +143,8 @@ class MyGradAdapter(AdapterBase):
         "mean": "mean",
     }
     dim_keyword = "axis"
+    #: The operator table on MyGrad's own functions (``adapters/mygrad_operators.py``).
+    operator_functions = OPERATORS
 
     def __init__(self) -> None:
         import mygrad
@@ -211,6 +218,9 @@ class MyGradAdapter(AdapterBase):
         return DTYPES[self._tensor(tensor).dtype.name]
 
     def device(self, tensor: Any) -> str:
+        """``"cpu"``; a NumPy array (MyGrad's ``.grad``) answers its own ``.device``, ``"cpu"``."""
+        if isinstance(tensor, np.ndarray):
+            return str(tensor.device)
         self._tensor(tensor)
         return "cpu"
 

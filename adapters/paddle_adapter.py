@@ -36,6 +36,7 @@ import numpy as np
 
 from gradspec.adapters.base import PYTHON_OPERATORS, AdapterBase
 from gradspec.adapters.messages import compile_patterns, kind_by_message
+from gradspec.adapters.paddle_operators import OPERATORS
 from gradspec.errors import AdapterError
 from gradspec.language.steps import INPLACE_METHODS
 from gradspec.values import DTYPES, OMITTED, DType
@@ -146,6 +147,8 @@ class PaddleAdapter(AdapterBase):
             "complex",
             "parameter_constructor",
             "dtype_conversion",
+            "forward_ad",
+            "bfloat16",
         }
     )
     lacks = {
@@ -178,6 +181,8 @@ class PaddleAdapter(AdapterBase):
         "mean": "mean",
     }
     dim_keyword = "axis"
+    #: The operator table on paddle's own functions (``adapters/paddle_operators.py``).
+    operator_functions = OPERATORS
 
     def __init__(self) -> None:
         import paddle
@@ -251,7 +256,25 @@ class PaddleAdapter(AdapterBase):
         return {"zeros": self.paddle.zeros_like, "ones": self.paddle.ones_like}[factory](other)
 
     def values(self, tensor: Any) -> np.ndarray:
+        # NumPy has no bfloat16: paddle's numpy() gives its raw bits as uint16, so read it as float32.
+        if tensor.dtype == self.paddle.bfloat16:
+            tensor = tensor.astype(self.paddle.float32)
         return np.array(tensor.numpy(), copy=True)
+
+    def operand(self, array: np.ndarray, dtype: str, *, differentiable: bool, device: str) -> Any:
+        """A tensor of ``dtype``; a bfloat16 one (NumPy has no such dtype) is paddle's cast of the
+        float32 values, made a leaf that requires grad when ``differentiable``."""
+        if dtype != "bfloat16":
+            return super().operand(array, dtype, differentiable=differentiable, device=device)
+        values = self.paddle.to_tensor(np.asarray(array, dtype=np.float32), place=device).astype(self.paddle.bfloat16)
+        values.stop_gradient = not differentiable
+        return values
+
+    def jvp(self, function: Any, primals: list[Any], tangents: list[Any]) -> list[Any]:
+        """``paddle.incubate.autograd.jvp``, paddle's forward-mode API (in dynamic mode it takes
+        the Jacobian-vector product by differentiating a vector-Jacobian product)."""
+        _, products = self.paddle.incubate.autograd.jvp(lambda *xs: list(function(*xs)), list(primals), list(tangents))
+        return [products] if isinstance(products, self.paddle.Tensor) else list(products)
 
     def shape(self, tensor: Any) -> tuple[int, ...]:
         return tuple(tensor.shape)

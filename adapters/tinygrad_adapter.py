@@ -30,6 +30,10 @@ How tinygrad's concepts map onto the protocol (what it has no analogue of is in 
   argument, so ``numpy(force=True)`` passes it and tinygrad refuses it.
 * The optimizer is ``nn.optim.SGD`` (``step()``, ``zero_grad()``); tinygrad's global
   ``TRAINING`` context variable (off by default, never set here) is its training mode.
+* bfloat16 tensors are ``dtypes.bfloat16`` tensors made from the float32 values (tinygrad rounds
+  them to nearest even); ``numpy()`` reads them out in float32 (NumPy has no bfloat16).
+* The operator table is mapped onto tinygrad's own ``Tensor`` methods in :mod:`tinygrad_operators`;
+  operators tinygrad has no function for are left out.  tinygrad has no forward-mode AD.
 """
 
 from __future__ import annotations
@@ -43,6 +47,7 @@ import numpy as np
 
 from gradspec.adapters.base import PYTHON_OPERATORS, AdapterBase
 from gradspec.adapters.messages import compile_patterns, kind_by_message
+from gradspec.adapters.tinygrad_operators import OPERATORS
 from gradspec.errors import AdapterError
 from gradspec.language.operations import INPLACE_FORMS
 from gradspec.values import DTYPES, OMITTED, DType
@@ -105,6 +110,7 @@ class TinygradAdapter(AdapterBase):
             "autograd_grad",
             "optimizers",
             "dtype_conversion",
+            "bfloat16",
         }
     )
     lacks = {
@@ -144,6 +150,7 @@ class TinygradAdapter(AdapterBase):
         "strides": "no such API: tinygrad tensors have contiguous() but no stride() or is_contiguous()",
         "complex": "no such API: tinygrad has no complex dtypes",
         "conj_resolution": "no such API: tinygrad has no complex dtypes, hence no lazy conjugate or negative bits",
+        "forward_ad": "no such API: tinygrad has reverse-mode AD only (backward(), Tensor.gradient()), no forward-mode/JVP function",
     }
     module = "tinygrad"
     operations = {
@@ -161,6 +168,8 @@ class TinygradAdapter(AdapterBase):
         "mean": "Tensor.mean",
     }
     dim_keyword = "axis"
+    #: The operator table on tinygrad's own functions (``adapters/tinygrad_operators.py``).
+    operator_functions = OPERATORS
 
     def __init__(self) -> None:
         import tinygrad
@@ -179,6 +188,7 @@ class TinygradAdapter(AdapterBase):
         self._dtypes: dict[str, Any] = {
             name: getattr(dtypes, name) for name in DTYPES if isinstance(getattr(dtypes, name, None), TinygradDType)
         }
+        self._dtypes["bfloat16"] = dtypes.bfloat16
         self._names = {dtype: name for name, dtype in self._dtypes.items()}
         #: tinygrad's settings as it started (from its environment variables), restored by reset().
         self._initial = tuple(setting.value for setting in self._settings)
@@ -236,7 +246,15 @@ class TinygradAdapter(AdapterBase):
         return {"zeros": self.Tensor.zeros_like, "ones": self.Tensor.ones_like}[factory](other)
 
     def values(self, tensor: Any) -> np.ndarray:
+        """The tensor's values (a bfloat16 tensor's in float32, exactly: tinygrad's ``numpy()`` widens them)."""
         return np.array(tensor.numpy(), copy=True)
+
+    def operand(self, array: np.ndarray, dtype: str, *, differentiable: bool, device: str) -> Any:
+        """A bfloat16 tensor is ``Tensor(float32 values, dtype=dtypes.bfloat16)``; other dtypes as
+        :class:`AdapterBase` makes them."""
+        if dtype == "bfloat16":
+            return self.Tensor(np.asarray(array, dtype=np.float32), device=device, dtype=self._dtypes["bfloat16"])
+        return super().operand(array, dtype, differentiable=differentiable, device=device)
 
     def shape(self, tensor: Any) -> tuple[int, ...]:
         return tuple(tensor.shape)
@@ -245,7 +263,7 @@ class TinygradAdapter(AdapterBase):
         name = self._names.get(tensor.dtype)
         if name is None:
             raise AdapterError(f"tinygrad dtype {tensor.dtype} is not a dtype of the spec language")
-        return DTYPES[name]
+        return DTYPES.get(name) or DType(name)  # bfloat16 is no dtype of NumPy's, hence not in DTYPES
 
     def device(self, tensor: Any) -> Any:
         """``Tensor.device`` as tinygrad reports it: ``"CPU"``, or ``None`` for a device-less constant."""

@@ -251,7 +251,8 @@ class TorchAdapter(AdapterBase):
         tensor = tensor.detach().cpu().resolve_conj().resolve_neg()
         if tensor.dtype == self.torch.bfloat16:  # NumPy has no bfloat16: its values, exactly, in float32
             tensor = tensor.float()
-        return tensor.numpy().copy()
+        # force: a gradient that is known to be zero comes back as a ZeroTensor, which plain numpy() refuses
+        return tensor.numpy(force=True).copy()
 
     def shape(self, tensor: Any) -> tuple[int, ...]:
         return tuple(tensor.shape)

@@ -52,6 +52,11 @@ def _parser() -> argparse.ArgumentParser:
     merge.add_argument("--out", type=Path, default=Path("reports"), help="output folder (default: reports/)")
     index = commands.add_parser("index", help="write specs/INDEX.md: every spec and the catalogue's coverage")
     index.add_argument("--check", action="store_true", help="only check that INDEX.md is up to date (exit 1 if not)")
+    covered = commands.add_parser("coverage", help="how many of PyTorch's OpInfo differentiable operators the operator table covers")
+    covered.add_argument("--missing", action="store_true", help="also list the OpInfo names not covered")
+    covered.add_argument(
+        "--check", type=int, metavar="N", help="exit 1 unless at least N names are covered and every required operator is"
+    )
     docs = commands.add_parser("docs", help="write the generated references (docs/*.md, specs/spec.schema.json)")
     docs.add_argument("--out", type=Path, default=Path("docs"), help="folder of the Markdown references (default: docs/)")
     docs.add_argument("--check", action="store_true", help="only check that they are up to date (exit 1 if not)")
@@ -70,6 +75,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "merge": _merge,
         "index": _index,
         "docs": _docs,
+        "coverage": _coverage,
     }
     try:
         return commands[args.command](args)
@@ -106,6 +112,23 @@ def _list(args: argparse.Namespace) -> int:
     for spec in specs:
         print(f"{spec.id}\t{spec.kind}\t{spec.title}")
     sys.stdout.flush()
+    return EXIT_PASS
+
+
+def _coverage(args: argparse.Namespace) -> int:
+    from gradspec.errors import SpecErrors
+    from gradspec.operators.coverage import coverage, render
+    from gradspec.operators.table import builtin_table
+
+    try:
+        found = coverage(builtin_table())
+    except SpecErrors as errors:
+        print(errors, file=sys.stderr)
+        return EXIT_USAGE
+    print(render(found, list_missing=args.missing))
+    if args.check is not None and (len(found.covered) < args.check or found.required_missing):
+        print(f"coverage check failed: {len(found.covered)} covered (at least {args.check} wanted)", file=sys.stderr)
+        return EXIT_FAIL
     return EXIT_PASS
 
 

@@ -70,6 +70,10 @@ def render(specs: list[Spec], specs_dir: Path) -> str:
     fully_missing = [entry["id"] for entry in catalogue if not covered[entry["id"]]]
     areas = sorted({spec.area for spec in specs})
     properties = sum(1 for spec in specs if spec.kind == "property")
+    per_operator: dict[str, list[Spec]] = {}
+    for spec in specs:
+        if spec.operator is not None:
+            per_operator.setdefault(spec.id.partition("[")[0], []).append(spec)
     lines = [
         "# gradspec spec index",
         "",
@@ -79,10 +83,22 @@ def render(specs: list[Spec], specs_dir: Path) -> str:
         f"{len(specs) - properties} fixed examples). {len(with_specs)} of the {len(catalogue)} catalogue "
         f"behaviours have specs; {len(gaps)} parts of entries cannot be expressed yet (listed at the end).",
         "",
+        f"{sum(len(runs) for runs in per_operator.values())} of them are {len(per_operator)} properties of the operator "
+        "table, each run once per operator it applies to (`over: operators`): one row each below, with its number "
+        "of operators; `gradspec coverage` lists the operators.",
+        "",
     ]
     for area in areas:
         lines += [f"## {area}", "", "| id | title | kind | catalogue | source |", "|---|---|---|---|---|"]
         for spec in (s for s in specs if s.area == area):
+            if spec.operator is not None:
+                base = spec.id.partition("[")[0]
+                runs = per_operator.pop(base, None)
+                if runs is not None:
+                    lines.append(
+                        f"| `{base}[<operator>]` | {_cell(spec.title)} | property, over {len(runs)} operators | | {_source(spec)} |"
+                    )
+                continue
             lines.append(
                 f"| `{spec.id}` | {_cell(spec.title)} | {spec.kind} | "
                 f"{'<br>'.join(f'`{c}`' for c in spec.catalogue)} | {_source(spec)} |"

@@ -196,13 +196,64 @@ def markdown(columns: list[Column]) -> str:
         )
     area = None
     results = [column.results() for column in columns]
-    for row_area, spec_id, _title in _rows(columns):
+    rows = _rows(columns)
+    for row_area, spec_id, _title in rows:
+        if split_operator_id(spec_id) is not None:
+            continue  # in the operator table below
         if row_area != area:
             area = row_area
             lines += ["", f"## {_md(area)}", "", header, "|---|" + ":---:|" * len(columns)]
         cells = [SYMBOLS[result.get(spec_id, {}).get("outcome")] for result in results]
         lines.append(f"| `{_md(spec_id)}` | " + " | ".join(cells) + " |")
+    lines += _operator_table(rows, results, labels)
     return "\n".join(lines) + "\n"
+
+
+def split_operator_id(spec_id: str) -> tuple[str, str] | None:
+    """``operators.vjp[linalg.solve]`` -> (``operators.vjp``, ``linalg.solve``); ``None`` for a spec run once."""
+    if not spec_id.endswith("]") or "[" not in spec_id:
+        return None
+    prefix, _, operator = spec_id[:-1].partition("[")
+    return prefix, operator
+
+
+def _operator_table(rows: list[tuple[str, str, str]], results: list[dict[str, dict[str, Any]]], labels: str) -> list[str]:
+    """One row per operator of the operator table: per column, how many of its properties pass,
+    and which fail (the property's spec id, last part), each its own verdict."""
+    properties: dict[str, list[str]] = {}
+    for _, spec_id, _ in rows:
+        split = split_operator_id(spec_id)
+        if split is not None:
+            properties.setdefault(split[1], []).append(spec_id)
+    if not properties:
+        return []
+    lines = [
+        "",
+        "## operators",
+        "",
+        "One row per operator of the operator table; each cell: the properties passing / judged, then the failing "
+        "(❌) and erroring (💥) ones. ➖: the library has no analogue of the operator, or of the APIs its properties use.",
+        "",
+        f"| operator | {labels} |",
+        "|---|" + ":---|" * len(results),
+    ]
+    for operator in sorted(properties):
+        cells = []
+        for result in results:
+            outcomes = {spec_id: result.get(spec_id, {}).get("outcome") for spec_id in properties[operator]}
+            judged = [spec_id for spec_id, outcome in outcomes.items() if outcome in ("pass", "fail", "error")]
+            if not judged:
+                cells.append(SYMBOLS["not_applicable"] if any(outcomes.values()) else " ")
+                continue
+            passed = sum(1 for spec_id in judged if outcomes[spec_id] == "pass")
+            bad = [
+                f"{SYMBOLS[outcomes[spec_id]]} {split_operator_id(spec_id)[0].rsplit('.', 1)[-1]}"  # type: ignore[index]
+                for spec_id in judged
+                if outcomes[spec_id] != "pass"
+            ]
+            cells.append(f"{passed}/{len(judged)}" + (" " + ", ".join(bad) if bad else ""))
+        lines.append(f"| `{_md(operator)}` | " + " | ".join(_md(cell) for cell in cells) + " |")
+    return lines
 
 
 def badge(column: Column) -> str:

@@ -19,6 +19,18 @@ PROFILES = {
 }
 
 
+#: Examples per operator of each ``over: operators`` spec, by profile (at most the profile's own
+#: budget).  A wrong derivative shows on almost any input, so a few examples per operator and
+#: property find it; the thorough profile searches the domains harder.
+OPERATOR_EXAMPLES = {"dev": 8, "ci": 10, "thorough": 100}
+
+
+def operator_examples() -> int:
+    """The operator budget of the loaded profile (a profile of its own: 10, or its budget if lower)."""
+    current = settings.get_current_profile_name()
+    return min(OPERATOR_EXAMPLES.get(current, 10), settings.default.max_examples)
+
+
 def register_profiles() -> str:
     """Register every profile and load the default one; returns its name."""
     for name, profile in PROFILES.items():

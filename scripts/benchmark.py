@@ -9,7 +9,10 @@ Prints
     every variant drawing the same examples;
 (2) collection time for the real specs and for 1,000 generated specs;
 (3) examples per second for the whole suite, per area, and the slowest ten specs;
-(4) the full suite's wall time, serial and with ``-n 2``, in the default (dev) and ci profiles.
+(4) the full suite's wall time, serial and with ``-n 2``, in the default (dev) and ci profiles;
+(5) the finite-difference check of one operator example (``operators.vjp[<op>]``, steps and
+    checks, inputs already drawn) against ``torch.autograd.gradcheck(fast_mode=True)`` on the
+    same operator and inputs, for operators of different kinds.
 Timings are medians of interleaved repetitions, ratios the median of per-repetition ratios;
 nothing here asserts a time (machines are shared and noisy).  ``--quick`` takes about a third of
 the time with fewer examples and repetitions.
@@ -280,16 +283,94 @@ def machine_description() -> str:
             f"bytecode caching {bytecode}")
 
 
+# -- (5) the finite-difference check against gradcheck's fast mode ------------------------------
+
+#: Operators of different kinds: elementwise, broadcasting binary, reduction with dim, shape,
+#: indexing, convolution, loss, linear algebra.
+GRADCHECK_OPERATORS = (
+    "exp", "mul", "sum", "cat", "index_select", "nn.functional.conv2d", "nn.functional.cross_entropy", "linalg.solve",
+)  # fmt: skip
+
+
+def _gradcheck_function(sample: Any, context: Any) -> tuple[Callable[..., Any], list[torch.Tensor]]:
+    """The operator as gradcheck takes it: a function of the differentiable tensors, returning
+    the outputs gradspec differentiates, and those tensors (float64, requiring grad)."""
+    from gradspec.operators import checks
+
+    inputs = checks.operands(context, sample)
+    flat = [t for t in inputs for t in (t if isinstance(t, list) else [t])]
+
+    def function(*tensors: torch.Tensor) -> tuple[torch.Tensor, ...]:
+        grouped = checks._grouped(sample, list(tensors)) if hasattr(checks, "_grouped") else dict(zip(sample.op.differentiable, tensors))
+        return tuple(checks._outputs(context, sample.op, checks._call(context, sample, grouped)))
+
+    return function, flat
+
+
+def gradcheck_figures(examples: int, repeats: int) -> None:
+    """Per example: gradspec's VJP check (the spec's steps and checks on drawn inputs) against
+    gradcheck's fast mode on the same operator and inputs."""
+    import warnings
+
+    from gradspec.language.interpreter import RunContext
+    from gradspec.operators.samples import sample_strategy
+    from gradspec.operators.table import builtin_table
+    from gradspec.runner import run_context, run_example
+
+    adapter = TorchAdapter()
+    specs = {spec.id: spec for spec in load_specs() if spec.id.startswith("operators.vjp[")}
+    table = builtin_table()
+    print(f"\n(5) finite differences per example: operators.vjp[<op>] against gradcheck(fast_mode=True) "
+          f"({examples} samples x {repeats} repetitions, the same samples for both; median ms per example)")
+    for operator in GRADCHECK_OPERATORS:
+        spec_id = f"operators.vjp[{operator}]"
+        if spec_id not in specs or operator not in table:
+            print(f"  {operator:<32} not in the operator table")
+            continue
+        spec, entry = specs[spec_id], table[operator]
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            drawn = [sample_strategy(entry, "float64", None).example() for _ in range(examples)]
+        context = run_context(spec, adapter, "cpu")
+        plain = RunContext(adapter=adapter, device="cpu")
+        checks = [(_gradcheck_function(sample, plain)) for sample in drawn]
+
+        def ours() -> None:
+            for index, sample in enumerate(drawn):
+                run_example(spec, context, {"op": entry, "sample": sample, "seed": index})
+
+        def theirs() -> None:
+            for function, inputs in checks:
+                torch.autograd.gradcheck(function, inputs, fast_mode=True)
+
+        ours(), theirs()  # warm-up
+        timings: dict[str, list[float]] = defaultdict(list)
+        for _ in range(repeats):
+            for name, run in (("gradspec", ours), ("gradcheck", theirs)):
+                started = time.perf_counter()
+                run()
+                timings[name].append((time.perf_counter() - started) / examples)
+        paired = [a / b for a, b in zip(timings["gradspec"], timings["gradcheck"])]
+        print(f"  {operator:<32} gradspec {1000 * statistics.median(timings['gradspec']):7.3f} ms   "
+              f"gradcheck {1000 * statistics.median(timings['gradcheck']):7.3f} ms   "
+              f"ratio {statistics.median(paired):.3f}x (repetitions {min(paired):.2f}-{max(paired):.2f})  goal <= 1.0x")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="fewer examples and repetitions")
+    parser.add_argument("--only-gradcheck", action="store_true", help="only (5), the comparison with gradcheck")
     args = parser.parse_args()
+    if args.only_gradcheck:
+        gradcheck_figures(20 if args.quick else 50, 3 if args.quick else 5)
+        return
     examples, repeats = (100, 3) if args.quick else (300, 5)
     print(f"gradspec benchmark: {machine_description()}")
     compare_one_spec("specs/aliasing/data_inplace_is_untracked.yaml", data_inplace_hand_written, examples, repeats)
     compare_one_spec("specs/requires_grad/propagation_binary_ops.yaml", binary_ops_hand_written, examples, repeats)
     collection_figures(3)
     suite_figures(1 if args.quick else 3)
+    gradcheck_figures(20 if args.quick else 50, repeats)
 
 
 if __name__ == "__main__":

@@ -108,3 +108,20 @@ def test_the_command_prints_the_table_and_writes_markdown(tmp_path: Path) -> Non
     unknown = subprocess.run([sys.executable, "-m", "tests.planted", "--deviation=NoSuchDeviation"],
                              cwd=ROOT, capture_output=True, text=True, timeout=600)
     assert unknown.returncode == 2 and "NoSuchDeviation" in unknown.stderr
+
+
+def test_the_classic_operator_bugs_are_caught_within_the_operator_budget() -> None:
+    """Duplicate indices, broadcasting, keepdim, ties, a view's offset, double backward and
+    float64 precision: each is caught by the examples a ci run gives each operator."""
+    from hypothesis import settings
+
+    from gradspec.profiles import OPERATOR_EXAMPLES
+    from tests.planted import operators
+
+    budget = settings(SEARCH, max_examples=OPERATOR_EXAMPLES["ci"])
+    classic = {deviation: ids for deviation, ids in operators.CAUGHT_BY.items() if len(ids) == 1}
+    assert len(classic) >= 7
+    for deviation, spec_ids in classic.items():
+        (spec_id,) = spec_ids
+        verdict = check_case(Case(SPECS[spec_id], deviation(), "cpu", "cpu"), budget)
+        assert verdict.outcome == "fail", f"{deviation.__name__} on {spec_id}: {verdict.outcome}"

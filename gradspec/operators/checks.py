@@ -11,6 +11,7 @@ backward pass gives as ``sum(grad_i . d_i)`` and two forward calls give as
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -33,16 +34,68 @@ def operator_(ctx: RunContext, name: str) -> OperatorEntry:
 
 
 @functions.register()
-def operator_sample(ctx: RunContext, op: OperatorEntry, dtype: str, point: int | None = None, **values: Any) -> Sample:
+def operator_sample(
+    ctx: RunContext, op: OperatorEntry, dtype: str, point: int | None = None, device: str | None = None, **values: Any
+) -> Sample:
     """An operator's arguments, by name, as a counterexample writes them."""
     expected = [name for name, _ in op.args]
     if sorted(values) != sorted(expected):
         raise StepError(f"operator_sample({op.id}): expected the arguments {', '.join(expected)}, got {', '.join(values)}")
-    return Sample(op, dtype_name(dtype), {name: values[name] for name in expected}, point)
+    return Sample(op, dtype_name(dtype), {name: values[name] for name in expected}, point, device)
+
+
+@functions.register()
+def on_device(ctx: RunContext, sample: Sample, device: str) -> Sample:
+    """The same sample, its tensors made on ``device`` (``"cpu"``) rather than the device under test."""
+    return replace(sample, device=device)
+
+
+def _on(ctx: RunContext, sample: Sample) -> RunContext:
+    """The context that makes the sample's tensors on its own device, if it has one."""
+    return ctx if sample.device is None else replace(ctx, device=sample.device)
+
+
+def _is_array_list(value: Any) -> bool:
+    """Whether an argument value is a list (or tuple) of floating arrays: one argument holding
+    several tensors (``torch.cat``'s ``tensors``), each element its own differentiable tensor."""
+    return isinstance(value, (list, tuple)) and bool(value) and all(isinstance(v, np.ndarray) and v.dtype.kind == "f" for v in value)
+
+
+def _flat(sample: Sample, values: dict[str, Any] | None = None) -> list[tuple[str, Any]]:
+    """The differentiable argument values (the sample's, or ``values``), one per tensor, each with
+    its argument's name: a list-of-arrays argument gives one per element, in order."""
+    values = sample.values if values is None else values
+    found: list[tuple[str, Any]] = []
+    for name in sample.op.differentiable:
+        if _is_array_list(sample.values[name]):
+            found.extend((name, v) for v in values[name])
+        else:
+            found.append((name, values[name]))
+    return found
+
+
+def _grouped(sample: Sample, flat: Sequence[Any]) -> dict[str, Any]:
+    """``flat`` (one per tensor, ordered as :func:`_flat`) by differentiable argument again: a
+    list-of-arrays argument gets a list."""
+    grouped: dict[str, Any] = {}
+    at = 0
+    for name in sample.op.differentiable:
+        value = sample.values[name]
+        count = len(value) if _is_array_list(value) else 1
+        grouped[name] = list(flat[at : at + count]) if _is_array_list(value) else flat[at]
+        at += count
+    return grouped
 
 
 def _make(ctx: RunContext, value: Any, dtype: str, differentiable: bool) -> Any:
-    """The tensor for one argument value: floating arrays in the sample's dtype, index arrays as they are."""
+    """The tensor for one argument value: floating arrays in the sample's dtype, index arrays as
+    they are, a list of floating arrays as a list of tensors."""
+    if isinstance(value, np.generic):  # NumPy arithmetic on a 0-d array gives a scalar: it stands for the array
+        value = np.asarray(value)
+    if _is_array_list(value):
+        return [_make(ctx, v, dtype, differentiable) for v in value]
+    if isinstance(value, (list, tuple)) and value and all(isinstance(v, np.ndarray) and v.dtype.kind in "biu" for v in value):
+        return type(value)(_make(ctx, v, dtype, False) for v in value)  # index_put's indices: a tuple of index tensors
     if not isinstance(value, np.ndarray):
         return value
     if value.dtype.kind != "f":
@@ -54,11 +107,13 @@ def _make(ctx: RunContext, value: Any, dtype: str, differentiable: bool) -> Any:
 def operands(ctx: RunContext, sample: Sample) -> list[Any]:
     """One tensor per differentiable argument of the sample, in the sample's dtype, that
     gradients are taken with respect to (made the library's own way, as ``variable()``)."""
-    return [_make(ctx, sample.values[name], sample.dtype, True) for name in sample.op.differentiable]
+    ctx = _on(ctx, sample)
+    return [_make(ctx, value, sample.dtype, True) for _, value in _flat(sample)]
 
 
 def _call(ctx: RunContext, sample: Sample, replaced: dict[str, Any]) -> Any:
     """Call the operator with the sample's arguments, ``replaced`` ones given as tensors already."""
+    ctx = _on(ctx, sample)
     positional: list[Any] = []
     keywords: dict[str, Any] = {}
     for name, value in sample.values.items():
@@ -91,9 +146,9 @@ def apply(ctx: RunContext, op: OperatorEntry, sample: Sample, inputs: Sequence[A
     the entry's order): a list of the outputs gradients flow through (an output the entry marks
     ``abs`` is given by its absolute value, one marked ``none`` is left out)."""
     _same_operator(op, sample)
-    if len(inputs) != len(op.differentiable):
-        raise StepError(f"apply({op.id}): {len(inputs)} inputs for {len(op.differentiable)} differentiable arguments")
-    return _outputs(ctx, op, _call(ctx, sample, dict(zip(op.differentiable, inputs))))
+    if len(inputs) != len(_flat(sample)):
+        raise StepError(f"apply({op.id}): {len(inputs)} inputs for {len(_flat(sample))} differentiable tensors")
+    return _outputs(ctx, op, _call(ctx, sample, _grouped(sample, inputs)))
 
 
 def _same_operator(op: OperatorEntry, sample: Sample) -> None:
@@ -123,8 +178,8 @@ def directions(ctx: RunContext, op: OperatorEntry, sample: Sample, seed: int) ->
     (a symmetric matrix for an entry whose ``tangents`` say so)."""
     _same_operator(op, sample)
     found = []
-    for index, name in enumerate(op.differentiable):
-        value = np.random.default_rng([seed, 1000 + index]).standard_normal(np.shape(sample.values[name]))
+    for index, (name, drawn) in enumerate(_flat(sample)):
+        value = np.random.default_rng([seed, 1000 + index]).standard_normal(np.shape(drawn))
         if op.tangents.get(name) == "symmetric":
             value = (value + np.swapaxes(value, -1, -2)) / 2.0
         found.append(value)
@@ -165,11 +220,11 @@ def inner_product(ctx: RunContext, first: Sequence[Any], second: Sequence[Any]) 
     return total
 
 
-def _perturbed(sample: Sample, moves: Sequence[np.ndarray], scale: float) -> dict[str, np.ndarray]:
-    return {
-        name: np.asarray(np.asarray(sample.values[name], dtype=np.float64) + scale * np.asarray(move))
-        for name, move in zip(sample.op.differentiable, moves)
-    }
+def _perturbed(sample: Sample, moves: Sequence[np.ndarray], scale: float) -> dict[str, Any]:
+    flat = _flat(sample)
+    if len(moves) != len(flat):
+        raise StepError(f"{sample.op.id}: {len(moves)} directions for {len(flat)} differentiable tensors")
+    return _grouped(sample, [np.asarray(np.asarray(value, dtype=np.float64) + scale * np.asarray(move)) for (_, value), move in zip(flat, moves)])
 
 
 def _projected(ctx: RunContext, sample: Sample, at: dict[str, np.ndarray], cotangents: Sequence[Any]) -> float:
@@ -189,8 +244,8 @@ def finite_difference(ctx: RunContext, sample: Sample, moves: Sequence[np.ndarra
 def _vjp_projection(
     ctx: RunContext, sample: Sample, at: dict[str, np.ndarray], cotangents: Sequence[np.ndarray], weights: Sequence[Any]
 ) -> float:
-    inputs = [_make(ctx, at[name], sample.dtype, True) for name in sample.op.differentiable]
-    outputs = _outputs(ctx, sample.op, _call(ctx, sample, dict(zip(sample.op.differentiable, inputs))))
+    inputs = [_make(ctx, value, sample.dtype, True) for _, value in _flat(sample, at)]
+    outputs = _outputs(ctx, sample.op, _call(ctx, sample, _grouped(sample, inputs)))
     grad_outputs = tensors_of(ctx, cotangents, outputs)
     grads = ctx.adapter.autograd_grad(
         outputs, inputs, grad_outputs=grad_outputs, retain_graph=None, create_graph=False, allow_unused=None, materialize_grads=False
@@ -226,7 +281,7 @@ def jvp(ctx: RunContext, op: OperatorEntry, sample: Sample, inputs: Sequence[Any
     _same_operator(op, sample)
 
     def function(*primals: Any) -> list[Any]:
-        return _outputs(ctx, op, _call(ctx, sample, dict(zip(op.differentiable, primals))))
+        return _outputs(ctx, op, _call(ctx, sample, _grouped(sample, primals)))
 
     return list(ctx.adapter.jvp(function, list(inputs), list(tangents)))
 
@@ -242,6 +297,8 @@ def reference_outputs(ctx: RunContext, op: OperatorEntry, sample: Sample) -> lis
     for name, value in sample.values.items():
         if isinstance(value, np.ndarray) and value.dtype.kind == "f" and sample.dtype in ("float32", "float16"):
             value = value.astype(sample.dtype).astype(np.float64)
+        elif _is_array_list(value) and sample.dtype in ("float32", "float16"):
+            value = [v.astype(sample.dtype).astype(np.float64) for v in value]
         if name in op.keywords:
             keywords[name] = value
         else:
@@ -268,13 +325,29 @@ def _rounded(values: np.ndarray, dtype: str) -> np.ndarray:
     if dtype == "bfloat16":
         bits = values.astype(np.float32).view(np.uint32).astype(np.uint64)
         bits = ((bits + 0x7FFF + ((bits >> 16) & 1)) >> 16) << 16
-        return bits.astype(np.uint32).view(np.float32).astype(np.float64)
-    return values.astype(dtype).astype(np.float64)
+        return np.asarray(bits.astype(np.uint32).view(np.float32), dtype=np.float64)
+    return np.asarray(values.astype(dtype), dtype=np.float64)
 
 
 @functions.register()
 def widened(ctx: RunContext, sample: Sample) -> Sample:
     """The sample in float32, its values rounded to the sample's (narrower) dtype first: the
     same numbers, computed wider."""
-    rounded = {name: _rounded(v, sample.dtype) if isinstance(v, np.ndarray) and v.dtype.kind == "f" else v for name, v in sample.values.items()}
-    return Sample(sample.op, "float32", rounded, sample.point)
+    rounded = {
+        name: _rounded(v, sample.dtype) if isinstance(v, np.ndarray) and v.dtype.kind == "f" else [_rounded(e, sample.dtype) for e in v] if _is_array_list(v) else v
+        for name, v in sample.values.items()
+    }
+    return replace(sample, dtype="float32", values=rounded)
+
+
+@functions.register()
+def float32_valued(ctx: RunContext, tensors: Sequence[Any]) -> bool:
+    """Whether every value of ``tensors`` above 1e-6 in size is exactly a float32 value (and one is):
+    a float64 gradient computed in float32 and cast back has only such values, while a gradient
+    computed in float64 from random float64 cotangents almost surely has none."""
+    found = [_read(ctx, t) for t in tensors]
+    # Values below 1e-6 are the residue of a zero derivative (rounding, an eps in a formula), not a gradient.
+    nonzero = [a[np.abs(a) > 1e-6] for a in found if a is not None and a.dtype.kind == "f"]
+    if not any(a.size for a in nonzero):
+        return False
+    return all(np.array_equal(a, a.astype(np.float32).astype(np.float64)) for a in nonzero)

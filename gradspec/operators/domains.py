@@ -18,7 +18,7 @@ from hypothesis.extra import numpy as hnp
 from gradspec.strategies import _cached, _shapes, strategies
 
 #: The strategies that draw floating arrays: arguments drawn by them are differentiable by default.
-FLOATING_STRATEGIES = frozenset({"reals", "reals_from", "matrices"})
+FLOATING_STRATEGIES = {"reals", "reals_from", "matrices"}
 MATRIX_KINDS = ("general", "invertible", "positive_definite", "symmetric_distinct", "distinct_singular")
 
 
@@ -27,6 +27,12 @@ def _register(function: Any) -> Any:
     declared = strategies[function.__name__]
     object.__setattr__(declared, "impl", _cached(declared.impl))
     return function
+
+
+def floating(function: Any) -> Any:
+    """Register a strategy that draws floating arrays: an argument it draws is differentiable by default."""
+    FLOATING_STRATEGIES.add(function.__name__)
+    return _register(function)
 
 
 def _floats(low: float, high: float, min_magnitude: float) -> st.SearchStrategy[float]:
@@ -105,10 +111,23 @@ def sizes_summing_to(ctx: Any, total: int, max_parts: int = 3) -> st.SearchStrat
     return draw_sizes()
 
 
+def _dense(n: int) -> np.ndarray:
+    """A fixed orthogonal matrix with no zero entry (the Householder reflection along
+    ``(1, 2, ..., n)``; its smallest entry is 1/15 at n = 4)."""
+    v = np.arange(1.0, n + 1.0)
+    return np.eye(n) - 2.0 * np.outer(v, v) / (v @ v)
+
+
 def _orthogonal(raw: np.ndarray) -> np.ndarray:
-    """An orthogonal matrix from a drawn one (QR with the sign of R's diagonal fixed)."""
-    q, r = np.linalg.qr(raw + 3.0 * np.eye(raw.shape[-1]))
-    return q * np.sign(np.diagonal(r, axis1=-2, axis2=-1))[..., None, :]
+    """An orthogonal matrix from a drawn one (QR with the sign of R's diagonal fixed), turned by
+    a fixed dense orthogonal matrix: drawn entries shrinking to zeros give a dense matrix, not
+    the identity, so eigenvectors and singular vectors compared by their absolute values have
+    no entry at (or within a finite-difference step of) the kink of ``abs``."""
+    n = raw.shape[-1]
+    q, r = np.linalg.qr(raw + 3.0 * np.eye(n))
+    signs = np.sign(np.diagonal(r, axis1=-2, axis2=-1))
+    q = q * np.where(signs == 0.0, 1.0, signs)[..., None, :]
+    return q @ _dense(n)
 
 
 def _shaped(kind: str, entries: np.ndarray, rows: int, cols: int) -> np.ndarray:
@@ -122,7 +141,8 @@ def _shaped(kind: str, entries: np.ndarray, rows: int, cols: int) -> np.ndarray:
     if kind == "symmetric_distinct":
         q = _orthogonal(entries)
         eigenvalues = np.arange(n, dtype=np.float64) - (n - 1) / 2.0 + 0.25 * np.tanh(entries[..., 0, :1])
-        return (q * eigenvalues[..., None, :]) @ np.swapaxes(q, -1, -2)
+        made = (q * eigenvalues[..., None, :]) @ np.swapaxes(q, -1, -2)
+        return (made + np.swapaxes(made, -1, -2)) / 2.0  # exactly symmetric: rounding leaves it slightly not
     # distinct_singular: U diag(s) V^T from a square draw, singular values 1, 2, ... k (about)
     k, size = min(rows, cols), entries.shape[-1]
     u = _orthogonal(entries[..., :rows, :rows])
@@ -135,11 +155,12 @@ def _shaped(kind: str, entries: np.ndarray, rows: int, cols: int) -> np.ndarray:
 
 @st.composite
 def _matrices(draw: Any, kind: str, rows: Any, cols: Any, batch: tuple[int, int], max_side: int) -> np.ndarray:
-    n = draw(st.integers(1, max_side)) if rows is None else rows
-    m = (n if kind != "general" and kind != "distinct_singular" else draw(st.integers(1, max_side))) if cols is None else cols
+    square = kind in ("invertible", "positive_definite", "symmetric_distinct")
+    n = (cols if square and cols is not None else draw(st.integers(1, max_side))) if rows is None else rows
+    m = n if square else (draw(st.integers(1, max_side)) if cols is None else cols)
     batch_shape = draw(hnp.array_shapes(min_dims=batch[0], max_dims=batch[1], min_side=1, max_side=3)) if batch[1] else ()
-    square = max(n, m) if kind == "distinct_singular" else None
-    drawn_shape = (*batch_shape, square, square) if square else (*batch_shape, n, m)
+    side = max(n, m) if kind == "distinct_singular" else None
+    drawn_shape = (*batch_shape, side, side) if side else (*batch_shape, n, m)
     entries = draw(hnp.arrays(np.float64, drawn_shape, elements=_floats(-1.0, 1.0, 0.0)))
     return np.ascontiguousarray(_shaped(kind, entries, n, m))
 
@@ -154,6 +175,8 @@ def matrices(
     and at least 0.75)."""
     if kind not in MATRIX_KINDS:
         raise ValueError(f"matrices(kind={kind!r}): expected one of {', '.join(MATRIX_KINDS)}")
+    if kind in ("invertible", "positive_definite", "symmetric_distinct") and None not in (rows, cols) and rows != cols:
+        raise ValueError(f"matrices(kind={kind!r}) draws square matrices: rows={rows} and cols={cols} differ")
     return _matrices(kind, rows, cols, (min_batch, max_batch), max_side)
 
 

@@ -24,20 +24,25 @@ def _axis(dim: Any, ndim: int) -> Any:
     return dim % max(ndim, 1) if ndim else None
 
 
+def _reduced_axis(dim: Any, ndim: int) -> Any:
+    """NumPy's ``axis`` for a reduction's ``dim``: None or an empty list reduce every dim, as in torch."""
+    return None if dim is None or (isinstance(dim, (list, tuple)) and len(dim) == 0) else _axis(dim, ndim)
+
+
 def sum_dim(input: Array, dim: Any, keepdim: bool = False) -> Array:
-    return np.sum(input, axis=_axis(dim, input.ndim), keepdims=keepdim)
+    return np.sum(input, axis=_reduced_axis(dim, input.ndim), keepdims=keepdim)
 
 
 def mean_dim(input: Array, dim: Any, keepdim: bool = False) -> Array:
-    return np.mean(input, axis=_axis(dim, input.ndim), keepdims=keepdim)
+    return np.mean(input, axis=_reduced_axis(dim, input.ndim), keepdims=keepdim)
 
 
 def amax(input: Array, dim: Any = (), keepdim: bool = False) -> Array:
-    return np.max(input, axis=_axis(dim, input.ndim) if dim != () else None, keepdims=keepdim)
+    return np.max(input, axis=_reduced_axis(dim, input.ndim), keepdims=keepdim)
 
 
 def amin(input: Array, dim: Any = (), keepdim: bool = False) -> Array:
-    return np.min(input, axis=_axis(dim, input.ndim) if dim != () else None, keepdims=keepdim)
+    return np.min(input, axis=_reduced_axis(dim, input.ndim), keepdims=keepdim)
 
 
 def max_dim(input: Array, dim: int, keepdim: bool = False) -> tuple[Array, Array]:

@@ -79,14 +79,15 @@ def min_dim_first_index(cotangents: list[Array], input: Array, dim: int, keepdim
     return [_to_index(cotangents[0], input, dim, keepdim, largest=False)]
 
 
-def clamp_inclusive_bounds(cotangents: list[Array], input: Array, min: Any = None, max: Any = None, **_: Any) -> list[Array]:
-    """clamp(input, min, max) at its bounds: the gradient passes where ``min <= x <= max``, the
-    bounds included (y = x there)."""
+def clamp_zero_at_bounds(cotangents: list[Array], input: Array, min: Any = None, max: Any = None, **_: Any) -> list[Array]:
+    """clamp(input, min, max) with Scalar bounds: the gradient passes strictly inside the
+    bounds and is 0 at a bound, as for ``max(x, c)``: "a Scalar bound gives derivative 0 w.r.t.
+    x at equality" (Autograd mechanics, Gradients for non-differentiable functions)."""
     inside = np.ones_like(input, dtype=bool)
     if min is not None:
-        inside &= input >= min
+        inside &= input > min
     if max is not None:
-        inside &= input <= max
+        inside &= input < max
     return [cotangents[0] * inside]
 
 

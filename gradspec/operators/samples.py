@@ -27,6 +27,8 @@ class Sample:
     dtype: str
     values: dict[str, Any]
     point: int | None = None
+    #: The device its tensors are made on (``None``: the device under test).
+    device: str | None = None
 
     def given_code(self) -> str:
         """The step-language expression that makes this sample again."""
@@ -35,6 +37,8 @@ class Sample:
         parts = [self.op.given_code(), f'"{self.dtype}"']
         if self.point is not None:
             parts.append(f"point={self.point}")
+        if self.device is not None:
+            parts.append(f'device="{self.device}"')
         parts += [f"{name}={given_value(value)}" for name, value in self.values.items()]
         return f"operator_sample({', '.join(parts)})"
 
@@ -60,7 +64,8 @@ def sample_strategy(op: OperatorEntry, dtype: str, point: int | None) -> st.Sear
         args = dict(op.args)
         if point is not None:
             args.update(dict(op.nondifferentiable[point].args))
-        op._strategies[key] = given_strategy(args).map(lambda values: Sample(op, dtype, values, point))
+        # in the arguments' order, whatever order Hypothesis drew them in: positional arguments are passed in it
+        op._strategies[key] = given_strategy(args).map(lambda values: Sample(op, dtype, {name: values[name] for name in args}, point))
     return op._strategies[key]  # type: ignore[no-any-return]
 
 

@@ -16,8 +16,11 @@ from gradspec.runner import Case
 from gradspec.spec import Spec
 
 CASE_PARAMETER = "gradspec_case"
-#: The suite's test function: one test per spec case (suites/test_specs.py).
+#: The suite's test functions (suites/test_specs.py): one test per spec case, and one per
+#: operator case of an ``over: operators`` spec (with the operator example budget).
 CASE_TEST = "test_spec"
+OPERATOR_TEST = "test_operator"
+CASE_TESTS = (CASE_TEST, OPERATOR_TEST)
 OUTCOME_MARK = "gradspec_outcome"
 
 

@@ -25,7 +25,8 @@ from gradspec.profiles import register_profiles
 from gradspec.pytest_plugin import distributed
 from gradspec.pytest_plugin.collection import (
     CASE_PARAMETER,
-    CASE_TEST,
+    CASE_TESTS,
+    OPERATOR_TEST,
     OUTCOME_MARK,
     case_of,
     case_parameter,
@@ -216,7 +217,7 @@ class ConformanceRun:
     @pytest.hookimpl(optionalhook=True)
     def pytest_xdist_node_collection_finished(self, node: Any, ids: list[str]) -> None:
         """On the pytest-xdist controller: every worker collects the same cases."""
-        self.collected = sum(1 for nodeid in ids if f"::{CASE_TEST}[" in nodeid)
+        self.collected = sum(1 for nodeid in ids if any(f"::{test}[" in nodeid for test in CASE_TESTS))
 
     def pytest_generate_tests(self, metafunc: pytest.Metafunc) -> None:
         if CASE_PARAMETER not in metafunc.fixturenames:
@@ -235,8 +236,12 @@ class ConformanceRun:
         gate = self.gate.gating if self.gate is not None else None
         today = dt.date.today()
         devices = {kind: device_for(available, kind, self.worker) for kind in kinds}
+        per_operator = metafunc.function.__name__ == OPERATOR_TEST
         cases = [
-            case_parameter(spec, adapter, kind, devices[kind], specs_args, gate, today) for spec in self.specs() for kind in kinds
+            case_parameter(spec, adapter, kind, devices[kind], specs_args, gate, today)
+            for spec in self.specs()
+            if (spec.operator is not None) == per_operator
+            for kind in kinds
         ]
         metafunc.parametrize(CASE_PARAMETER, cases)
 
