@@ -22,7 +22,9 @@ and ``chunk`` (``mx.split`` takes sections or split points, as ``tensor_split`` 
 mapped there), scatters along a dimension other than ``scatter`` itself, the special functions
 MLX lacks (``digamma``, ``lgamma``, ``erfc``, ``i0``...), the ``*_ex`` and ``masked.*``
 operators, and ``index_put`` without ``accumulate`` (``ArrayAt`` has ``add`` but no
-out-of-place ``set``).
+out-of-place ``set``).  ``narrow`` is left out although ``mx.slice`` is its analogue: MLX 0.32
+reads out of bounds and crashes the process (a segmentation fault, no exception) on the negative
+``start`` PyTorch's docs allow, which would take the whole run down rather than fail one spec.
 """
 
 from __future__ import annotations
@@ -59,7 +61,8 @@ _PAD_MODES = {"constant": "constant", "reflect": "reflect", "replicate": "edge"}
 
 def _pad(input: Any, pad: Any, mode: str = "constant", value: Any = None) -> Any:
     extra = {} if value is None else {"constant_values": value}
-    return mx.pad(input, _widths(pad, input.ndim), mode=_PAD_MODES.get(mode, mode), **extra)
+    named: Any = _PAD_MODES.get(mode, mode)  # a mode MLX lacks is passed on as it is, for MLX to refuse
+    return mx.pad(input, _widths(pad, input.ndim), mode=named, **extra)
 
 
 def _expanded(shape: tuple[int, ...], sizes: Any) -> list[int]:
@@ -222,8 +225,15 @@ OPERATORS: dict[str, str | Callable[..., Any]] = {
     ),
     "linalg.norm": lambda A, ord=None, dim=None, keepdim=False: mx.linalg.norm(A, ord=ord, axis=_axis(dim), keepdims=keepdim),
     # -- losses (PyTorch's class dimension 1 and default reduction "mean", by meaning) ------
-    "nn.functional.cross_entropy": lambda input, target, weight=None, reduction="mean", label_smoothing=0.0: nn.losses.cross_entropy(
-        input, target, axis=1 if input.ndim > 1 else 0, label_smoothing=label_smoothing, reduction=reduction, **_keyword("weight", weight)
+    "nn.functional.cross_entropy": lambda input, target, weight=None, reduction="mean", label_smoothing=0.0: (
+        nn.losses.cross_entropy(
+            input,
+            target,
+            axis=1 if input.ndim > 1 else 0,
+            label_smoothing=label_smoothing,
+            reduction=reduction,
+            **_keyword("weight", weight),
+        )
     ),
     "nn.functional.nll_loss": lambda input, target, weight=None, reduction="mean": nn.losses.nll_loss(
         input, target, axis=1 if input.ndim > 1 else 0, reduction=reduction, **_keyword("weight", weight)
@@ -247,14 +257,16 @@ OPERATORS: dict[str, str | Callable[..., Any]] = {
     "nn.functional.kl_div": lambda input, target, reduction="mean", log_target=None: nn.losses.kl_div_loss(
         input, target, reduction=reduction, **_keyword("log_target", log_target)
     ),
-    "nn.functional.gaussian_nll_loss": lambda input, target, var, full=False, eps=1e-6, reduction="mean": nn.losses.gaussian_nll_loss(
-        input, target, var, full=full, eps=eps, reduction=reduction
+    "nn.functional.gaussian_nll_loss": lambda input, target, var, full=False, eps=1e-6, reduction="mean": (
+        nn.losses.gaussian_nll_loss(input, target, var, full=full, eps=eps, reduction=reduction)
     ),
-    "nn.functional.margin_ranking_loss": lambda input1, input2, target, margin=0.0, reduction="mean": nn.losses.margin_ranking_loss(
-        input1, input2, target, margin=margin, reduction=reduction
+    "nn.functional.margin_ranking_loss": lambda input1, input2, target, margin=0.0, reduction="mean": (
+        nn.losses.margin_ranking_loss(input1, input2, target, margin=margin, reduction=reduction)
     ),
     "nn.functional.triplet_margin_loss": lambda anchor, positive, negative, margin=1.0, p=2, eps=1e-6, swap=None, reduction="mean": (
-        nn.losses.triplet_loss(anchor, positive, negative, p=p, margin=margin, eps=eps, reduction=reduction, **_keyword("swap", swap))
+        nn.losses.triplet_loss(
+            anchor, positive, negative, p=p, margin=margin, eps=eps, reduction=reduction, **_keyword("swap", swap)
+        )
     ),
     # -- nn functions MLX has as functions (mx.fast) ---------------------------------------
     "nn.functional.layer_norm": lambda input, normalized_shape, weight=None, bias=None, eps=1e-5: mx.fast.layer_norm(
@@ -265,7 +277,11 @@ OPERATORS: dict[str, str | Callable[..., Any]] = {
     ),
     "nn.functional.scaled_dot_product_attention": lambda query, key, value, is_causal=False, scale=None: (
         mx.fast.scaled_dot_product_attention(
-            query, key, value, scale=1.0 / math.sqrt(query.shape[-1]) if scale is None else scale, mask="causal" if is_causal else None
+            query,
+            key,
+            value,
+            scale=1.0 / math.sqrt(query.shape[-1]) if scale is None else scale,
+            mask="causal" if is_causal else None,
         )
     ),
     "nn.functional.pad": _pad,
@@ -295,7 +311,6 @@ OPERATORS: dict[str, str | Callable[..., Any]] = {
     "t": "core.transpose",
     "T": lambda input: input.T,
     "mT": "core.matrix_transpose",
-    "narrow": lambda input, dim, start, length: mx.slice(input, mx.array([start]), [dim], [length]),
     "select": lambda input, dim, index: mx.take(input, index, axis=dim),
     "as_strided": lambda input, size, stride, storage_offset=0: mx.as_strided(input, list(size), list(stride), storage_offset),
     "diagonal": lambda input, offset=0, dim1=0, dim2=1: mx.diagonal(input, offset, dim1, dim2),

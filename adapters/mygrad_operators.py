@@ -131,7 +131,9 @@ OPERATORS: dict[str, str | Callable[..., Any]] = {
     "nn.functional.relu": act.relu,
     "nn.functional.elu": lambda input, alpha=1.0: act.elu(input, alpha),
     "nn.functional.selu": act.selu,
-    "nn.functional.hardtanh": lambda input, min_val=-1.0, max_val=1.0: act.hard_tanh(input, lower_bound=min_val, upper_bound=max_val),
+    "nn.functional.hardtanh": lambda input, min_val=-1.0, max_val=1.0: act.hard_tanh(
+        input, lower_bound=min_val, upper_bound=max_val
+    ),
     "nn.functional.leaky_relu": lambda input, negative_slope=0.01: act.leaky_relu(input, negative_slope),
     "nn.functional.softsign": act.soft_sign,
     "nn.functional.glu": lambda input, dim=-1: act.glu(input, axis=dim),
@@ -182,8 +184,10 @@ OPERATORS: dict[str, str | Callable[..., Any]] = {
     "nn.functional.max_pool1d": _max_pool(1),
     "nn.functional.max_pool2d": _max_pool(2),
     "nn.functional.max_pool3d": _max_pool(3),
-    "nn.functional.cross_entropy": lambda input, target, weight=None, reduction="mean", label_smoothing=0.0: losses.softmax_crossentropy(
-        input, target, **_given(weight=(weight, None), reduction=(reduction, "mean"), label_smoothing=(label_smoothing, 0.0))
+    "nn.functional.cross_entropy": lambda input, target, weight=None, reduction="mean", label_smoothing=0.0: (
+        losses.softmax_crossentropy(
+            input, target, **_given(weight=(weight, None), reduction=(reduction, "mean"), label_smoothing=(label_smoothing, 0.0))
+        )
     ),
     "nn.functional.nll_loss": lambda input, target, weight=None, reduction="mean": losses.negative_log_likelihood(
         input, target, weights=weight, **_given(reduction=(reduction, "mean"))
@@ -191,7 +195,9 @@ OPERATORS: dict[str, str | Callable[..., Any]] = {
     "nn.functional.margin_ranking_loss": lambda input1, input2, target, margin=0.0, reduction="mean": losses.margin_ranking_loss(
         input1, input2, target, margin, **_given(reduction=(reduction, "mean"))
     ),
-    "nn.functional.multi_margin_loss": lambda input, target, p=1, margin=1.0, weight=None, reduction="mean": losses.multiclass_hinge(
-        input, target, hinge=margin, **_given(p=(p, 1), weight=(weight, None), reduction=(reduction, "mean"))
+    "nn.functional.multi_margin_loss": lambda input, target, p=1, margin=1.0, weight=None, reduction="mean": (
+        losses.multiclass_hinge(
+            input, target, hinge=margin, **_given(p=(p, 1), weight=(weight, None), reduction=(reduction, "mean"))
+        )
     ),
 }

@@ -30,8 +30,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from tinygrad import Tensor
-
 
 def _axis(dim: Any) -> Any:
     """A dimension, or a list of them as the tuple tinygrad takes."""
@@ -69,16 +67,27 @@ def _avg_pool(n: int) -> Callable[..., Any]:
     )
 
 
-def _conv(input: Any, weight: Any, bias: Any = None, stride: Any = 1, padding: Any = 0, dilation: Any = 1, groups: int = 1) -> Any:
+def _conv(
+    input: Any, weight: Any, bias: Any = None, stride: Any = 1, padding: Any = 0, dilation: Any = 1, groups: int = 1
+) -> Any:
     """``F.conv{1,2,3}d`` as tinygrad's N-d ``Tensor.conv2d``."""
     return input.conv2d(weight, bias, groups=groups, stride=stride, dilation=dilation, padding=padding)
 
 
 def _conv_transpose(
-    input: Any, weight: Any, bias: Any = None, stride: Any = 1, padding: Any = 0, output_padding: Any = 0, groups: int = 1, dilation: Any = 1
+    input: Any,
+    weight: Any,
+    bias: Any = None,
+    stride: Any = 1,
+    padding: Any = 0,
+    output_padding: Any = 0,
+    groups: int = 1,
+    dilation: Any = 1,
 ) -> Any:
     """``F.conv_transpose{1,2,3}d`` as tinygrad's N-d ``Tensor.conv_transpose2d``."""
-    return input.conv_transpose2d(weight, bias, groups=groups, stride=stride, dilation=dilation, padding=padding, output_padding=output_padding)
+    return input.conv_transpose2d(
+        weight, bias, groups=groups, stride=stride, dilation=dilation, padding=padding, output_padding=output_padding
+    )
 
 
 def _meshgrid(*tensors: Any, indexing: str = "ij") -> Any:
@@ -174,8 +183,12 @@ OPERATORS: dict[str, str | Callable[..., Any]] = {
     "amin": lambda input, dim=(), keepdim=False: input.min(_axis(dim), keepdim=keepdim),
     "var": lambda input, dim=None, correction=1, keepdim=False: input.var(_axis(dim), keepdim=keepdim, correction=correction),
     "std": lambda input, dim=None, correction=1, keepdim=False: input.std(_axis(dim), keepdim=keepdim, correction=correction),
-    "var_mean": lambda input, dim=None, correction=1, keepdim=False: input.var_mean(_axis(dim), keepdim=keepdim, correction=correction),
-    "std_mean": lambda input, dim=None, correction=1, keepdim=False: input.std_mean(_axis(dim), keepdim=keepdim, correction=correction),
+    "var_mean": lambda input, dim=None, correction=1, keepdim=False: input.var_mean(
+        _axis(dim), keepdim=keepdim, correction=correction
+    ),
+    "std_mean": lambda input, dim=None, correction=1, keepdim=False: input.std_mean(
+        _axis(dim), keepdim=keepdim, correction=correction
+    ),
     "logsumexp": lambda input, dim, keepdim=False: input.logsumexp(_axis(dim), keepdim=keepdim),
     "cumsum": lambda input, dim: input.cumsum(dim),
     "cumprod": lambda input, dim: input.cumprod(dim),
@@ -219,7 +232,9 @@ OPERATORS: dict[str, str | Callable[..., Any]] = {
     "tril": lambda input, diagonal=0: input.tril(diagonal),
     "triu": lambda input, diagonal=0: input.triu(diagonal),
     "diag": lambda input, diagonal=0: input.diag(**_given(diagonal=(diagonal, 0))),
-    "nn.functional.pad": lambda input, pad, mode="constant", value=None: input.pad(tuple(pad), mode=mode, **({} if value is None else {"value": value})),
+    "nn.functional.pad": lambda input, pad, mode="constant", value=None: input.pad(
+        tuple(pad), mode=mode, **({} if value is None else {"value": value})
+    ),
     "constant_pad_nd": lambda input, pad, value=0: input.pad(tuple(pad), value=value),
     # -- indexing --------------------------------------------------------------------------
     "__getitem__": lambda input, index: input[index],
@@ -246,17 +261,21 @@ OPERATORS: dict[str, str | Callable[..., Any]] = {
     "nn.functional.avg_pool1d": _avg_pool(1),
     "nn.functional.avg_pool2d": _avg_pool(2),
     "nn.functional.avg_pool3d": _avg_pool(3),
-    "nn.functional.scaled_dot_product_attention": lambda query, key, value, is_causal=False, scale=None: query.scaled_dot_product_attention(
-        key, value, is_causal=is_causal, **_given(scale=(scale, None))
+    "nn.functional.scaled_dot_product_attention": lambda query, key, value, is_causal=False, scale=None: (
+        query.scaled_dot_product_attention(key, value, is_causal=is_causal, **_given(scale=(scale, None)))
     ),
     "nn.functional.interpolate": lambda input, size, mode="nearest", align_corners=None: input.interpolate(
-        tuple(size) if isinstance(size, (list, tuple)) else size, mode=mode, **({} if align_corners is None else {"align_corners": align_corners})
+        tuple(size) if isinstance(size, (list, tuple)) else size,
+        mode=mode,
+        **({} if align_corners is None else {"align_corners": align_corners}),
     ),
     "nn.functional.normalize": lambda input, p=2.0, dim=1: input.normalize(p, dim),
     "nn.functional.cross_entropy": lambda input, target, weight=None, reduction="mean", label_smoothing=0.0: input.cross_entropy(
         target, reduction=reduction, label_smoothing=label_smoothing, **_given(weight=(weight, None))
     ),
-    "nn.functional.nll_loss": lambda input, target, weight=None, reduction="mean": input.nll_loss(target, weight, reduction=reduction),
+    "nn.functional.nll_loss": lambda input, target, weight=None, reduction="mean": input.nll_loss(
+        target, weight, reduction=reduction
+    ),
     "nn.functional.binary_cross_entropy": lambda input, target, weight=None, reduction="mean": input.binary_crossentropy(
         target, reduction=reduction, **_given(weight=(weight, None))
     ),

@@ -42,6 +42,11 @@ CI_LIKE = settings(max_examples=60, derandomize=True, database=None, deadline=No
                    report_multiple_bugs=False, suppress_health_check=[HealthCheck.too_slow])
 
 
+#: A selection leaving out the operator table's runs (``operators.vjp[exp]``...), for own tests
+#: that run the suite to check the run itself, not the operators.
+NOT_OPERATORS = ("-k", "not operators")
+
+
 def run_suite(*args: str, cwd: Path = ROOT, ci: bool = True) -> subprocess.CompletedProcess[str]:
     """Run the conformance suite in a subprocess, as a user would (``python -m pytest suites``).
     Tests that call it are marked ``torch`` and ``e2e``."""

@@ -162,6 +162,7 @@ class DuplicateIndicesNotAccumulated(TorchAdapter):
     """index_select's gradient keeps one contribution per index: repeated indices are not summed."""
 
     deviation_kind = "partial"
+    deviation_operators = frozenset({"index_select"})
 
     def call_operator(self, name: str, *args: Any, **kwargs: Any) -> Any:
         if name == "index_select":
@@ -194,6 +195,7 @@ class BroadcastGradientNotSummed(TorchAdapter):
     """mul reduces a broadcast operand's gradient with a mean, not a sum: the right shape, the wrong values."""
 
     deviation_kind = "partial"
+    deviation_operators = frozenset({"mul"})
 
     def call_operator(self, name: str, *args: Any, **kwargs: Any) -> Any:
         if name == "mul" and all(isinstance(a, torch.Tensor) for a in args[:2]):
@@ -219,6 +221,7 @@ class KeepdimLostInSumBackward(TorchAdapter):
     """sum over some dims without keepdim puts the reduced dims back at the end in its backward."""
 
     deviation_kind = "partial"
+    deviation_operators = frozenset({"sum"})
 
     def call_operator(self, name: str, *args: Any, **kwargs: Any) -> Any:
         if name == "sum" and len(args) == 2 and args[1] is not None and not kwargs.get("keepdim", False):
@@ -243,6 +246,7 @@ class AmaxTiesNotSplit(TorchAdapter):
     """amax gives the whole gradient to every tied maximum instead of splitting it evenly."""
 
     deviation_kind = "partial"
+    deviation_operators = frozenset({"amax"})
 
     def call_operator(self, name: str, *args: Any, **kwargs: Any) -> Any:
         if name == "amax" and len(args) == 2:
@@ -271,6 +275,7 @@ class NarrowGradientAtWrongOffset(TorchAdapter):
     """narrow's gradient lands one place off along the narrowed dim (when there is room)."""
 
     deviation_kind = "partial"
+    deviation_operators = frozenset({"narrow"})
 
     def call_operator(self, name: str, *args: Any, **kwargs: Any) -> Any:
         if name == "narrow":
@@ -294,6 +299,7 @@ class SinDoubleBackwardOnDetachedInput(TorchAdapter):
     """sin's backward uses its saved input detached: the first derivative is right, the second is 0."""
 
     deviation_kind = "missing"
+    deviation_operators = frozenset({"sin"})
 
     def call_operator(self, name: str, *args: Any, **kwargs: Any) -> Any:
         if name == "sin":
@@ -337,6 +343,7 @@ class ExpFloat64GradientComputedInFloat32(TorchAdapter):
     """exp's float64 gradient is computed in float32 and cast back to float64."""
 
     deviation_kind = "numeric"
+    deviation_operators = frozenset({"exp"})
 
     def call_operator(self, name: str, *args: Any, **kwargs: Any) -> Any:
         if name == "exp":
