@@ -91,7 +91,9 @@ class AdapterBase:
         if dtype == "bfloat16":
             self.missing(None, "bfloat16 dtype")
         values = np.asarray(array).astype(dtype)
-        return self.variable(values, device=device) if differentiable else self.tensor(values, requires_grad=OMITTED, device=device)
+        return (
+            self.variable(values, device=device) if differentiable else self.tensor(values, requires_grad=OMITTED, device=device)
+        )
 
     def jvp(self, function: Callable[..., list[Any]], primals: list[Any], tangents: list[Any]) -> list[Any]:
         """Forward mode: the Jacobian-vector products of ``function(*primals)`` (a list of

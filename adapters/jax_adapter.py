@@ -48,8 +48,8 @@ import jax.numpy as jnp
 import numpy as np
 
 from gradspec.adapters.base import PYTHON_OPERATORS, AdapterBase
-from gradspec.adapters.messages import compile_patterns, kind_by_message, message_match
 from gradspec.adapters.jax_operators import OPERATORS
+from gradspec.adapters.messages import compile_patterns, kind_by_message, message_match
 from gradspec.adapters.recording import Gradient, GradientOutput, Node, evaluate, one_or_all
 from gradspec.errors import AdapterError
 from gradspec.values import DTYPES, OMITTED, DType
@@ -467,9 +467,7 @@ class JaxAdapter(AdapterBase):
             memo: dict[Any, Any] = {}
             return [evaluate(output, env, memo)[0] for output in outputs]
 
-        _, pushed = jax.jvp(
-            replay, tuple(primal.value for primal in wrt), tuple(self._as_recorded(t).value for t in tangents)
-        )
+        _, pushed = jax.jvp(replay, tuple(primal.value for primal in wrt), tuple(self._as_recorded(t).value for t in tangents))
         return [JaxTensor(value) for value in pushed]
 
     @staticmethod

@@ -190,6 +190,7 @@ class PaddleAdapter(AdapterBase):
         self.paddle = paddle
         self.nn = paddle.nn
         self._dtypes: dict[str, Any] = {name: getattr(paddle, name) for name in DTYPES}
+        self._dtypes["bfloat16"] = paddle.bfloat16  # a dtype of the operator specs, not of NumPy
         self._names = {dtype: name for name, dtype in self._dtypes.items()}
         self._grad_modes: dict[str, Any] = {
             "no_grad": paddle.no_grad,
@@ -280,7 +281,8 @@ class PaddleAdapter(AdapterBase):
         return tuple(tensor.shape)
 
     def dtype(self, tensor: Any) -> DType:
-        return DTYPES[self._names[tensor.dtype]]
+        name = self._names[tensor.dtype]
+        return DTYPES.get(name) or DType(name)
 
     def device(self, tensor: Any) -> str:
         return str(tensor.device)

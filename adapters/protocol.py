@@ -16,7 +16,8 @@ Rules every adapter follows:
   cannot express raises :class:`gradspec.errors.AdapterError`: subclassing
   :class:`gradspec.adapters.base.AdapterBase` answers every such method.
 * The operations (``unary``, ``binary``, ``reduce``) are those of
-  :data:`gradspec.language.operations.OPERATIONS`, by name.
+  :data:`gradspec.language.operations.OPERATIONS`, by name; the operators (``call_operator``)
+  those of the operator table (``specs/_operators``), by their OpInfo names.
 """
 
 from __future__ import annotations
@@ -116,6 +117,21 @@ class Adapter(Protocol):
 
     def stride(self, tensor: Any) -> tuple[int, ...]: ...
     def is_contiguous(self, tensor: Any) -> bool: ...
+
+    # -- the operator table ------------------------------------------------------------------
+    @property
+    def operators(self) -> frozenset[str]:
+        """The names of the operator table's operators the library has an analogue of."""
+
+    def call_operator(self, name: str, *args: Any, **kwargs: Any) -> Any:
+        """Call operator ``name`` of the operator table, with the table's (PyTorch's) arguments."""
+
+    def operand(self, array: np.ndarray, dtype: str, *, differentiable: bool, device: str) -> Any:
+        """A tensor of ``dtype`` (by name: NumPy has no bfloat16) holding ``array``'s values; a
+        variable when ``differentiable``."""
+
+    def jvp(self, function: Callable[..., list[Any]], primals: list[Any], tangents: list[Any]) -> list[Any]:
+        """Forward mode: the Jacobian-vector products of ``function(*primals)`` along ``tangents``."""
 
     # -- autograd --------------------------------------------------------------------------
     def requires_grad(self, tensor: Any) -> bool: ...

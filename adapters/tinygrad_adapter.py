@@ -15,8 +15,8 @@ How tinygrad's concepts map onto the protocol (what it has no analogue of is in 
   device=...)`` and ``tensor(..., requires_grad=<given>)`` raises :class:`AdapterError`.
 * ``backward(gradient)`` is ``Tensor.backward(gradient)``; ``.grad`` is a plain slot, read and
   assigned as is (tinygrad checks nothing on assignment).  ``autograd_grad`` is
-  ``output.gradient(*inputs, gradient=grad_output)``: one output, and zeros for an input the
-  output does not use.  The graph is the lazy one tinygrad always keeps, so there is nothing
+  ``output.gradient(*inputs, gradient=grad_output)``, zeros for an input the output does not
+  use; of several outputs, the sum over the outputs of each one's ``gradient()``.  The graph is the lazy one tinygrad always keeps, so there is nothing
   to retain; backward()/gradient() take none of ``retain_graph``, ``create_graph``,
   ``inputs``, ``allow_unused`` or ``materialize_grads``.
 * In-place operations are tinygrad's own: augmented assignment (``+= -= *= /=``, which
@@ -38,6 +38,7 @@ How tinygrad's concepts map onto the protocol (what it has no analogue of is in 
 
 from __future__ import annotations
 
+import functools
 import operator
 from collections.abc import Callable, Sequence
 from importlib.metadata import version
@@ -335,7 +336,10 @@ class TinygradAdapter(AdapterBase):
         allow_unused: bool | None,
         materialize_grads: bool,
     ) -> tuple[Any, ...]:
-        """``output.gradient(*inputs, gradient=grad_output)``."""
+        """``output.gradient(*inputs, gradient=grad_output)``.  Of several outputs (an operator
+        returning a tuple: ``split``, ``var_mean``...), each output's ``Tensor.gradient`` is taken
+        and they are added per input: the vector-Jacobian product of the tuple, as
+        ``torch.autograd.grad`` defines it for a sequence of outputs."""
         if retain_graph is not None:
             self.missing("retain_graph", "retain_graph= of Tensor.gradient()")
         if create_graph:
@@ -344,10 +348,13 @@ class TinygradAdapter(AdapterBase):
             self.missing("allow_unused", "allow_unused= of Tensor.gradient()")
         if materialize_grads:
             self.missing("materialize_grads", "materialize_grads= of Tensor.gradient()")
-        output = _single(outputs, "outputs")
-        gradient = None if grad_outputs is None else _single(grad_outputs, "grad_outputs")
-        targets = list(inputs) if isinstance(inputs, (list, tuple)) else [inputs]
-        return tuple(output.gradient(*targets, gradient=gradient))
+        outs = _listed(outputs)
+        gradients = [None] * len(outs) if grad_outputs is None else _listed(grad_outputs)
+        if len(gradients) != len(outs):
+            raise AdapterError(f"{len(gradients)} grad_outputs for {len(outs)} outputs")
+        targets = _listed(inputs)
+        each = [output.gradient(*targets, gradient=gradient) for output, gradient in zip(outs, gradients)]
+        return tuple(functools.reduce(operator.add, per_input) for per_input in zip(*each))
 
     def detach(self, tensor: Any) -> Any:
         return tensor.detach()
@@ -389,10 +396,6 @@ class TinygradAdapter(AdapterBase):
         return kind_by_message(error, _ERROR_PATTERNS)
 
 
-def _single(value: Any, what: str) -> Any:
-    """The one tensor of ``value`` (a tensor, or a list or tuple of one)."""
-    if not isinstance(value, (list, tuple)):
-        return value
-    if len(value) != 1:
-        raise AdapterError(f"tinygrad's Tensor.gradient() differentiates one output: {what} has {len(value)}")
-    return value[0]
+def _listed(value: Any) -> list[Any]:
+    """``value`` as a list: its elements if it is a list or tuple, else ``[value]``."""
+    return list(value) if isinstance(value, (list, tuple)) else [value]

@@ -21,8 +21,9 @@ Left out, for want of an analogue under tinygrad's API: ``max``/``min`` (``Tenso
 the values only, not torch's ``(values, indices)``; ``amax``/``amin`` are mapped), the special
 functions tinygrad has no method for (``expm1``, ``log1p``, ``erfc``, ``lgamma``...), ``linalg.*``
 but ``qr`` and ``svd``, ``batch_norm`` (``Tensor.batchnorm`` takes ``invstd``, not
-``running_var``, and no ``training`` flag), modules-only layers (``nn.Embedding``...), and views
-and strides beyond tinygrad's movement operations.
+``running_var``, and no ``training`` flag), ``scatter_add`` (``Tensor.scatter(reduce="add")``
+takes a scalar ``src`` only; ``scatter_reduce`` is mapped), modules-only layers
+(``nn.Embedding``...), and views and strides beyond tinygrad's movement operations.
 """
 
 from __future__ import annotations

@@ -301,8 +301,8 @@ class TorchAdapter(AdapterBase):
         return self.torch.tensor(array, dtype=self._dtypes[dtype], device=device, requires_grad=differentiable)
 
     def jvp(self, function: Any, primals: list[Any], tangents: list[Any]) -> list[Any]:
-        _, tangent_outputs = self.torch.func.jvp(lambda *xs: tuple(function(*xs)), tuple(primals), tuple(tangents))
-        return list(tangent_outputs)
+        found = self.torch.func.jvp(lambda *xs: tuple(function(*xs)), tuple(primals), tuple(tangents))
+        return list(found[1])  # (outputs, tangent outputs)
 
     # -- operations ------------------------------------------------------------------------
     def reshape(self, tensor: Any, shape: Sequence[int]) -> Any:

@@ -52,7 +52,9 @@ def _parser() -> argparse.ArgumentParser:
     merge.add_argument("--out", type=Path, default=Path("reports"), help="output folder (default: reports/)")
     index = commands.add_parser("index", help="write specs/INDEX.md: every spec and the catalogue's coverage")
     index.add_argument("--check", action="store_true", help="only check that INDEX.md is up to date (exit 1 if not)")
-    covered = commands.add_parser("coverage", help="how many of PyTorch's OpInfo differentiable operators the operator table covers")
+    covered = commands.add_parser(
+        "coverage", help="how many of PyTorch's OpInfo differentiable operators the operator table covers"
+    )
     covered.add_argument("--missing", action="store_true", help="also list the OpInfo names not covered")
     covered.add_argument(
         "--check", type=int, metavar="N", help="exit 1 unless at least N names are covered and every required operator is"

@@ -27,8 +27,9 @@ OPERATOR_EXAMPLES = {"dev": 8, "ci": 10, "thorough": 100}
 
 def operator_examples() -> int:
     """The operator budget of the loaded profile (a profile of its own: 10, or its budget if lower)."""
-    current = settings.get_current_profile_name()
-    return min(OPERATOR_EXAMPLES.get(current, 10), settings.default.max_examples)
+    current, loaded = settings.get_current_profile_name(), settings.default
+    budget = OPERATOR_EXAMPLES.get(current, 10)
+    return budget if loaded is None else min(budget, loaded.max_examples)
 
 
 def register_profiles() -> str:

@@ -330,7 +330,9 @@ GIVEN_VOCABULARY = Vocabulary(
     functions=strategies,
     constants={
         **{name: Constant(name, dtype, f"the dtype {name}", dtype_capability(dtype)) for name, dtype in DTYPES.items()},
-        "bfloat16": Constant("bfloat16", "bfloat16", "the dtype bfloat16 (operator samples only: NumPy has no bfloat16)", "bfloat16"),
+        "bfloat16": Constant(
+            "bfloat16", "bfloat16", "the dtype bfloat16 (operator samples only: NumPy has no bfloat16)", "bfloat16"
+        ),
         **{
             name: Constant(name, group, f"the dtypes {', '.join(map(str, group))}", _group_capability(group))
             for name, group in DTYPE_GROUPS.items()

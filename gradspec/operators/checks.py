@@ -58,7 +58,9 @@ def _on(ctx: RunContext, sample: Sample) -> RunContext:
 def _is_array_list(value: Any) -> bool:
     """Whether an argument value is a list (or tuple) of floating arrays: one argument holding
     several tensors (``torch.cat``'s ``tensors``), each element its own differentiable tensor."""
-    return isinstance(value, (list, tuple)) and bool(value) and all(isinstance(v, np.ndarray) and v.dtype.kind == "f" for v in value)
+    return (
+        isinstance(value, (list, tuple)) and bool(value) and all(isinstance(v, np.ndarray) and v.dtype.kind == "f" for v in value)
+    )
 
 
 def _flat(sample: Sample, values: dict[str, Any] | None = None) -> list[tuple[str, Any]]:
@@ -190,7 +192,9 @@ def directions(ctx: RunContext, op: OperatorEntry, sample: Sample, seed: int) ->
 def tensors_of(ctx: RunContext, arrays: Sequence[np.ndarray], like: Sequence[Any], differentiable: bool = False) -> list[Any]:
     """Tensors holding ``arrays``, each of the dtype of the tensor in ``like`` at its place."""
     return [
-        ctx.adapter.operand(np.asarray(array, dtype=np.float64), ctx.adapter.dtype(t).name, differentiable=differentiable, device=ctx.device)
+        ctx.adapter.operand(
+            np.asarray(array, dtype=np.float64), ctx.adapter.dtype(t).name, differentiable=differentiable, device=ctx.device
+        )
         for array, t in zip(arrays, like)
     ]
 
@@ -224,7 +228,10 @@ def _perturbed(sample: Sample, moves: Sequence[np.ndarray], scale: float) -> dic
     flat = _flat(sample)
     if len(moves) != len(flat):
         raise StepError(f"{sample.op.id}: {len(moves)} directions for {len(flat)} differentiable tensors")
-    return _grouped(sample, [np.asarray(np.asarray(value, dtype=np.float64) + scale * np.asarray(move)) for (_, value), move in zip(flat, moves)])
+    return _grouped(
+        sample,
+        [np.asarray(np.asarray(value, dtype=np.float64) + scale * np.asarray(move)) for (_, value), move in zip(flat, moves)],
+    )
 
 
 def _projected(ctx: RunContext, sample: Sample, at: dict[str, np.ndarray], cotangents: Sequence[Any]) -> float:
@@ -248,7 +255,13 @@ def _vjp_projection(
     outputs = _outputs(ctx, sample.op, _call(ctx, sample, _grouped(sample, inputs)))
     grad_outputs = tensors_of(ctx, cotangents, outputs)
     grads = ctx.adapter.autograd_grad(
-        outputs, inputs, grad_outputs=grad_outputs, retain_graph=None, create_graph=False, allow_unused=None, materialize_grads=False
+        outputs,
+        inputs,
+        grad_outputs=grad_outputs,
+        retain_graph=None,
+        create_graph=False,
+        allow_unused=None,
+        materialize_grads=False,
     )
     return inner_product(ctx, list(grads), weights)
 
@@ -306,7 +319,11 @@ def reference_outputs(ctx: RunContext, op: OperatorEntry, sample: Sample) -> lis
     result = op.reference(*positional, **keywords)
     results = list(result) if isinstance(result, (tuple, list)) else [result]
     kinds = op.outputs or ["value"] * len(results)
-    return [np.abs(np.asarray(r, dtype=np.float64)) if k == "abs" else np.asarray(r, dtype=np.float64) for k, r in zip(kinds, results) if k != "none"]
+    return [
+        np.abs(np.asarray(r, dtype=np.float64)) if k == "abs" else np.asarray(r, dtype=np.float64)
+        for k, r in zip(kinds, results)
+        if k != "none"
+    ]
 
 
 @functions.register()
@@ -323,7 +340,7 @@ def documented_gradient(ctx: RunContext, sample: Sample, cotangents: Sequence[An
 def _rounded(values: np.ndarray, dtype: str) -> np.ndarray:
     """``values`` rounded to ``dtype`` (bfloat16: float32 with the low 16 bits rounded to nearest even)."""
     if dtype == "bfloat16":
-        bits = values.astype(np.float32).view(np.uint32).astype(np.uint64)
+        bits: np.ndarray = values.astype(np.float32).view(np.uint32).astype(np.uint64)
         bits = ((bits + 0x7FFF + ((bits >> 16) & 1)) >> 16) << 16
         return np.asarray(bits.astype(np.uint32).view(np.float32), dtype=np.float64)
     return np.asarray(values.astype(dtype), dtype=np.float64)
@@ -334,7 +351,11 @@ def widened(ctx: RunContext, sample: Sample) -> Sample:
     """The sample in float32, its values rounded to the sample's (narrower) dtype first: the
     same numbers, computed wider."""
     rounded = {
-        name: _rounded(v, sample.dtype) if isinstance(v, np.ndarray) and v.dtype.kind == "f" else [_rounded(e, sample.dtype) for e in v] if _is_array_list(v) else v
+        name: _rounded(v, sample.dtype)
+        if isinstance(v, np.ndarray) and v.dtype.kind == "f"
+        else [_rounded(e, sample.dtype) for e in v]
+        if _is_array_list(v)
+        else v
         for name, v in sample.values.items()
     }
     return replace(sample, dtype="float32", values=rounded)

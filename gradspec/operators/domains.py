@@ -67,7 +67,9 @@ def reals(
 
 
 @_register
-def reals_from(ctx: Any, elements: Any, shape: Any = None, min_dims: int = 0, max_dims: int = 3, max_side: int = 4) -> st.SearchStrategy[np.ndarray]:
+def reals_from(
+    ctx: Any, elements: Any, shape: Any = None, min_dims: int = 0, max_dims: int = 3, max_side: int = 4
+) -> st.SearchStrategy[np.ndarray]:
     """float64 arrays whose elements are drawn from ``elements`` (``reals_from([0.0, 1.0])``):
     inputs at a non-differentiable point, with ties and zeros."""
     chosen = shape if shape is not None else _shapes(min_dims, max_dims, 1, max_side)
@@ -75,7 +77,9 @@ def reals_from(ctx: Any, elements: Any, shape: Any = None, min_dims: int = 0, ma
 
 
 @_register
-def indices(ctx: Any, size: int, shape: Any = None, min_dims: int = 1, max_dims: int = 1, max_side: int = 4) -> st.SearchStrategy[np.ndarray]:
+def indices(
+    ctx: Any, size: int, shape: Any = None, min_dims: int = 1, max_dims: int = 1, max_side: int = 4
+) -> st.SearchStrategy[np.ndarray]:
     """int64 arrays of indices in ``[0, size)`` (repeats included: duplicate indices are drawn)."""
     if size < 1:
         return st.just(np.zeros(shape if shape is not None else (0,), dtype=np.int64))
@@ -167,7 +171,13 @@ def _matrices(draw: Any, kind: str, rows: Any, cols: Any, batch: tuple[int, int]
 
 @_register
 def matrices(
-    ctx: Any, kind: str = "general", rows: int | None = None, cols: int | None = None, min_batch: int = 0, max_batch: int = 1, max_side: int = 4
+    ctx: Any,
+    kind: str = "general",
+    rows: int | None = None,
+    cols: int | None = None,
+    min_batch: int = 0,
+    max_batch: int = 1,
+    max_side: int = 4,
 ) -> st.SearchStrategy[np.ndarray]:
     """float64 matrices (with up to ``max_batch`` batch dims) of one kind: general (entries in
     [-1, 1]), invertible (diagonally dominant), positive_definite, symmetric_distinct

@@ -22,7 +22,9 @@ def _shape_of(shape: Any, bounds: tuple[int, int, int, int]) -> Any:
 
 
 @_register
-def booleans_like(ctx: Any, shape: Any = None, min_dims: int = 0, max_dims: int = 3, max_side: int = 4) -> st.SearchStrategy[np.ndarray]:
+def booleans_like(
+    ctx: Any, shape: Any = None, min_dims: int = 0, max_dims: int = 3, max_side: int = 4
+) -> st.SearchStrategy[np.ndarray]:
     """bool arrays of ``shape`` (a shape or a strategy of shapes): a ``where`` condition, a ``masked_fill`` mask."""
     return hnp.arrays(np.bool_, _shape_of(shape, (min_dims, max_dims, 1, max_side)), elements=st.booleans())
 

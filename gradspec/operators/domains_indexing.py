@@ -36,13 +36,17 @@ def idx_masks(ctx: Any, shape: Any) -> st.SearchStrategy[np.ndarray]:
 
 
 @_register
-def idx_shape_within(ctx: Any, shape: Any, dim: Any = None, max_side: int = 4, min_along: int = 1) -> st.SearchStrategy[tuple[int, ...]]:
+def idx_shape_within(
+    ctx: Any, shape: Any, dim: Any = None, max_side: int = 4, min_along: int = 1
+) -> st.SearchStrategy[tuple[int, ...]]:
     """A shape of the same rank as ``shape`` whose sides are at most ``shape``'s, except along
     ``dim`` (any side in ``[min_along, max_side]``; ``dim=None``: every side bounded): gather's
     and scatter's index."""
     shape = tuple(shape)
     free = None if dim is None else _axis(dim, len(shape))
-    return st.tuples(*(st.integers(min_along, max_side) if d == free else st.integers(1, max(shape[d], 1)) for d in range(len(shape))))
+    return st.tuples(
+        *(st.integers(min_along, max_side) if d == free else st.integers(1, max(shape[d], 1)) for d in range(len(shape)))
+    )
 
 
 @_register
@@ -89,6 +93,7 @@ def _unique_along(draw: Any, size: int, shape: tuple[int, ...], axis: int) -> np
 def idx_unique_indices(ctx: Any, size: int, shape: Any, dim: int = 0) -> st.SearchStrategy[np.ndarray]:
     """int64 indices in ``[0, size)`` of ``shape``, distinct along ``dim`` (``shape[dim] <= size``):
     scatter and index_copy, where duplicate indices make the result nondeterministic."""
+
     def build(shape: tuple[int, ...]) -> st.SearchStrategy[np.ndarray]:
         axis = _axis(dim, len(shape))
         if shape[axis] > size:
@@ -111,6 +116,7 @@ def idx_duplicate_indices(ctx: Any, size: int, shape: Any, dim: int = 0) -> st.S
     """int64 indices in ``[0, size)`` of ``shape`` with a repeat along ``dim`` in every fibre
     (``shape[dim] >= 2``): gradients of scatter_add, index_add, index_put(accumulate=True) must
     accumulate over them."""
+
     def build(shape: tuple[int, ...]) -> st.SearchStrategy[np.ndarray]:
         axis = _axis(dim, len(shape))
         if shape[axis] < 2:
@@ -121,10 +127,16 @@ def idx_duplicate_indices(ctx: Any, size: int, shape: Any, dim: int = 0) -> st.S
 
 
 @_register
-def idx_flat_indices(ctx: Any, shape: Any, min_dims: int = 1, max_dims: int = 2, max_side: int = 4) -> st.SearchStrategy[np.ndarray]:
+def idx_flat_indices(
+    ctx: Any, shape: Any, min_dims: int = 1, max_dims: int = 2, max_side: int = 4
+) -> st.SearchStrategy[np.ndarray]:
     """int64 indices into the flattened ``shape`` (take, put), repeats included."""
     numel = int(math.prod(tuple(shape)))
-    return hnp.arrays(np.int64, hnp.array_shapes(min_dims=min_dims, max_dims=max_dims, min_side=1, max_side=max_side), elements=st.integers(0, numel - 1))
+    return hnp.arrays(
+        np.int64,
+        hnp.array_shapes(min_dims=min_dims, max_dims=max_dims, min_side=1, max_side=max_side),
+        elements=st.integers(0, numel - 1),
+    )
 
 
 @_register
@@ -159,6 +171,7 @@ def idx_index_put_shapes(ctx: Any, shape: Any, indices: Any) -> st.SearchStrateg
 def idx_spaced_reals(ctx: Any, shape: Any, phase: float = 0.0) -> st.SearchStrategy[np.ndarray]:
     """float64 arrays of ``shape`` with distinct values ``k / 2 + phase`` (k a distinct integer, at most max(8, size) in magnitude):
     two arrays drawn with different phases in [0, 0.5) never tie (scatter_reduce amax/amin)."""
+
     def build(shape: tuple[int, ...]) -> st.SearchStrategy[np.ndarray]:
         numel = int(math.prod(shape))
         bound = max(8, numel)

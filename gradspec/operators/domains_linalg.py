@@ -14,7 +14,9 @@ from gradspec.operators.domains import _floats, _matrices, floating
 
 
 @st.composite
-def _batched(draw: Any, batch: tuple[int, ...], sides: tuple[int | None, ...], bounds: tuple[float, float], max_side: int) -> np.ndarray:
+def _batched(
+    draw: Any, batch: tuple[int, ...], sides: tuple[int | None, ...], bounds: tuple[float, float], max_side: int
+) -> np.ndarray:
     shape = (*batch, *(draw(st.integers(1, max_side)) if side is None else side for side in sides))
     return draw(hnp.arrays(np.float64, shape, elements=_floats(bounds[0], bounds[1], 0.0)))
 

@@ -8,6 +8,7 @@ Every strategy here is named ``loss_*`` so as not to clash with other families' 
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import numpy as np
@@ -43,7 +44,9 @@ def loss_class_targets(ctx: Any, input: Any, class_dim: int = 1) -> st.SearchStr
 
 
 @_register
-def loss_class_weights(ctx: Any, input: Any, class_dim: int = 1, min_value: float = 0.2, max_value: float = 2.0) -> st.SearchStrategy[Any]:
+def loss_class_weights(
+    ctx: Any, input: Any, class_dim: int = 1, min_value: float = 0.2, max_value: float = 2.0
+) -> st.SearchStrategy[Any]:
     """``None`` or positive float64 weights, one per class of ``input`` (an array, or its shape)
     (a rescaling ``weight``)."""
     shape = tuple(input) if isinstance(input, (tuple, list)) else tuple(input.shape)
@@ -58,10 +61,14 @@ def loss_optional_weights(ctx: Any, shape: Any, min_value: float = 0.2, max_valu
 
 
 @_register
-def loss_linear_weights(ctx: Any, input: Any, max_classes: int = 4, min_value: float = -2.0, max_value: float = 2.0) -> st.SearchStrategy[np.ndarray]:
+def loss_linear_weights(
+    ctx: Any, input: Any, max_classes: int = 4, min_value: float = -2.0, max_value: float = 2.0
+) -> st.SearchStrategy[np.ndarray]:
     """float64 ``linear_weight`` matrices ``(C, D)`` for an input ``(..., D)``, ``C`` in ``[1, max_classes]``."""
     features = tuple(input.shape)[-1]
-    return st.integers(1, max_classes).flatmap(lambda c: hnp.arrays(np.float64, (c, features), elements=_values(min_value, max_value)))
+    return st.integers(1, max_classes).flatmap(
+        lambda c: hnp.arrays(np.float64, (c, features), elements=_values(min_value, max_value))
+    )
 
 
 @_register
@@ -94,7 +101,9 @@ def loss_reals_avoiding(
 
 
 @floating
-def loss_shifted(ctx: Any, base: Any, avoid: Any = (0.0,), min_gap: float = 0.05, max_shift: float = 3.0) -> st.SearchStrategy[np.ndarray]:
+def loss_shifted(
+    ctx: Any, base: Any, avoid: Any = (0.0,), min_gap: float = 0.05, max_shift: float = 3.0
+) -> st.SearchStrategy[np.ndarray]:
     """``base + s``, elementwise, where ``|s|`` lies at least ``min_gap`` from each value of
     ``avoid``: a target whose difference with the input stays off the kinks of l1_loss (0),
     smooth_l1_loss (``beta``), huber_loss (``delta``), margin_ranking_loss (``margin``)."""
@@ -153,7 +162,10 @@ def loss_cosine_partners(
 
     @st.composite
     def draw_all(draw: Any) -> np.ndarray:
-        made = [draw(hnp.arrays(np.float64, (rows.shape[1],), elements=elements).filter(lambda r, a=a: fits(r, a))) for a in rows]
+        made = [
+            draw(hnp.arrays(np.float64, (rows.shape[1],), elements=elements).filter(functools.partial(fits, against=a)))
+            for a in rows
+        ]
         return np.asarray(made, dtype=np.float64).reshape(shape)
 
     return draw_all()
@@ -165,7 +177,13 @@ def _distance(x: np.ndarray, y: np.ndarray, p: float) -> np.ndarray:
 
 @floating
 def loss_triplet_negatives(
-    ctx: Any, anchor: Any, positive: Any, margins: Any = (1.0,), norms: Any = (2.0,), min_gap: float = 0.05, max_value: float = 4.0
+    ctx: Any,
+    anchor: Any,
+    positive: Any,
+    margins: Any = (1.0,),
+    norms: Any = (2.0,),
+    min_gap: float = 0.05,
+    max_value: float = 4.0,
 ) -> st.SearchStrategy[np.ndarray]:
     """float64 negatives shaped like ``anchor`` for triplet_margin_loss: each element at least
     ``min_gap`` from the anchor's and the positive's (no zero difference: the p-norm's kink), and
@@ -193,7 +211,11 @@ def loss_triplet_negatives(
     @st.composite
     def draw_all(draw: Any) -> np.ndarray:
         made = [
-            draw(hnp.arrays(np.float64, (a_rows.shape[1],), elements=_values(-max_value, max_value)).filter(lambda n, ar=ar, pr=pr: fits(n, ar, pr)))
+            draw(
+                hnp.arrays(np.float64, (a_rows.shape[1],), elements=_values(-max_value, max_value)).filter(
+                    functools.partial(fits, ar=ar, pr=pr)
+                )
+            )
             for ar, pr in zip(a_rows, p_rows)
         ]
         return np.asarray(made, dtype=np.float64).reshape(shape)

@@ -61,7 +61,9 @@ def nn_divisors(ctx: Any, n: int) -> st.SearchStrategy[int]:
 
 
 @_register
-def conv_weight_shapes(ctx: Any, input_shape: Any, spatial: int, max_out: int = 3, max_kernel: int = 3) -> st.SearchStrategy[tuple[int, ...]]:
+def conv_weight_shapes(
+    ctx: Any, input_shape: Any, spatial: int, max_out: int = 3, max_kernel: int = 3
+) -> st.SearchStrategy[tuple[int, ...]]:
     """Weights ``(out, C / groups, *kernel)`` of a convolution of an input of ``input_shape``,
     for groups a divisor of ``C`` (recovered as ``input.shape[-spatial-1] // weight.shape[1]``)
     and ``out`` a multiple of groups; each kernel side is at most the input's side."""
@@ -79,7 +81,9 @@ def conv_weight_shapes(ctx: Any, input_shape: Any, spatial: int, max_out: int = 
 
 
 @_register
-def conv_transpose_weight_shapes(ctx: Any, input_shape: Any, spatial: int, max_out_per_group: int = 2, max_kernel: int = 3) -> st.SearchStrategy[tuple[int, ...]]:
+def conv_transpose_weight_shapes(
+    ctx: Any, input_shape: Any, spatial: int, max_out_per_group: int = 2, max_kernel: int = 3
+) -> st.SearchStrategy[tuple[int, ...]]:
     """Weights ``(C, out / groups, *kernel)`` of a transposed convolution (any divisor of ``C``
     is then a valid ``groups``)."""
     shape = _tuple(input_shape)
@@ -131,7 +135,9 @@ def nn_trailing_shapes(ctx: Any, shape: Any, min_dims: int = 1) -> st.SearchStra
 
 
 @_register
-def nn_pad_widths(ctx: Any, shape: Any, dims: int | None = None, max_pad: int = 2, fits: bool = False, negative: int = 0) -> st.SearchStrategy[tuple[int, ...]]:
+def nn_pad_widths(
+    ctx: Any, shape: Any, dims: int | None = None, max_pad: int = 2, fits: bool = False, negative: int = 0
+) -> st.SearchStrategy[tuple[int, ...]]:
     """A ``pad`` tuple for the last ``dims`` dimensions of ``shape`` (last dimension first, as
     ``torch.nn.functional.pad`` reads it; ``dims=None``: any number of them; a negative
     ``dims``: all but that many, at least one): each width in ``[-negative, max_pad]``, below
@@ -179,17 +185,23 @@ def _grid(draw: Any, input_shape: tuple[int, ...], out: tuple[int, ...], align_c
 
 
 @_register
-def nn_grid_points(ctx: Any, input_shape: Any, align_corners: bool, nearest: bool = False, max_out: int = 3) -> st.SearchStrategy[np.ndarray]:
+def nn_grid_points(
+    ctx: Any, input_shape: Any, align_corners: bool, nearest: bool = False, max_out: int = 3
+) -> st.SearchStrategy[np.ndarray]:
     """A sampling grid ``(N, *out, spatial)`` for ``grid_sample`` whose points fall inside the
     input, a fraction 0.1 to 0.9 of a pixel past a pixel centre (0.1 to 0.4 for nearest), never
     on one: the interpolation's kinks at pixel centres are never within a finite-difference step."""
     shape = _tuple(input_shape)
     spatial = len(shape) - 2
-    return st.tuples(*[st.integers(1, max_out) for _ in range(spatial)]).flatmap(lambda out: _grid(shape, out, bool(align_corners), bool(nearest)))
+    return st.tuples(*[st.integers(1, max_out) for _ in range(spatial)]).flatmap(
+        lambda out: _grid(shape, out, bool(align_corners), bool(nearest))
+    )
 
 
 @_register
-def sdpa_shapes(ctx: Any, query_shape: Any, same_length: bool = False, value_dim: bool = False, max_length: int = 4, max_dim: int = 4) -> st.SearchStrategy[tuple[int, ...]]:
+def sdpa_shapes(
+    ctx: Any, query_shape: Any, same_length: bool = False, value_dim: bool = False, max_length: int = 4, max_dim: int = 4
+) -> st.SearchStrategy[tuple[int, ...]]:
     """The key (or, ``value_dim=True`` given the key's shape, the value) shape of scaled dot
     product attention: the batch dims of the query, a length ``S`` and the query's ``E``."""
     shape = _tuple(query_shape)
@@ -204,7 +216,7 @@ def sdpa_shapes(ctx: Any, query_shape: Any, same_length: bool = False, value_dim
 def nn_concat_shapes(ctx: Any, parts: Any) -> st.SearchStrategy[tuple[int, ...]]:
     """A shape joined from ``parts``: each a shape (a tuple), a side, or a strategy of sides
     (``nn_concat_shapes([input.shape[:-1], integers(1, 3)])``)."""
-    strategies = []
+    strategies: list[st.SearchStrategy[tuple[int, ...]]] = []
     for part in parts:
         if isinstance(part, st.SearchStrategy):
             strategies.append(part.map(lambda side: (int(side),)))

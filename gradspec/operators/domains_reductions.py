@@ -30,7 +30,9 @@ def _axes(dim: Any, ndim: int) -> tuple[int, ...]:
 
 
 @st.composite
-def _distinct(draw: Any, shape: Any, bounds: tuple[int, int, int, int], spacing: float, nans: int, offset: float, jitter: float) -> np.ndarray:
+def _distinct(
+    draw: Any, shape: Any, bounds: tuple[int, int, int, int], spacing: float, nans: int, offset: float, jitter: float
+) -> np.ndarray:
     chosen = draw(shape) if isinstance(shape, st.SearchStrategy) else shape
     if chosen is None:
         chosen = draw(_shapes(*bounds))
@@ -75,7 +77,9 @@ def distinct_reals(
 
 
 @st.composite
-def _with_special(draw: Any, shape: Any, bounds: tuple[int, int, int, int], values: tuple[float, float, float], special: float, count: int) -> np.ndarray:
+def _with_special(
+    draw: Any, shape: Any, bounds: tuple[int, int, int, int], values: tuple[float, float, float], special: float, count: int
+) -> np.ndarray:
     chosen = draw(shape) if isinstance(shape, st.SearchStrategy) else shape
     if chosen is None:
         chosen = draw(_shapes(*bounds))
@@ -112,7 +116,13 @@ def reals_with(
     zeros, the other factors away from 0), NaNs for nansum and nanmean (``"nan"``)."""
     if shape is None:
         _shapes(min_dims, max_dims, min_side, max_side)
-    return _with_special(shape, (min_dims, max_dims, min_side, max_side), (float(min_value), float(max_value), float(min_magnitude)), float(special), int(count))
+    return _with_special(
+        shape,
+        (min_dims, max_dims, min_side, max_side),
+        (float(min_value), float(max_value), float(min_magnitude)),
+        float(special),
+        int(count),
+    )
 
 
 @st.composite

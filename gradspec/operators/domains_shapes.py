@@ -28,7 +28,13 @@ def _array(draw: Any, shape: tuple[int, ...]) -> np.ndarray:
 
 @_register
 def cat_lists(
-    ctx: Any, min_dims: int = 1, max_dims: int = 3, max_count: int = 3, axis: int | None = None, same: bool = False, max_side: int = 4
+    ctx: Any,
+    min_dims: int = 1,
+    max_dims: int = 3,
+    max_count: int = 3,
+    axis: int | None = None,
+    same: bool = False,
+    max_side: int = 4,
 ) -> st.SearchStrategy[list[np.ndarray]]:
     """Lists of 1 to ``max_count`` real float64 arrays that join along one axis (``axis``, or a
     drawn one): their other sides are equal, their sides along it may differ (unless ``same``:
@@ -114,7 +120,9 @@ def dims_after(ctx: Any, shape: Any, start: int) -> st.SearchStrategy[int]:
 
 
 @_register
-def expand_targets(ctx: Any, shape: Any, infer: bool = True, max_new: int = 1, max_side: int = 3) -> st.SearchStrategy[tuple[int, ...]]:
+def expand_targets(
+    ctx: Any, shape: Any, infer: bool = True, max_new: int = 1, max_side: int = 3
+) -> st.SearchStrategy[tuple[int, ...]]:
     """Shapes an array of ``shape`` expands to: up to ``max_new`` new leading sides, each side of
     1 any size, every other side kept (or -1 with ``infer``)."""
     shape = tuple(shape)
@@ -159,7 +167,9 @@ def dim_subsets(ctx: Any, shape: Any, min_size: int = 0) -> st.SearchStrategy[tu
 
     @st.composite
     def draw_dims(draw: Any) -> tuple[int, ...]:
-        chosen = draw(st.lists(st.integers(0, ndim - 1), min_size=min(min_size, ndim), max_size=ndim, unique=True)) if ndim else []
+        chosen = (
+            draw(st.lists(st.integers(0, ndim - 1), min_size=min(min_size, ndim), max_size=ndim, unique=True)) if ndim else []
+        )
         return tuple(d - ndim if draw(st.booleans()) else d for d in chosen)
 
     return draw_dims()
@@ -178,7 +188,9 @@ def shape_permutations(ctx: Any, shape: Any) -> st.SearchStrategy[tuple[int, ...
 
 
 @_register
-def repeat_counts(ctx: Any, shape: Any, min_extra: int = 0, max_extra: int = 1, max_count: int = 3) -> st.SearchStrategy[tuple[int, ...]]:
+def repeat_counts(
+    ctx: Any, shape: Any, min_extra: int = 0, max_extra: int = 1, max_count: int = 3
+) -> st.SearchStrategy[tuple[int, ...]]:
     """Repeat counts for an array of ``shape``: one per dim, plus ``min_extra`` to ``max_extra``
     leading ones (a negative ``min_extra``: fewer counts than dims, as ``tile`` allows)."""
     ndim = _ndim(shape)

@@ -15,7 +15,7 @@ import numpy as np
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from gradspec.operators.domains import _register, floating
+from gradspec.operators.domains import floating
 from gradspec.strategies import _shapes
 
 

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -56,7 +57,8 @@ def scatter_reduce(input: Array, dim: int, index: Array, src: Array, reduce: str
     for p, q in _positions(index, _axis(dim, input.ndim)):
         groups.setdefault(q, []).append(float(src[p]))
     out = np.array(input, dtype=np.float64)
-    combine = {"sum": np.sum, "prod": np.prod, "amax": np.max, "amin": np.min, "mean": np.mean}[reduce]
+    combiners: dict[str, Callable[..., Any]] = {"sum": np.sum, "prod": np.prod, "amax": np.max, "amin": np.min, "mean": np.mean}
+    combine = combiners[reduce]
     for q, values in groups.items():
         out[q] = combine(([float(input[q])] if include_self else []) + values)
     return out
@@ -136,7 +138,7 @@ def slice_scatter(input: Array, src: Array, dim: int = 0, start: Any = None, end
     return out
 
 
-def _diagonal_view(out: Array, offset: int, dim1: int, dim2: int) -> tuple[Array, Array]:
+def _diagonal_view(out: Array, offset: int, dim1: int, dim2: int) -> Array:
     """Positions (as index arrays) of ``diagonal(out, offset, dim1, dim2)``, its last dim the diagonal."""
     a, b = _axis(dim1, out.ndim), _axis(dim2, out.ndim)
     grid = np.indices(out.shape)
@@ -182,8 +184,11 @@ def index_reduce(input: Array, dim: int, index: Array, source: Array, reduce: st
     axis = _axis(dim, input.ndim)
     moved_input, moved_source = np.moveaxis(np.asarray(input, dtype=np.float64), axis, 0), np.moveaxis(source, axis, 0)
     out = moved_input.copy()
-    combine = {"prod": np.prod, "amax": np.max, "amin": np.min, "mean": np.mean}[reduce]
+    combiners: dict[str, Callable[..., Any]] = {"prod": np.prod, "amax": np.max, "amin": np.min, "mean": np.mean}
+    combine = combiners[reduce]
     for target in set(int(i) for i in index):
-        parts = ([moved_input[target]] if include_self else []) + [moved_source[k] for k in range(len(index)) if int(index[k]) == target]
+        parts = ([moved_input[target]] if include_self else []) + [
+            moved_source[k] for k in range(len(index)) if int(index[k]) == target
+        ]
         out[target] = combine(np.stack(parts), axis=0)
     return np.moveaxis(out, 0, axis)

@@ -3,7 +3,7 @@ products and decompositions, called with PyTorch's argument names."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal, cast
 
 import numpy as np
 
@@ -80,7 +80,7 @@ def svd(input: Array, some: bool = True) -> tuple[Array, Array, Array]:
 
 
 def linalg_qr(A: Array, mode: str = "reduced") -> tuple[Array, Array]:
-    q, r = np.linalg.qr(A, mode=mode)
+    q, r = np.linalg.qr(A, mode=cast(Literal["reduced", "complete", "r", "raw"], mode))
     return q, r
 
 
@@ -186,7 +186,9 @@ def linalg_solve_triangular(A: Array, B: Array, upper: bool, left: bool = True, 
     return np.linalg.solve(triangle, B) if left else np.linalg.solve(triangle.T, B.T).T
 
 
-def triangular_solve(b: Array, A: Array, upper: bool = True, transpose: bool = False, unitriangular: bool = False) -> tuple[Array, Array]:
+def triangular_solve(
+    b: Array, A: Array, upper: bool = True, transpose: bool = False, unitriangular: bool = False
+) -> tuple[Array, Array]:
     triangle = np.triu(A) if upper else np.tril(A)
     if unitriangular:
         triangle = triangle - np.diag(np.diagonal(triangle)) + np.eye(A.shape[-1])
@@ -213,7 +215,7 @@ def linalg_matrix_norm(A: Array, ord: Any = "fro") -> Array:
 
 
 def linalg_norm(A: Array) -> Array:
-    return np.linalg.norm(A.reshape(-1))
+    return np.asarray(np.linalg.norm(A.reshape(-1)))
 
 
 def linalg_cond(A: Array, p: Any = None) -> Array:

@@ -139,7 +139,9 @@ def poisson_nll_loss(
     return _reduce(loss, reduction)
 
 
-def gaussian_nll_loss(input: Array, target: Array, var: Array, full: bool = False, eps: float = 1e-6, reduction: str = "mean") -> Array:
+def gaussian_nll_loss(
+    input: Array, target: Array, var: Array, full: bool = False, eps: float = 1e-6, reduction: str = "mean"
+) -> Array:
     """0.5 (log max(var, eps) + (input - target)^2 / max(var, eps)), plus 0.5 log(2 pi) with full."""
     v = np.maximum(var, eps)
     loss = 0.5 * (np.log(v) + (input - target) ** 2 / v)
@@ -220,7 +222,14 @@ def _pairwise_distance(x: Array, y: Array, p: float = 2.0, eps: float = 1e-6) ->
 
 
 def triplet_margin_loss(
-    anchor: Array, positive: Array, negative: Array, margin: float = 1.0, p: float = 2.0, eps: float = 1e-6, swap: bool = False, reduction: str = "mean"
+    anchor: Array,
+    positive: Array,
+    negative: Array,
+    margin: float = 1.0,
+    p: float = 2.0,
+    eps: float = 1e-6,
+    swap: bool = False,
+    reduction: str = "mean",
 ) -> Array:
     """max(d(a, p) - d(a, n) + margin, 0), d the p-norm distance; swap uses min(d(a, n), d(p, n))."""
     d_ap = _pairwise_distance(anchor, positive, p, eps)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 
@@ -55,25 +55,39 @@ def _conv(input: Array, weight: Array, bias: Any, stride: Any, padding: Any, dil
     for offset in itertools.product(*[range(ki) for ki in k]):
         index = tuple(slice(offset[i] * d[i], offset[i] * d[i] + s[i] * (out_sides[i] - 1) + 1, s[i]) for i in range(spatial))
         patch = xg[(slice(None), slice(None), slice(None), *index)]  # (n, g, c/g, *out)
-        w = wg[(slice(None), slice(None), slice(None), *offset)]  # (g, o/g, c/g)
+        w = wg[(slice(None), slice(None), slice(None)) + offset]  # (g, o/g, c/g)
         result += np.einsum("ngc...,goc->ngo...", patch, w).reshape(n, o, *out_sides)
     if bias is not None:
         result += np.reshape(bias, (1, o) + (1,) * spatial)
     return result[0] if unbatched else result
 
 
-def conv(input: Array, weight: Array, bias: Any = None, stride: Any = 1, padding: Any = 0, dilation: Any = 1, groups: int = 1) -> Array:
+def conv(
+    input: Array, weight: Array, bias: Any = None, stride: Any = 1, padding: Any = 0, dilation: Any = 1, groups: int = 1
+) -> Array:
     """conv1d, conv2d and conv3d (the dimension is the weight's)."""
     return _conv(input, weight, bias, stride, padding, dilation, groups)
 
 
 def conv_transpose(
-    input: Array, weight: Array, bias: Any = None, stride: Any = 1, padding: Any = 0, output_padding: Any = 0, groups: int = 1, dilation: Any = 1
+    input: Array,
+    weight: Array,
+    bias: Any = None,
+    stride: Any = 1,
+    padding: Any = 0,
+    output_padding: Any = 0,
+    groups: int = 1,
+    dilation: Any = 1,
 ) -> Array:
     """conv_transpose1d/2d/3d: every input element scatters the kernel times its value."""
     spatial = weight.ndim - 2
     x, unbatched = _batched(input, spatial)
-    s, p, op, d = _ntuple(stride, spatial), _ntuple(padding, spatial), _ntuple(output_padding, spatial), _ntuple(dilation, spatial)
+    s, p, op, d = (
+        _ntuple(stride, spatial),
+        _ntuple(padding, spatial),
+        _ntuple(output_padding, spatial),
+        _ntuple(dilation, spatial),
+    )
     n, c = x.shape[:2]
     g = groups
     og = weight.shape[1]
@@ -85,7 +99,7 @@ def conv_transpose(
     wg = weight.reshape(g, c // g, og, *k)
     for offset in itertools.product(*[range(ki) for ki in k]):
         index = tuple(slice(offset[i] * d[i], offset[i] * d[i] + s[i] * (sides[i] - 1) + 1, s[i]) for i in range(spatial))
-        w = wg[(slice(None), slice(None), slice(None), *offset)]  # (g, c/g, og)
+        w = wg[(slice(None), slice(None), slice(None)) + offset]  # (g, c/g, og)
         buffer[(slice(None), slice(None), slice(None), *index)] += np.einsum("ngc...,gco->ngo...", xg, w)
     crop = tuple(slice(p[i], full[i] - p[i]) for i in range(spatial))
     result = buffer.reshape(n, g * og, *full)[(slice(None), slice(None), *crop)]
@@ -125,7 +139,14 @@ def rms_norm(input: Array, normalized_shape: Any, weight: Any = None, eps: Any =
 
 
 def batch_norm(
-    input: Array, running_mean: Any, running_var: Any, weight: Any = None, bias: Any = None, training: bool = False, momentum: float = 0.1, eps: float = 1e-5
+    input: Array,
+    running_mean: Any,
+    running_var: Any,
+    weight: Any = None,
+    bias: Any = None,
+    training: bool = False,
+    momentum: float = 0.1,
+    eps: float = 1e-5,
 ) -> Array:
     shape = (1, input.shape[1]) + (1,) * (input.ndim - 2)
     if training:
@@ -144,7 +165,14 @@ def group_norm(input: Array, num_groups: int, weight: Any = None, bias: Any = No
 
 
 def instance_norm(
-    input: Array, running_mean: Any = None, running_var: Any = None, weight: Any = None, bias: Any = None, use_input_stats: bool = True, momentum: float = 0.1, eps: float = 1e-5
+    input: Array,
+    running_mean: Any = None,
+    running_var: Any = None,
+    weight: Any = None,
+    bias: Any = None,
+    use_input_stats: bool = True,
+    momentum: float = 0.1,
+    eps: float = 1e-5,
 ) -> Array:
     axes = tuple(range(2, input.ndim))
     y = (input - input.mean(axis=axes, keepdims=True)) / np.sqrt(input.var(axis=axes, keepdims=True) + eps)
@@ -192,24 +220,57 @@ def _max_pool(input: Array, spatial: int, kernel_size: Any, stride: Any, padding
     for o in itertools.product(*[range(v) for v in outs]):
         ranges = [[o[i] * s[i] - p[i] + j * d[i] for j in range(k[i])] for i in range(spatial)]
         ranges = [[r for r in rs if 0 <= r < sides[i]] for i, rs in enumerate(ranges)]
-        window = x[(slice(None), slice(None), *np.ix_(*ranges))]
-        result[(slice(None), slice(None), *o)] = window.reshape(x.shape[:2] + (-1,)).max(axis=-1)
+        window = x[(slice(None), slice(None)) + np.ix_(*ranges)]
+        result[(slice(None), slice(None)) + o] = window.reshape(x.shape[:2] + (-1,)).max(axis=-1)
     return result[0] if unbatched else result
 
 
-def max_pool1d(input: Array, kernel_size: Any, stride: Any = None, padding: Any = 0, dilation: Any = 1, ceil_mode: bool = False, return_indices: bool = False) -> Array:
+def max_pool1d(
+    input: Array,
+    kernel_size: Any,
+    stride: Any = None,
+    padding: Any = 0,
+    dilation: Any = 1,
+    ceil_mode: bool = False,
+    return_indices: bool = False,
+) -> Array:
     return _max_pool(input, 1, kernel_size, stride, padding, dilation, ceil_mode)
 
 
-def max_pool2d(input: Array, kernel_size: Any, stride: Any = None, padding: Any = 0, dilation: Any = 1, ceil_mode: bool = False, return_indices: bool = False) -> Array:
+def max_pool2d(
+    input: Array,
+    kernel_size: Any,
+    stride: Any = None,
+    padding: Any = 0,
+    dilation: Any = 1,
+    ceil_mode: bool = False,
+    return_indices: bool = False,
+) -> Array:
     return _max_pool(input, 2, kernel_size, stride, padding, dilation, ceil_mode)
 
 
-def max_pool3d(input: Array, kernel_size: Any, stride: Any = None, padding: Any = 0, dilation: Any = 1, ceil_mode: bool = False, return_indices: bool = False) -> Array:
+def max_pool3d(
+    input: Array,
+    kernel_size: Any,
+    stride: Any = None,
+    padding: Any = 0,
+    dilation: Any = 1,
+    ceil_mode: bool = False,
+    return_indices: bool = False,
+) -> Array:
     return _max_pool(input, 3, kernel_size, stride, padding, dilation, ceil_mode)
 
 
-def _avg_pool(input: Array, spatial: int, kernel_size: Any, stride: Any, padding: Any, ceil_mode: bool, count_include_pad: bool, divisor_override: Any) -> Array:
+def _avg_pool(
+    input: Array,
+    spatial: int,
+    kernel_size: Any,
+    stride: Any,
+    padding: Any,
+    ceil_mode: bool,
+    count_include_pad: bool,
+    divisor_override: Any,
+) -> Array:
     x, unbatched = _batched(input, spatial)
     k = _ntuple(kernel_size, spatial)
     s = _ntuple(stride, spatial) if stride not in (None, [], ()) else k
@@ -231,22 +292,36 @@ def _avg_pool(input: Array, spatial: int, kernel_size: Any, stride: Any, padding
             divisor = pool_size
         else:
             divisor = math.prod(b - a for a, b in zip(lo, hi))
-        result[(slice(None), slice(None), *o)] = total / divisor
+        result[(slice(None), slice(None)) + o] = total / divisor
     return result[0] if unbatched else result
 
 
-def avg_pool1d(input: Array, kernel_size: Any, stride: Any = None, padding: Any = 0, ceil_mode: bool = False, count_include_pad: bool = True) -> Array:
+def avg_pool1d(
+    input: Array, kernel_size: Any, stride: Any = None, padding: Any = 0, ceil_mode: bool = False, count_include_pad: bool = True
+) -> Array:
     return _avg_pool(input, 1, kernel_size, stride, padding, ceil_mode, count_include_pad, None)
 
 
 def avg_pool2d(
-    input: Array, kernel_size: Any, stride: Any = None, padding: Any = 0, ceil_mode: bool = False, count_include_pad: bool = True, divisor_override: Any = None
+    input: Array,
+    kernel_size: Any,
+    stride: Any = None,
+    padding: Any = 0,
+    ceil_mode: bool = False,
+    count_include_pad: bool = True,
+    divisor_override: Any = None,
 ) -> Array:
     return _avg_pool(input, 2, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override)
 
 
 def avg_pool3d(
-    input: Array, kernel_size: Any, stride: Any = None, padding: Any = 0, ceil_mode: bool = False, count_include_pad: bool = True, divisor_override: Any = None
+    input: Array,
+    kernel_size: Any,
+    stride: Any = None,
+    padding: Any = 0,
+    ceil_mode: bool = False,
+    count_include_pad: bool = True,
+    divisor_override: Any = None,
 ) -> Array:
     return _avg_pool(input, 3, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override)
 
@@ -264,7 +339,7 @@ def _adaptive(input: Array, output_size: Any, spatial: int, reduce: Any) -> Arra
     result = np.empty(x.shape[:2] + outs)
     for o in itertools.product(*[range(v) for v in outs]):
         window = x[(slice(None), slice(None), *[slice(*windows[i][o[i]]) for i in range(spatial)])]
-        result[(slice(None), slice(None), *o)] = reduce(window.reshape(x.shape[:2] + (-1,)), axis=-1)
+        result[(slice(None), slice(None)) + o] = reduce(window.reshape(x.shape[:2] + (-1,)), axis=-1)
     return result[0] if unbatched else result
 
 
@@ -295,7 +370,15 @@ def adaptive_max_pool3d(input: Array, output_size: Any, return_indices: bool = F
 # -- attention ----------------------------------------------------------------------------
 
 
-def scaled_dot_product_attention(query: Array, key: Array, value: Array, attn_mask: Any = None, dropout_p: float = 0.0, is_causal: bool = False, scale: Any = None) -> Array:
+def scaled_dot_product_attention(
+    query: Array,
+    key: Array,
+    value: Array,
+    attn_mask: Any = None,
+    dropout_p: float = 0.0,
+    is_causal: bool = False,
+    scale: Any = None,
+) -> Array:
     factor = 1.0 / math.sqrt(query.shape[-1]) if scale is None else scale
     scores = query @ np.swapaxes(key, -1, -2) * factor
     if is_causal:
@@ -321,7 +404,8 @@ def _pad(input: Array, pad: Any, mode: str = "constant", value: Any = None) -> A
     widths = [(max(b, 0), max(a, 0)) for b, a in widths]
     if mode == "constant":
         return np.pad(x, widths, mode="constant", constant_values=0.0 if value is None else value)
-    return np.pad(x, widths, mode={"reflect": "reflect", "replicate": "edge", "circular": "wrap"}[mode])
+    modes: dict[str, Literal["reflect", "edge", "wrap"]] = {"reflect": "reflect", "replicate": "edge", "circular": "wrap"}
+    return np.pad(x, widths, mode=modes[mode])
 
 
 def constant_pad_nd(input: Array, pad: Any, value: float = 0.0) -> Array:
@@ -376,7 +460,9 @@ def _interpolation_matrix(side: int, out: int, mode: str, align_corners: bool) -
     return m
 
 
-def interpolate(input: Array, size: Any = None, scale_factor: Any = None, mode: str = "nearest", align_corners: Any = None, **_: Any) -> Array:
+def interpolate(
+    input: Array, size: Any = None, scale_factor: Any = None, mode: str = "nearest", align_corners: Any = None, **_: Any
+) -> Array:
     """interpolate with an output ``size`` (every mode is a separable linear map)."""
     spatial = input.ndim - 2
     outs = _ntuple(size, spatial)
@@ -431,7 +517,9 @@ def unfold(input: Array, kernel_size: Any, dilation: Any = 1, padding: Any = 0, 
     columns = np.empty((n, c, k[0], k[1], outs[0], outs[1]))
     for a in range(k[0]):
         for b in range(k[1]):
-            columns[:, :, a, b] = xp[:, :, a * d[0] : a * d[0] + s[0] * (outs[0] - 1) + 1 : s[0], b * d[1] : b * d[1] + s[1] * (outs[1] - 1) + 1 : s[1]]
+            columns[:, :, a, b] = xp[
+                :, :, a * d[0] : a * d[0] + s[0] * (outs[0] - 1) + 1 : s[0], b * d[1] : b * d[1] + s[1] * (outs[1] - 1) + 1 : s[1]
+            ]
     result = columns.reshape(n, c * k[0] * k[1], outs[0] * outs[1])
     return result[0] if unbatched else result
 

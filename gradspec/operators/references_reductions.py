@@ -8,13 +8,16 @@ torch does.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal, cast
 
 import numpy as np
 
 from gradspec.operators.references import _axis
 
 Array = np.ndarray
+
+# The interpolation names torch.quantile takes, all of them numpy quantile methods.
+_Interpolation = Literal["linear", "lower", "higher", "midpoint", "nearest"]
 
 
 def _axes(dim: Any, ndim: int) -> Any:
@@ -125,19 +128,21 @@ def topk(input: Array, k: int, dim: int = -1, largest: bool = True, sorted: bool
 
 
 def quantile(input: Array, q: float, dim: Any = None, keepdim: bool = False, interpolation: str = "linear") -> Array:
+    method = cast(_Interpolation, interpolation)
     if dim is None:
-        value = np.asarray(np.quantile(input.reshape(-1), q, method=interpolation))
+        value = np.asarray(np.quantile(input.reshape(-1), q, method=method))
         return value.reshape((1,) * input.ndim) if keepdim else value
     values, axis = _along(input, dim)
-    return _reduced(np.quantile(values, q, axis=axis, keepdims=True, method=interpolation), input, axis, keepdim)
+    return _reduced(np.quantile(values, q, axis=axis, keepdims=True, method=method), input, axis, keepdim)
 
 
 def nanquantile(input: Array, q: float, dim: Any = None, keepdim: bool = False, interpolation: str = "linear") -> Array:
+    method = cast(_Interpolation, interpolation)
     if dim is None:
-        value = np.asarray(np.nanquantile(input.reshape(-1), q, method=interpolation))
+        value = np.asarray(np.nanquantile(input.reshape(-1), q, method=method))
         return value.reshape((1,) * input.ndim) if keepdim else value
     values, axis = _along(input, dim)
-    return _reduced(np.nanquantile(values, q, axis=axis, keepdims=True, method=interpolation), input, axis, keepdim)
+    return _reduced(np.nanquantile(values, q, axis=axis, keepdims=True, method=method), input, axis, keepdim)
 
 
 # -- moments and norms -------------------------------------------------------------------------
@@ -253,8 +258,8 @@ def cov(input: Array, correction: int = 1) -> Array:
 # -- torch.masked: masked-out elements take no part; a slice is never wholly masked out ---------
 
 
-def _filled(input: Array, mask: Array, value: float) -> Array:
-    return np.where(np.broadcast_to(mask, input.shape), input, value)
+def _filled(input: Array, mask: Array | None, value: float) -> Array:
+    return np.where(np.broadcast_to(np.asarray(mask), input.shape), input, value)
 
 
 def masked_sum(input: Array, dim: Any = None, keepdim: bool = False, mask: Array | None = None) -> Array:
@@ -265,8 +270,8 @@ def masked_prod(input: Array, dim: Any = None, keepdim: bool = False, mask: Arra
     return np.prod(_filled(input, mask, 1.0), axis=_axes(dim, input.ndim), keepdims=keepdim)
 
 
-def _count(input: Array, dim: Any, keepdim: bool, mask: Array) -> Array:
-    return np.sum(np.broadcast_to(mask, input.shape), axis=_axes(dim, input.ndim), keepdims=keepdim)
+def _count(input: Array, dim: Any, keepdim: bool, mask: Array | None) -> Array:
+    return np.sum(np.broadcast_to(np.asarray(mask), input.shape), axis=_axes(dim, input.ndim), keepdims=keepdim)
 
 
 def masked_mean(input: Array, dim: Any = None, keepdim: bool = False, mask: Array | None = None) -> Array:
@@ -305,7 +310,7 @@ def masked_normalize(input: Array, ord: float, dim: int, eps: float = 1e-12, mas
 
 def masked_softmax(input: Array, dim: int, mask: Array | None = None) -> Array:
     values, axis = _along(input, dim)
-    keep = np.broadcast_to(mask, input.shape).reshape(values.shape)
+    keep = np.broadcast_to(np.asarray(mask), input.shape).reshape(values.shape)
     top = np.max(np.where(keep, values, -np.inf), axis=axis, keepdims=True)
     weights = np.where(keep, np.exp(values - top), 0.0)
     return _restore(weights / np.sum(weights, axis=axis, keepdims=True), input)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from typing import Any
+from typing import Any, Literal, cast
 
 import numpy as np
 
@@ -161,7 +161,7 @@ def shapes_combinations(input: Array, r: int = 2, with_replacement: bool = False
 
 
 def shapes_meshgrid(*tensors: Array, indexing: str = "ij") -> tuple[Array, ...]:
-    return tuple(g.copy() for g in np.meshgrid(*tensors, indexing=indexing))
+    return tuple(g.copy() for g in np.meshgrid(*tensors, indexing=cast(Literal["ij", "xy"], indexing)))
 
 
 def shapes_meshgrid_list(tensors: Any, indexing: str = "ij") -> tuple[Array, ...]:

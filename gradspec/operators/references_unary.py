@@ -67,7 +67,7 @@ def lgamma(input: Array) -> Array:
 def mvlgamma(input: Array, p: int) -> Array:
     """The multivariate log-gamma: p (p - 1) / 4 log(pi) + sum_{i < p} lgamma(input - i / 2)."""
     total = p * (p - 1) / 4.0 * math.log(math.pi)
-    return total + sum(lgamma(input - i / 2.0) for i in range(p))
+    return np.asarray(total + sum(lgamma(input - i / 2.0) for i in range(p)))
 
 
 def erfc(input: Array) -> Array:

@@ -26,7 +26,11 @@ def abs_at_zero(cotangents: list[Array], input: Array, **_: Any) -> list[Array]:
 
 def amax_ties(cotangents: list[Array], input: Array, dim: Any = None, keepdim: bool = False, **_: Any) -> list[Array]:
     """amax: "amax/amin evenly distributes gradient between equal values" (torch.amax)."""
-    axis = tuple(range(input.ndim)) if dim is None or dim == () else (tuple(d % input.ndim for d in dim) if isinstance(dim, (list, tuple)) else dim % max(input.ndim, 1))
+    axis = (
+        tuple(range(input.ndim))
+        if dim is None or dim == ()
+        else (tuple(d % input.ndim for d in dim) if isinstance(dim, (list, tuple)) else dim % max(input.ndim, 1))
+    )
     if input.ndim == 0:
         return [np.asarray(cotangents[0])]
     extreme = np.max(input, axis=axis, keepdims=True)

@@ -33,7 +33,9 @@ def _two_norm_gradient(cotangent: Array, input: Array, dim: Any, keepdim: bool) 
     return np.where(norm == 0.0, 0.0, g * input / safe)
 
 
-def vector_norm_at_zero(cotangents: list[Array], input: Array, ord: Any = 2, dim: Any = None, keepdim: bool = False, **_: Any) -> list[Array]:
+def vector_norm_at_zero(
+    cotangents: list[Array], input: Array, ord: Any = 2, dim: Any = None, keepdim: bool = False, **_: Any
+) -> list[Array]:
     """The 2-norm where a reduced slice is the zero vector: the minimum-norm subgradient, 0
     ("If the function is convex (at least locally), use the sub-gradient of minimum norm",
     autograd notes); x / ||x|| elsewhere."""
@@ -42,7 +44,9 @@ def vector_norm_at_zero(cotangents: list[Array], input: Array, ord: Any = 2, dim
     return [_two_norm_gradient(cotangents[0], input, dim, keepdim)]
 
 
-def norm_at_zero(cotangents: list[Array], input: Array, p: Any = "fro", dim: Any = None, keepdim: bool = False, **_: Any) -> list[Array]:
+def norm_at_zero(
+    cotangents: list[Array], input: Array, p: Any = "fro", dim: Any = None, keepdim: bool = False, **_: Any
+) -> list[Array]:
     """torch.norm with p=2 (or 'fro') at the zero vector: the minimum-norm subgradient, 0."""
     return vector_norm_at_zero(cotangents, input, 2 if p == "fro" else p, dim, keepdim)
 
@@ -56,7 +60,7 @@ def prod_with_zeros(cotangents: list[Array], input: Array, dim: Any = None, keep
         return [np.asarray(cotangents[0], dtype=np.float64) * np.ones_like(input)]
     g = np.asarray(cotangents[0], dtype=np.float64)
     moved = np.moveaxis(input, axes, tuple(range(input.ndim - len(axes), input.ndim)))
-    flat = moved.reshape(moved.shape[: input.ndim - len(axes)] + (-1,))
+    flat: Array = moved.reshape(moved.shape[: input.ndim - len(axes)] + (-1,))
     others = np.empty_like(flat)
     for i in range(flat.shape[-1]):
         others[..., i] = np.prod(np.delete(flat, i, axis=-1), axis=-1)

@@ -65,8 +65,10 @@ def sample_strategy(op: OperatorEntry, dtype: str, point: int | None) -> st.Sear
         if point is not None:
             args.update(dict(op.nondifferentiable[point].args))
         # in the arguments' order, whatever order Hypothesis drew them in: positional arguments are passed in it
-        op._strategies[key] = given_strategy(args).map(lambda values: Sample(op, dtype, {name: values[name] for name in args}, point))
-    return op._strategies[key]  # type: ignore[no-any-return]
+        op._strategies[key] = given_strategy(args).map(
+            lambda values: Sample(op, dtype, {name: values[name] for name in args}, point)
+        )
+    return op._strategies[key]
 
 
 @strategies.register("operator")

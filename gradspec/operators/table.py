@@ -139,7 +139,11 @@ def load_table(paths: Iterable[Path]) -> dict[str, OperatorEntry]:
                 errors.append(entry)
             elif entry.id in entries:
                 first = entries[entry.id]
-                errors.append(SpecError(entry.path, entry.line, "name", f"duplicate operator {entry.id!r} (also in {first.path}:{first.line})"))
+                errors.append(
+                    SpecError(
+                        entry.path, entry.line, "name", f"duplicate operator {entry.id!r} (also in {first.path}:{first.line})"
+                    )
+                )
             else:
                 entries[entry.id] = entry
     if errors:
@@ -151,8 +155,8 @@ def _read_file(path: Path) -> list[OperatorEntry | SpecError]:
     label = _label(path)
     try:
         document = read_document(path.read_bytes())
-    except YamlProblem as problem:
-        raise SpecError(label, problem.line, "(file)", problem.problem) from None
+    except YamlProblem as yaml_problem:
+        raise SpecError(label, yaml_problem.line, "(file)", yaml_problem.problem) from None
     problem = _validator().first_problem(document.value)
     if problem is not None:
         raise SpecError(label, document.line(problem.path), format_path(problem.path), problem.message)
@@ -183,7 +187,9 @@ def _entry(raw: dict[str, Any], family: str, label: str, document: Document, key
     for name in [*differentiable, *raw.get("tangents", {})]:
         if name not in names:
             raise error(("differentiable",), f"{name!r} is not an argument (the arguments: {', '.join(names)})")
-    points = tuple(_point(point, names, error, ("nondifferentiable", i)) for i, point in enumerate(raw.get("nondifferentiable", [])))
+    points = tuple(
+        _point(point, names, error, ("nondifferentiable", i)) for i, point in enumerate(raw.get("nondifferentiable", []))
+    )
     reference_name = raw.get("reference")
     tolerance = raw.get("tolerance")
     return OperatorEntry(
@@ -252,7 +258,9 @@ def _point(raw: dict[str, Any], names: list[str], error: Callable[..., SpecError
     )
 
 
-def _resolve(name: str, modules: dict[str, str], error: Callable[..., SpecError], key: tuple[str | int, ...]) -> Callable[..., Any]:
+def _resolve(
+    name: str, modules: dict[str, str], error: Callable[..., SpecError], key: tuple[str | int, ...]
+) -> Callable[..., Any]:
     prefix, _, attribute = name.rpartition(".")
     module_name = modules.get(prefix)
     if module_name is None:
