@@ -32,6 +32,21 @@ def _ids(prefix: str, operators: set[str] | None = None) -> set[str]:
     }
 
 
+def _each_input(args: tuple[Any, ...], kwargs: dict[str, Any], change: Any) -> tuple[tuple[Any, ...], dict[str, Any]]:
+    """The arguments with ``change`` applied to each floating tensor that requires grad (also
+    inside lists): a deviation of the gradient reaching the inputs, after the operator's own
+    backward, so that an operator whose gradient is 0 everywhere (floor, sign) is off too."""
+
+    def changed(value: Any) -> Any:
+        if isinstance(value, torch.Tensor) and value.is_floating_point() and value.requires_grad:
+            return change(value)
+        if isinstance(value, (list, tuple)) and value and all(isinstance(item, torch.Tensor) for item in value):
+            return type(value)(changed(item) for item in value)
+        return value
+
+    return tuple(changed(a) for a in args), {name: changed(value) for name, value in kwargs.items()}
+
+
 def _each_output(result: Any, change: Any) -> Any:
     """``result`` with ``change`` applied to each floating tensor output."""
     if isinstance(result, torch.Tensor):
@@ -86,8 +101,8 @@ class EveryOperatorGradientOnePercentHigh(TorchAdapter):
     deviation_kind = "numeric"
 
     def call_operator(self, name: str, *args: Any, **kwargs: Any) -> Any:
-        result = super().call_operator(name, *args, **kwargs)
-        return _each_output(result, lambda y: _ScaledGradient.apply(y, 1.01, None) if y.requires_grad else y)
+        args, kwargs = _each_input(args, kwargs, lambda x: _ScaledGradient.apply(x, 1.01, None))
+        return super().call_operator(name, *args, **kwargs)
 
 
 class EveryDoubleBackwardIgnoresTheCotangent(TorchAdapter):
@@ -97,8 +112,8 @@ class EveryDoubleBackwardIgnoresTheCotangent(TorchAdapter):
     deviation_kind = "missing"
 
     def call_operator(self, name: str, *args: Any, **kwargs: Any) -> Any:
-        result = super().call_operator(name, *args, **kwargs)
-        return _each_output(result, lambda y: _DetachedCotangent.apply(y) if y.requires_grad else y)
+        args, kwargs = _each_input(args, kwargs, _DetachedCotangent.apply)
+        return super().call_operator(name, *args, **kwargs)
 
 
 class ForwardModeOnePercentHigh(TorchAdapter):
@@ -126,8 +141,8 @@ class Float16GradientsFivePercentHigh(TorchAdapter):
     deviation_kind = "partial"
 
     def call_operator(self, name: str, *args: Any, **kwargs: Any) -> Any:
-        result = super().call_operator(name, *args, **kwargs)
-        return _each_output(result, lambda y: _ScaledGradient.apply(y, 1.05, torch.float16) if y.requires_grad else y)
+        args, kwargs = _each_input(args, kwargs, lambda x: _ScaledGradient.apply(x, 1.05, torch.float16))
+        return super().call_operator(name, *args, **kwargs)
 
 
 class Bfloat16GradientsTwentyPercentHigh(TorchAdapter):
@@ -136,8 +151,8 @@ class Bfloat16GradientsTwentyPercentHigh(TorchAdapter):
     deviation_kind = "partial"
 
     def call_operator(self, name: str, *args: Any, **kwargs: Any) -> Any:
-        result = super().call_operator(name, *args, **kwargs)
-        return _each_output(result, lambda y: _ScaledGradient.apply(y, 1.2, torch.bfloat16) if y.requires_grad else y)
+        args, kwargs = _each_input(args, kwargs, lambda x: _ScaledGradient.apply(x, 1.2, torch.bfloat16))
+        return super().call_operator(name, *args, **kwargs)
 
 
 # -- the classic bugs, each in its family -----------------------------------------------------
