@@ -52,6 +52,11 @@ def _axis(dim: Any) -> Any:
     return list(dim) if isinstance(dim, tuple) else dim
 
 
+def _all_if_empty(dim: Any) -> Any:
+    """torch's ``dim=()`` (every dimension) as paddle's ``axis=None``."""
+    return None if isinstance(dim, (tuple, list)) and not dim else _axis(dim)
+
+
 def _unbiased(correction: Any) -> dict[str, Any]:
     """torch's ``correction`` as paddle's boolean ``unbiased`` (0 or 1); any other correction is
     passed on by its own name, for paddle to refuse."""
@@ -179,8 +184,8 @@ OPERATORS: dict[str, str | Callable[..., Any]] = {
     "prod": lambda input, dim=None, keepdim=False: paddle.prod(input, axis=_axis(dim), keepdim=keepdim),
     "nansum": lambda input, dim=None, keepdim=False: paddle.nansum(input, axis=_axis(dim), keepdim=keepdim),
     "nanmean": lambda input, dim=None, keepdim=False: paddle.nanmean(input, axis=_axis(dim), keepdim=keepdim),
-    "amax": lambda input, dim=(), keepdim=False: paddle.amax(input, axis=_axis(dim) or None, keepdim=keepdim),
-    "amin": lambda input, dim=(), keepdim=False: paddle.amin(input, axis=_axis(dim) or None, keepdim=keepdim),
+    "amax": lambda input, dim=(), keepdim=False: paddle.amax(input, axis=_all_if_empty(dim), keepdim=keepdim),
+    "amin": lambda input, dim=(), keepdim=False: paddle.amin(input, axis=_all_if_empty(dim), keepdim=keepdim),
     "max": "compat.max",
     "min": "compat.min",
     "median": lambda input, dim=None, keepdim=False: paddle.compat.median(input, dim, keepdim),
