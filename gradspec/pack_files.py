@@ -31,12 +31,13 @@ def spec_files(root: Path, label: Callable[[Path], str]) -> tuple[list[Path], li
         problems.append(SpecError(label(where), None, "(folder)", f"cannot list the folder: {error.strerror}"))
 
     for folder, subfolders, files in os.walk(root, onerror=unlisted, followlinks=False):
-        subfolders[:] = sorted(name for name in subfolders if not name.startswith("_"))  # notes and tables, not specs
+        subfolders.sort()
         for name in [name for name in subfolders if os.path.islink(os.path.join(folder, name))]:
             subfolders.remove(name)  # never walked: a linked folder may lead anywhere, or loop
             problems.append(SpecError(label(Path(folder, name)), None, "(file)", _linked_folder(Path(folder, name), real_root)))
         # A folder named like a spec is listed too: load_spec refuses it.
         found += [Path(folder, name) for name in subfolders + files if _is_spec_name(name)]
+        subfolders[:] = [name for name in subfolders if not name.startswith("_")]  # notes and the operator table
     return sorted(found), problems
 
 

@@ -418,7 +418,8 @@ def test_write_atomically_keeps_the_old_file_when_renaming_fails(
 # -- (g) the built-in validator agrees with jsonschema ---------------------------------------
 
 def _real_specs() -> list[dict[str, Any]]:
-    paths = [path for path in sorted(SPECS.rglob("*.yaml")) if not path.name.startswith("_")]  # _ files are notes
+    paths = [path for path in sorted(SPECS.rglob("*.yaml"))
+             if not any(part.startswith("_") for part in path.relative_to(SPECS).parts)]  # _ files and folders are notes and tables
     return [yaml.safe_load(path.read_text(encoding="utf-8")) for path in paths]
 
 

@@ -46,7 +46,7 @@ def test_a_spec_requires_exactly_the_capabilities_its_names_need(spec: Spec) -> 
 def test_the_capabilities_are_computed_from_the_names() -> None:
     """The recomputation sees names in every part of a spec (not an empty set that agrees with anything)."""
     by_id = {spec.id: spec for spec in SPECS}
-    assert all(needed(spec) for spec in SPECS)
+    assert all(needed(spec) for spec in SPECS if spec.requires)  # operators.forward needs no capability
     assert RAISES_CAPABILITY in needed(by_id["aliasing.detach.inplace_is_detected"])
     assert "grad_modes" in needed(by_id["grad_mode.thread_local"])
 
