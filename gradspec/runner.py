@@ -29,6 +29,7 @@ from gradspec.limits import OutOfMemory, TimeLimitExceeded, deadline, is_out_of_
 from gradspec.origin import raised_by_own_code
 from gradspec.spec import Check, Spec
 from gradspec.state import begin_example, end_example
+from gradspec.strategies import GIVEN_VOCABULARY as _GIVEN  # noqa: F401  (registers the operator table's names)
 from gradspec.values import DrawnTensor, fresh
 
 _OWN_ERRORS = (SpecFailure, BackendError, StepError, AdapterError, NoneValue)
