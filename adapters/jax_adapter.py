@@ -50,7 +50,7 @@ import numpy as np
 from gradspec.adapters.base import PYTHON_OPERATORS, AdapterBase
 from gradspec.adapters.jax_operators import OPERATORS
 from gradspec.adapters.messages import compile_patterns, kind_by_message, message_match
-from gradspec.adapters.recording import Gradient, GradientOutput, Node, evaluate, one_or_all
+from gradspec.adapters.recording import Gradient, GradientOutput, Node, evaluate, fill, one_or_all, strip
 from gradspec.errors import AdapterError
 from gradspec.values import DTYPES, OMITTED, DType
 
@@ -131,44 +131,6 @@ def _jax_gradients(
         return tuple(jax.grad(lambda *values: one_or_all(function(*values)), argnums=argnums)(*primals))
     _, pullback = jax.vjp(lambda *values: one_or_all(function(*values)), *primals)
     return tuple(pullback(cotangents[0] if len(cotangents) == 1 else tuple(cotangents)))
-
-
-class _Slot:
-    """Where a recorded operand stood among an operation's arguments."""
-
-    __slots__ = ("index",)
-
-    def __init__(self, index: int) -> None:
-        self.index = index
-
-
-def _strip(value: Any, operands: list[JaxTensor]) -> Any:
-    """``value`` with each tensor in it (at any depth of lists, tuples and dicts) replaced by a
-    :class:`_Slot`, the tensors appended to ``operands``."""
-    if isinstance(value, JaxTensor):
-        operands.append(value)
-        return _Slot(len(operands) - 1)
-    if isinstance(value, dict):
-        return {key: _strip(item, operands) for key, item in value.items()}
-    if type(value) in (list, tuple):
-        return type(value)(_strip(item, operands) for item in value)
-    return value
-
-
-def _fill(value: Any, values: Sequence[Array]) -> Any:
-    """``value`` with each :class:`_Slot` replaced by its array in ``values``."""
-    if isinstance(value, _Slot):
-        return values[value.index]
-    if isinstance(value, dict):
-        return {key: _fill(item, values) for key, item in value.items()}
-    if type(value) in (list, tuple):
-        return type(value)(_fill(item, values) for item in value)
-    return value
-
-
-def _part(rule: Callable[..., Any], index: int) -> Callable[..., Array]:
-    """The rule of output ``index`` of an operation returning several arrays."""
-    return lambda *values: rule(*values)[index]
 
 
 class JaxAdapter(AdapterBase):
@@ -369,16 +331,16 @@ class JaxAdapter(AdapterBase):
         arrays, an index tuple).  A function returning several arrays (a tuple or list, as
         ``jnp.linalg.slogdet``, ``jnp.split``) gives a tuple or list of recorded arrays."""
         operands: list[JaxTensor] = []
-        arguments = _strip((args, kwargs), operands)
+        arguments = strip((args, kwargs), operands, JaxTensor)
 
         def rule(*values: Array) -> Any:
-            positional, keywords = _fill(arguments, values)
+            positional, keywords = fill(arguments, values)
             return function(*positional, **keywords)
 
         inputs = tuple(operands)
         result = rule(*(tensor.value for tensor in inputs))
         if isinstance(result, (tuple, list)):
-            parts = [JaxTensor(part, _part(rule, index), inputs) for index, part in enumerate(result)]
+            parts = [JaxTensor(part, part(rule, index), inputs) for index, part in enumerate(result)]
             return parts if isinstance(result, list) else tuple(parts)
         return JaxTensor(result, rule, inputs)
 

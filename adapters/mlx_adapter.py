@@ -66,7 +66,7 @@ import numpy as np
 from gradspec.adapters.base import PYTHON_OPERATORS, AdapterBase
 from gradspec.adapters.messages import compile_patterns, kind_by_message
 from gradspec.adapters.mlx_operators import OPERATORS
-from gradspec.adapters.recording import Gradient, GradientOutput, Node, evaluate, one_or_all
+from gradspec.adapters.recording import Gradient, GradientOutput, Node, evaluate, fill, one_or_all, strip
 from gradspec.errors import AdapterError
 from gradspec.values import DTYPES, OMITTED, DType
 
@@ -339,16 +339,16 @@ class MlxAdapter(AdapterBase):
         arrays, an index tuple).  A function returning several arrays (a tuple or list, as
         ``mx.linalg.qr``, ``mx.split``) gives a tuple or list of recorded arrays."""
         operands: list[MlxTensor] = []
-        arguments = _strip((args, kwargs), operands)
+        arguments = strip((args, kwargs), operands, MlxTensor)
 
         def rule(*values: Array) -> Any:
-            positional, keywords = _fill(arguments, values)
+            positional, keywords = fill(arguments, values)
             return function(*positional, **keywords)
 
         inputs = tuple(tensor.node for tensor in operands)
         result = rule(*(node.value for node in inputs))
         if isinstance(result, (tuple, list)):
-            parts = [MlxTensor(Node(part, _part(rule, index), inputs)) for index, part in enumerate(result)]
+            parts = [MlxTensor(Node(part, part(rule, index), inputs)) for index, part in enumerate(result)]
             return parts if isinstance(result, list) else tuple(parts)
         return MlxTensor(Node(result, rule, inputs))
 
@@ -573,44 +573,6 @@ class MlxAdapter(AdapterBase):
     # -- errors ----------------------------------------------------------------------------
     def error_kind(self, error: BaseException) -> str | None:
         return kind_by_message(error, _ERROR_PATTERNS)
-
-
-class _Slot:
-    """Where a recorded operand stood among an operation's arguments."""
-
-    __slots__ = ("index",)
-
-    def __init__(self, index: int) -> None:
-        self.index = index
-
-
-def _strip(value: Any, operands: list[MlxTensor]) -> Any:
-    """``value`` with each tensor in it (at any depth of lists, tuples and dicts) replaced by a
-    :class:`_Slot`, the tensors appended to ``operands``."""
-    if isinstance(value, MlxTensor):
-        operands.append(value)
-        return _Slot(len(operands) - 1)
-    if isinstance(value, dict):
-        return {key: _strip(item, operands) for key, item in value.items()}
-    if type(value) in (list, tuple):
-        return type(value)(_strip(item, operands) for item in value)
-    return value
-
-
-def _fill(value: Any, values: Sequence[Array]) -> Any:
-    """``value`` with each :class:`_Slot` replaced by its array in ``values``."""
-    if isinstance(value, _Slot):
-        return values[value.index]
-    if isinstance(value, dict):
-        return {key: _fill(item, values) for key, item in value.items()}
-    if type(value) in (list, tuple):
-        return type(value)(_fill(item, values) for item in value)
-    return value
-
-
-def _part(rule: Callable[..., Any], index: int) -> Callable[..., Array]:
-    """The rule of output ``index`` of an operation returning several arrays."""
-    return lambda *values: rule(*values)[index]
 
 
 def _listed(value: Any) -> list[Any]:

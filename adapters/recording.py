@@ -125,3 +125,41 @@ class GradientOutput:
     def __init__(self, bundle: Gradient, index: int) -> None:
         self.bundle = bundle
         self.index = index
+
+
+class Slot:
+    """Where a recorded operand stood among an operation's arguments."""
+
+    __slots__ = ("index",)
+
+    def __init__(self, index: int) -> None:
+        self.index = index
+
+
+def strip(value: Any, operands: list[Any], kind: type) -> Any:
+    """``value`` with each tensor of type ``kind`` in it (at any depth of lists, tuples and dicts)
+    replaced by a :class:`Slot`, the tensors appended to ``operands``."""
+    if isinstance(value, kind):
+        operands.append(value)
+        return Slot(len(operands) - 1)
+    if isinstance(value, dict):
+        return {key: strip(item, operands, kind) for key, item in value.items()}
+    if type(value) in (list, tuple):
+        return type(value)(strip(item, operands, kind) for item in value)
+    return value
+
+
+def fill(value: Any, values: Sequence[Array]) -> Any:
+    """``value`` with each :class:`Slot` replaced by its array in ``values``."""
+    if isinstance(value, Slot):
+        return values[value.index]
+    if isinstance(value, dict):
+        return {key: fill(item, values) for key, item in value.items()}
+    if type(value) in (list, tuple):
+        return type(value)(fill(item, values) for item in value)
+    return value
+
+
+def part(rule: Callable[..., Any], index: int) -> Callable[..., Array]:
+    """The rule of output ``index`` of an operation returning several arrays."""
+    return lambda *values: rule(*values)[index]
