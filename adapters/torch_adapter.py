@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import warnings
 from collections.abc import Sequence
 from typing import Any
@@ -274,9 +275,7 @@ class TorchAdapter(AdapterBase):
     @property
     def operators(self) -> frozenset[str]:
         """Every operator of the table: each is torch's own (``torch.<name>``, or a Tensor method)."""
-        from gradspec.operators.table import builtin_table
-
-        return frozenset(entry.name for entry in builtin_table().values())
+        return _table_operators()
 
     def call_operator(self, name: str, *args: Any, **kwargs: Any) -> Any:
         return self._operator_function(name)(*args, **kwargs)
@@ -500,3 +499,11 @@ class TorchAdapter(AdapterBase):
     # -- errors ----------------------------------------------------------------------------
     def error_kind(self, error: BaseException) -> str | None:
         return kind_by_message(error, _ERROR_PATTERNS)
+
+
+@functools.cache
+def _table_operators() -> frozenset[str]:
+    """The names of the built-in operator table's operators (read once)."""
+    from gradspec.operators.table import builtin_table
+
+    return frozenset(entry.name for entry in builtin_table().values())

@@ -98,10 +98,21 @@ class SpecStopped(BaseException):
     and no spec's own error handling takes it for the library's failure."""
 
 
-class KnownFailureFound(BaseException):
-    """A failure the baseline records was found again.  One counterexample confirms it, so the
-    test ends at once instead of shrinking it anew on every run; pytest sees :attr:`finding`."""
+class FindingSettled(BaseException):
+    """A spec's test ends at once with the finding it holds as its outcome (pytest sees
+    :attr:`finding`).  A ``BaseException``, so that Hypothesis does not take it for a failure
+    of its own to shrink."""
 
     def __init__(self, finding: Finding) -> None:
         super().__init__(finding.problem)
         self.finding = finding
+
+
+class KnownFailureFound(FindingSettled):
+    """A failure the baseline records was found again.  One counterexample confirms it, so the
+    test ends at once instead of shrinking it anew on every run."""
+
+
+class ShrinkBudgetSpent(FindingSettled):
+    """A failure was shrunk for as many test cases as its case may run while shrinking: the
+    verdict stands; the counterexample is the smallest found by then."""

@@ -25,7 +25,7 @@ from contextlib import suppress
 from dataclasses import dataclass
 from typing import Any
 
-from gradspec.errors import BackendError, Finding, KnownFailureFound, SpecStopped
+from gradspec.errors import BackendError, Finding, FindingSettled, SpecStopped
 from gradspec.limits import address_space
 
 #: The report's length prefix: the size of the pickle that follows, in bytes.
@@ -83,8 +83,8 @@ def _child(test: Callable[[], None], case: Any, read_end: int, write_end: int, m
             test()
         except Finding as found:
             finding = found
-        except KnownFailureFound as known:
-            finding = known.finding
+        except FindingSettled as settled:
+            finding = settled.finding
         except SpecStopped as stopped:
             finding = BackendError(str(stopped))
         except BaseException as error:  # everything else is an error of the backend or the run

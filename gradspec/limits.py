@@ -30,7 +30,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from types import FrameType
 
-from gradspec.errors import BackendError, Finding, KnownFailureFound, SpecStopped
+from gradspec.errors import BackendError, Finding, FindingSettled, SpecStopped
 
 #: Seconds a call stuck in native code gets past its spec's deadline before the process ends.
 NATIVE_HANG_GRACE = 60.0
@@ -159,8 +159,8 @@ def run_limited(
         with spec_limits(seconds, megabytes, what) as limit:
             test()
         return
-    except KnownFailureFound as known:
-        raise known.finding from None
+    except FindingSettled as settled:
+        raise settled.finding from None
     except TimeLimitExceeded as exceeded:
         if limit is None or exceeded.deadline is not limit:
             raise

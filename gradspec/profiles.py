@@ -5,9 +5,13 @@ from __future__ import annotations
 
 import os
 
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, Phase, settings
 
-_COMMON = settings(deadline=None, report_multiple_bugs=False, suppress_health_check=[HealthCheck.too_slow])
+#: Hypothesis's explain phase is left out: a failure's message gives the shrunk counterexample in
+#: the spec's own terms and a replay command, and explaining it would rerun the test case dozens of
+#: times per failure (seconds per failing spec).
+_PHASES = [Phase.explicit, Phase.reuse, Phase.generate, Phase.target, Phase.shrink]
+_COMMON = settings(deadline=None, report_multiple_bugs=False, suppress_health_check=[HealthCheck.too_slow], phases=_PHASES)
 
 PROFILES = {
     # Fast local runs; failures found before are replayed first from the example database.
@@ -23,6 +27,18 @@ PROFILES = {
 #: budget).  A wrong derivative shows on almost any input, so a few examples per operator and
 #: property find it; the thorough profile searches the domains harder.
 OPERATOR_EXAMPLES = {"dev": 8, "ci": 10, "thorough": 100}
+
+
+#: Test cases shrinking one operator case's failure may run, by profile (``None``: no limit).  A
+#: library without an operator's dtype or derivative fails hundreds of operator cases, each of
+#: which Hypothesis would otherwise shrink for hundreds of test cases; the verdict never depends
+#: on it, and the counterexample after this budget is already small.
+OPERATOR_SHRINK_BUDGET: dict[str, int | None] = {"dev": 50, "ci": 50, "thorough": None}
+
+
+def operator_shrink_budget() -> int | None:
+    """The operator shrink budget of the loaded profile (50 for a profile of its own)."""
+    return OPERATOR_SHRINK_BUDGET.get(settings.get_current_profile_name(), 50)
 
 
 def operator_examples() -> int:

@@ -17,8 +17,10 @@ from gradspec.errors import (
     AdapterError,
     BackendError,
     Finding,
+    FindingSettled,
     KnownFailureFound,
     NoneValue,
+    ShrinkBudgetSpent,
     SpecFailure,
     SpecStopped,
     StepError,
@@ -61,6 +63,9 @@ class Case:
     known_signature: str | None = None
     #: The latest failing example's finding (while shrinking, the smallest so far).
     finding: Finding | None = None
+    #: How many test cases shrinking a failure may run (``None``: as many as Hypothesis likes);
+    #: the budget spent, the smallest failing example so far is the outcome.
+    shrink_budget: int | None = None
 
     def is_known(self, signature: str | None) -> bool:
         """Whether a failure with ``signature`` is the recorded one."""
@@ -85,6 +90,12 @@ class Case:
     def run(self, drawn: dict[str, Any]) -> None:
         """Run one drawn example; raises :class:`SpecFailure` or :class:`BackendError`."""
         if self.finding is not None:  # a failure was found: Hypothesis is shrinking it
+            if self.shrink_budget is not None and self.shrink_runs >= self.shrink_budget:
+                self.finding.add_note(
+                    f"(shrinking stopped after {self.shrink_budget} test cases, the budget of this case: "
+                    "the counterexample is the smallest found by then)"
+                )
+                raise ShrinkBudgetSpent(self.finding)
             self.shrink_runs += 1
         else:
             self.examples += 1
@@ -359,8 +370,8 @@ def check_case(case: Case, hypothesis_settings: Any = None) -> Verdict:
         check = hypothesis_settings(check)
     try:
         check()
-    except KnownFailureFound as found:
-        return Verdict("fail" if isinstance(found.finding, SpecFailure) else "error", found.finding)
+    except FindingSettled as settled:
+        return Verdict("fail" if isinstance(settled.finding, SpecFailure) else "error", settled.finding)
     except SpecFailure as failure:
         return Verdict("fail", failure)
     except (Exception, SpecStopped) as error:

@@ -122,6 +122,23 @@ def test_a_counterexample_writes_the_operator_sample_and_replays_it() -> None:
     np.testing.assert_array_equal(inputs["sample"].values["input"], drawn["sample"].values["input"])
 
 
+def test_a_failure_is_shrunk_within_the_case_budget_and_keeps_its_verdict() -> None:
+    from hypothesis import Phase, settings
+
+    from gradspec.runner import Case, check_case
+    from tests.planted.operators import EveryOperatorValueShifted
+
+    spec = next(spec for spec in load_specs() if spec.id == "operators.forward[exp]")
+    search = settings(max_examples=10, derandomize=True, database=None, deadline=None,
+                      phases=[Phase.generate, Phase.shrink])
+    unlimited = Case(spec, EveryOperatorValueShifted(), "cpu", "cpu")
+    assert check_case(unlimited, search).outcome == "fail" and unlimited.shrink_runs > 1
+    limited = Case(spec, EveryOperatorValueShifted(), "cpu", "cpu", shrink_budget=1)
+    verdict = check_case(limited, search)
+    assert verdict.outcome == "fail" and limited.shrink_runs == 1
+    assert "shrinking stopped after 1 test cases" in "\n".join(getattr(verdict.error, "__notes__", []))
+
+
 def test_coverage_counts_opinfo_names_and_the_required_operators() -> None:
     found = coverage(builtin_table())
     assert set(found.covered) <= found.opinfo

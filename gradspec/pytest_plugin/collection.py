@@ -12,6 +12,7 @@ import pytest
 from gradspec.adapters.protocol import Adapter
 from gradspec.baseline import Baseline
 from gradspec.errors import BackendError, SpecFailure
+from gradspec.profiles import operator_shrink_budget
 from gradspec.runner import Case
 from gradspec.spec import Spec
 
@@ -58,6 +59,8 @@ def case_parameter(
 ) -> Any:
     """The pytest parameter of one spec on one device kind."""
     case = Case(spec=spec, adapter=adapter, device_kind=kind, device=device, specs_args=specs_args)
+    if spec.operator is not None:
+        case.shrink_budget = operator_shrink_budget()
     missing = sorted(spec.requires - adapter.capabilities)
     if missing:
         return _skipped(case, "not_applicable", f"not applicable: {adapter.name} lacks {', '.join(missing)}")

@@ -42,9 +42,14 @@ class LeaksOnItem(TorchAdapter):
 
 
 class SlowAndWrongItem(TorchAdapter):
-    """item() takes a quarter of a second, and gives a float for every dtype: the time limit
-    stops the shrinking of a failure it has already found."""
+    """item() gives a float for every dtype, and takes two seconds once it has given a wrong one
+    (a quarter of a second before): the time limit stops the shrinking of a failure it has
+    already found."""
+
+    wrong_given = False
 
     def item(self, tensor: Any) -> Any:
-        time.sleep(0.25)
-        return float(super().item(tensor))
+        time.sleep(2.0 if self.wrong_given else 0.25)
+        right = super().item(tensor)
+        self.wrong_given = self.wrong_given or not isinstance(right, float)
+        return float(right)
