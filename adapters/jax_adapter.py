@@ -50,7 +50,7 @@ import numpy as np
 from gradspec.adapters.base import PYTHON_OPERATORS, AdapterBase
 from gradspec.adapters.jax_operators import OPERATORS
 from gradspec.adapters.messages import compile_patterns, kind_by_message, message_match
-from gradspec.adapters.recording import Gradient, GradientOutput, Node, evaluate, fill, one_or_all, strip
+from gradspec.adapters.recording import Gradient, GradientOutput, Node, evaluate, fill, one_or_all, part, strip
 from gradspec.errors import AdapterError
 from gradspec.values import DTYPES, OMITTED, DType
 
@@ -340,7 +340,7 @@ class JaxAdapter(AdapterBase):
         inputs = tuple(operands)
         result = rule(*(tensor.value for tensor in inputs))
         if isinstance(result, (tuple, list)):
-            parts = [JaxTensor(part, part(rule, index), inputs) for index, part in enumerate(result)]
+            parts = [JaxTensor(value, part(rule, index), inputs) for index, value in enumerate(result)]
             return parts if isinstance(result, list) else tuple(parts)
         return JaxTensor(result, rule, inputs)
 

@@ -66,7 +66,7 @@ import numpy as np
 from gradspec.adapters.base import PYTHON_OPERATORS, AdapterBase
 from gradspec.adapters.messages import compile_patterns, kind_by_message
 from gradspec.adapters.mlx_operators import OPERATORS
-from gradspec.adapters.recording import Gradient, GradientOutput, Node, evaluate, fill, one_or_all, strip
+from gradspec.adapters.recording import Gradient, GradientOutput, Node, evaluate, fill, one_or_all, part, strip
 from gradspec.errors import AdapterError
 from gradspec.values import DTYPES, OMITTED, DType
 
@@ -348,7 +348,7 @@ class MlxAdapter(AdapterBase):
         inputs = tuple(tensor.node for tensor in operands)
         result = rule(*(node.value for node in inputs))
         if isinstance(result, (tuple, list)):
-            parts = [MlxTensor(Node(part, part(rule, index), inputs)) for index, part in enumerate(result)]
+            parts = [MlxTensor(Node(value, part(rule, index), inputs)) for index, value in enumerate(result)]
             return parts if isinstance(result, list) else tuple(parts)
         return MlxTensor(Node(result, rule, inputs))
 
