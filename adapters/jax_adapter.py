@@ -50,7 +50,7 @@ import numpy as np
 from gradspec.adapters.base import PYTHON_OPERATORS, AdapterBase
 from gradspec.adapters.jax_operators import OPERATORS
 from gradspec.adapters.messages import compile_patterns, kind_by_message, message_match
-from gradspec.adapters.recording import Gradient, GradientOutput, Node, evaluate, fill, one_or_all, part, strip
+from gradspec.adapters.recording import Gradient, GradientOutput, Node, evaluate, one_or_all, record_call
 from gradspec.errors import AdapterError
 from gradspec.values import DTYPES, OMITTED, DType
 
@@ -330,19 +330,7 @@ class JaxAdapter(AdapterBase):
         arguments: positional or keyword, or inside lists and tuples (``jnp.concatenate``'s
         arrays, an index tuple).  A function returning several arrays (a tuple or list, as
         ``jnp.linalg.slogdet``, ``jnp.split``) gives a tuple or list of recorded arrays."""
-        operands: list[JaxTensor] = []
-        arguments = strip((args, kwargs), operands, JaxTensor)
-
-        def rule(*values: Array) -> Any:
-            positional, keywords = fill(arguments, values)
-            return function(*positional, **keywords)
-
-        inputs = tuple(operands)
-        result = rule(*(tensor.value for tensor in inputs))
-        if isinstance(result, (tuple, list)):
-            parts = [JaxTensor(value, part(rule, index), inputs) for index, value in enumerate(result)]
-            return parts if isinstance(result, list) else tuple(parts)
-        return JaxTensor(result, rule, inputs)
+        return record_call(function, args, kwargs, JaxTensor, lambda tensor: tensor, JaxTensor)
 
     def reshape(self, tensor: Any, shape: Sequence[int]) -> Any:
         target = tuple(shape[0]) if len(shape) == 1 and isinstance(shape[0], (tuple, list)) else tuple(shape)

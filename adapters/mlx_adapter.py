@@ -66,7 +66,7 @@ import numpy as np
 from gradspec.adapters.base import PYTHON_OPERATORS, AdapterBase
 from gradspec.adapters.messages import compile_patterns, kind_by_message
 from gradspec.adapters.mlx_operators import OPERATORS
-from gradspec.adapters.recording import Gradient, GradientOutput, Node, evaluate, fill, one_or_all, part, strip
+from gradspec.adapters.recording import Gradient, GradientOutput, Node, evaluate, one_or_all, record_call
 from gradspec.errors import AdapterError
 from gradspec.values import DTYPES, OMITTED, DType
 
@@ -338,19 +338,14 @@ class MlxAdapter(AdapterBase):
         arguments: positional or keyword, or inside lists and tuples (``mx.concatenate``'s
         arrays, an index tuple).  A function returning several arrays (a tuple or list, as
         ``mx.linalg.qr``, ``mx.split``) gives a tuple or list of recorded arrays."""
-        operands: list[MlxTensor] = []
-        arguments = strip((args, kwargs), operands, MlxTensor)
-
-        def rule(*values: Array) -> Any:
-            positional, keywords = fill(arguments, values)
-            return function(*positional, **keywords)
-
-        inputs = tuple(tensor.node for tensor in operands)
-        result = rule(*(node.value for node in inputs))
-        if isinstance(result, (tuple, list)):
-            parts = [MlxTensor(Node(value, part(rule, index), inputs)) for index, value in enumerate(result)]
-            return parts if isinstance(result, list) else tuple(parts)
-        return MlxTensor(Node(result, rule, inputs))
+        return record_call(
+            function,
+            args,
+            kwargs,
+            MlxTensor,
+            lambda tensor: tensor.node,
+            lambda value, rule, inputs: MlxTensor(Node(value, rule, inputs)),
+        )
 
     def reshape(self, tensor: Any, shape: Sequence[int]) -> Any:
         target = _sizes(shape)

@@ -163,3 +163,31 @@ def fill(value: Any, values: Sequence[Array]) -> Any:
 def part(rule: Callable[..., Any], index: int) -> Callable[..., Array]:
     """The rule of output ``index`` of an operation returning several arrays."""
     return lambda *values: rule(*values)[index]
+
+
+def record_call(
+    function: Callable[..., Any],
+    args: tuple[Any, ...],
+    kwargs: dict[str, Any],
+    kind: type,
+    node_of: Callable[[Any], Node],
+    wrap: Callable[[Array, Callable[..., Any], tuple[Node, ...]], Any],
+) -> Any:
+    """Call ``function`` on the values of its tensor operands (tensors of type ``kind``, wherever
+    they are among its arguments: positional or keyword, inside lists, tuples and dicts) and
+    record the result over them: ``wrap(value, rule, inputs)``, where ``rule`` recomputes the value
+    from the operands' values and ``inputs`` are the operands' nodes (``node_of``).  A function
+    returning several arrays (a tuple or list) gives a tuple or list of recorded arrays."""
+    operands: list[Any] = []
+    arguments = strip((args, kwargs), operands, kind)
+
+    def rule(*values: Array) -> Any:
+        positional, keywords = fill(arguments, values)
+        return function(*positional, **keywords)
+
+    inputs = tuple(node_of(tensor) for tensor in operands)
+    result = rule(*(node.value for node in inputs))
+    if isinstance(result, (tuple, list)):
+        parts = [wrap(value, part(rule, index), inputs) for index, value in enumerate(result)]
+        return parts if isinstance(result, list) else tuple(parts)
+    return wrap(result, rule, inputs)
