@@ -58,9 +58,8 @@ def case_parameter(
     today: dt.date,
 ) -> Any:
     """The pytest parameter of one spec on one device kind."""
-    case = Case(spec=spec, adapter=adapter, device_kind=kind, device=device, specs_args=specs_args)
-    if spec.operator is not None:
-        case.shrink_budget = operator_shrink_budget()
+    shrink_budget = operator_shrink_budget() if spec.operator is not None else None
+    case = Case(spec=spec, adapter=adapter, device_kind=kind, device=device, specs_args=specs_args, shrink_budget=shrink_budget)
     missing = sorted(spec.requires - adapter.capabilities)
     if missing:
         return _skipped(case, "not_applicable", f"not applicable: {adapter.name} lacks {', '.join(missing)}")
