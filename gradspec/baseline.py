@@ -1,8 +1,8 @@
 """Baselines: the known non-conformances of an adapter, so a library can gate its CI on gradspec.
 
 A gated run passes when the only failures are recorded ones.  It fails on a new failure, on a
-recorded failure that now passes (tighten the baseline), on an entry that matches no spec, and on
-an expired entry.  ``--update-baseline`` rewrites the file from a run.
+recorded failure that now passes (tighten the baseline) unless the entry is ``intermittent``, on
+an entry that matches no spec, and on an expired entry.  ``--update-baseline`` rewrites the file from a run.
 """
 
 from __future__ import annotations
@@ -33,18 +33,22 @@ class Entry:
     line: int = 0
     #: How the spec fails (a result's ``signature``); ``None`` accepts any failure of the spec.
     signature: str | None = None
+    #: Whether the spec finds the deviation on some draws only: a run that misses it leaves it known.
+    intermittent: bool = False
 
     def expired(self, today: dt.date) -> bool:
         return self.expires is not None and today > self.expires
 
-    def as_dict(self) -> dict[str, str]:
-        result = {"spec": self.spec, "device": self.device, "reason": self.reason}
+    def as_dict(self) -> dict[str, Any]:
+        result: dict[str, Any] = {"spec": self.spec, "device": self.device, "reason": self.reason}
         if self.link:
             result["link"] = self.link
         if self.expires:
             result["expires"] = self.expires.isoformat()
         if self.signature:
             result["signature"] = self.signature
+        if self.intermittent:
+            result["intermittent"] = True
         return result
 
 
@@ -120,7 +124,16 @@ def load_baseline(path: Path) -> Baseline:
         except ValueError:
             raise SpecError(label, line, f"entries[{index}].expires", f"{item['expires']!r} is not a date") from None
         entries.append(
-            Entry(item["spec"], item["device"], item["reason"], item.get("link"), expires, line, item.get("signature"))
+            Entry(
+                item["spec"],
+                item["device"],
+                item["reason"],
+                item.get("link"),
+                expires,
+                line,
+                signature=item.get("signature"),
+                intermittent=bool(item.get("intermittent", False)),
+            )
         )
     return Baseline(path, document.value["adapter"], tuple(entries))
 
@@ -137,11 +150,12 @@ def updated(
     baseline: Baseline | None, adapter: str, failures: dict[tuple[str, str], Failure], devices_run: set[str]
 ) -> dict[str, Any]:
     """A baseline recording ``failures`` by (spec, device), each with the signature it fails
-    with now, keeping the reason, link and expiry of entries still failing and the entries of
-    devices this run did not cover."""
+    with now, keeping the reason, link and expiry of entries still failing, the intermittent
+    entries and the entries of devices this run did not cover."""
     old = {(e.spec, e.device): e for e in baseline.entries} if baseline else {}
     entries = []
-    for key in sorted(set(failures) | {k for k in old if k[1] not in devices_run}):
+    kept = {k for k, e in old.items() if k[1] not in devices_run or e.intermittent}
+    for key in sorted(set(failures) | kept):
         failure = failures.get(key)
         if key in old:
             entry = old[key].as_dict()

@@ -26,7 +26,7 @@ PROFILES = {
 #: Examples per operator of each ``over: operators`` spec, by profile (at most the profile's own
 #: budget).  A wrong derivative shows on almost any input, so a few examples per operator and
 #: property find it; the thorough profile searches the domains harder.
-OPERATOR_EXAMPLES = {"dev": 8, "ci": 10, "thorough": 100}
+OPERATOR_EXAMPLES = {"dev": 4, "ci": 10, "thorough": 100}
 
 
 #: Test cases shrinking one operator case's failure may run, by profile (``None``: no limit).  A
@@ -48,10 +48,17 @@ def operator_examples() -> int:
     return budget if loaded is None else min(budget, loaded.max_examples)
 
 
-def register_profiles() -> str:
-    """Register every profile and load the default one; returns its name."""
+#: The profile a gated run (``--baseline``) loads when none is named: a gate must give the same
+#: verdict twice, and a baseline is recorded from, and checked against, the same draws.
+GATE_PROFILE = "ci"
+
+
+def register_profiles(*, gating: bool = False) -> str:
+    """Register every profile and load the default one (``ci`` under ``CI`` or when ``gating``,
+    else ``dev``); returns its name.  ``--hypothesis-profile`` still overrides it."""
     for name, profile in PROFILES.items():
         settings.register_profile(name, profile)
-    default = "ci" if os.environ.get("CI", "").lower() not in ("", "0", "false") else "dev"
+    in_ci = os.environ.get("CI", "").lower() not in ("", "0", "false")
+    default = GATE_PROFILE if in_ci or gating else "dev"
     settings.load_profile(default)
     return default

@@ -44,7 +44,7 @@ class Result:
     #: What failed and how, without the example (see :attr:`gradspec.errors.Finding.signature`).
     signature: str | None = None
     #: "known" (recorded, failing as recorded), "changed" (recorded, failing another way),
-    #: "fixed" (recorded, now passing).
+    #: "fixed" (recorded, now passing), "unseen" (recorded as intermittent, not found this run).
     baseline: str | None = None
     #: The baseline's reason for a recorded failure.
     reason: str | None = None

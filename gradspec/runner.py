@@ -61,6 +61,8 @@ class Case:
     known_reason: str | None = None
     #: The recorded failure's signature (``None``: any failure is the known one).
     known_signature: str | None = None
+    #: Whether the recorded failure is intermittent: found on some draws only.
+    known_intermittent: bool = False
     #: The latest failing example's finding (while shrinking, the smallest so far).
     finding: Finding | None = None
     #: How many test cases shrinking a failure may run (``None``: as many as Hypothesis likes);

@@ -63,10 +63,13 @@ class Gate:
         if self.update:
             return []
         known = sum(1 for r in results if r.baseline == "known")
+        unseen = sum(1 for r in results if r.baseline == "unseen")
         changed = [r for r in results if r.baseline == "changed"]
         lines = [
             (
-                f"gradspec gate ({self.path}): {known} known, {len(_new(results))} new"
+                f"gradspec gate ({self.path}): {known} known"
+                + (f", {unseen} intermittent not found" if unseen else "")
+                + f", {len(_new(results))} new"
                 + (f" ({len(changed)} of them known specs failing another way)" if changed else "")
                 + f", {len(_fixed(results))} fixed "
                 "(remove their entries), "

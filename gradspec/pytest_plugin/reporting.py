@@ -76,11 +76,12 @@ def result_of(case: Case, item: pytest.Item, call: pytest.CallInfo[None], report
 
 def _baseline_status(case: Case, outcome: str, signature: str | None) -> str | None:
     """``known`` (recorded, failing as recorded), ``changed`` (recorded, failing another way),
-    ``fixed`` (recorded, passing now), or ``None`` (not recorded)."""
+    ``fixed`` (recorded, passing now), ``unseen`` (recorded as intermittent, not found by this
+    run), or ``None`` (not recorded)."""
     if case.known_reason is None:
         return None
     if outcome == "pass":
-        return "fixed"
+        return "unseen" if case.known_intermittent else "fixed"
     return "known" if case.is_known(signature) else "changed"
 
 

@@ -63,7 +63,7 @@ NO_TIME_LIMIT = 1e9
 
 def start(config: pytest.Config) -> None:
     """Set up a conformance run in this pytest process."""
-    register_profiles()
+    register_profiles(gating=bool(config.getoption("gradspec_baseline", None)))
     config.addinivalue_line("markers", f"{OUTCOME_MARK}(outcome): the outcome a skipped spec case is reported with")
     for line in EXPECTED_WARNINGS:
         config.addinivalue_line("filterwarnings", line)
