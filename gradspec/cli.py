@@ -135,7 +135,7 @@ def _coverage(args: argparse.Namespace) -> int:
 
 
 def _index(args: argparse.Namespace) -> int:
-    from gradspec.index import render
+    from gradspec.index import render, statement_coverage
     from gradspec.report import write_atomically
     from gradspec.resources import BUILTIN_SPECS
 
@@ -152,6 +152,7 @@ def _index(args: argparse.Namespace) -> int:
         return EXIT_PASS
     write_atomically(path, text)
     print(f"wrote {path}")
+    print(statement_coverage(specs, BUILTIN_SPECS).summary())
     return EXIT_PASS
 
 

@@ -28,7 +28,7 @@ from gradspec.pack_files import place, read_spec_file, spec_files
 from gradspec.render import printable
 from gradspec.resources import BUILTIN_SPECS, SPEC_SCHEMA
 from gradspec.schema import SHOWN_CHARS, Validator, format_path, load_schema
-from gradspec.spec import Check, ExpectedError, Source, Spec
+from gradspec.spec import Check, ExpectedError, Source, Spec, StatementRef
 from gradspec.strategies import GIVEN_VOCABULARY, given_strategy, input_strategy
 from gradspec.yamldoc import Document, YamlProblem, read_document
 
@@ -92,6 +92,11 @@ def load_spec(path: Path, *, root: Path | None = None) -> Spec:
     except YamlProblem as problem:
         raise SpecError(label, problem.line, "(file)", problem.problem) from None
     return replace(_SpecBuilder(label, document, path, root).build(), digest=hashlib.sha256(raw).hexdigest())
+
+
+def _statement_ref(item: str | dict[str, str]) -> StatementRef:
+    """A ``statements`` item: an id, or ``{id, partly}`` for a statement checked in part."""
+    return StatementRef(item) if isinstance(item, str) else StatementRef(item["id"], item["partly"])
 
 
 def _label(path: Path) -> str:
@@ -158,6 +163,7 @@ class _SpecBuilder:
             notes=data.get("notes", ""),
             tolerance={dtype: (pair["rtol"], pair["atol"]) for dtype, pair in data.get("tolerance", {}).items()},
             catalogue=tuple(data.get("catalogue", ())),
+            statements=tuple(_statement_ref(item) for item in data.get("statements", ())),
             over=None if over is None else (over[len("operators(") : -1] if "(" in over else "all"),
         )
 

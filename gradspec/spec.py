@@ -45,6 +45,15 @@ class Check:
     line: int
 
 
+@dataclass(frozen=True)
+class StatementRef:
+    """A documented statement a spec checks (an id of ``specs/_statements.yaml``); ``partly``
+    says what the spec leaves out when it checks only part of the statement."""
+
+    id: str
+    partly: str | None = None
+
+
 @dataclass(frozen=True, eq=False)
 class Spec:
     """One behaviour: inputs, steps, and what must hold."""
@@ -64,6 +73,8 @@ class Spec:
     strategy: st.SearchStrategy[dict[str, Any]] = field(repr=False)
     tolerance: dict[str, tuple[float, float]] = field(default_factory=dict)
     catalogue: tuple[str, ...] = ()
+    #: The documented statements it checks, wholly or in part.
+    statements: tuple[StatementRef, ...] = ()
     notes: str = ""
     #: The SHA-256 of the spec file's bytes: runs of different spec texts are never merged.
     digest: str = ""
