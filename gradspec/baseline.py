@@ -147,14 +147,16 @@ class Failure:
 
 
 def updated(
-    baseline: Baseline | None, adapter: str, failures: dict[tuple[str, str], Failure], devices_run: set[str]
+    baseline: Baseline | None, adapter: str, failures: dict[tuple[str, str], Failure], run: set[tuple[str, str]]
 ) -> dict[str, Any]:
     """A baseline recording ``failures`` by (spec, device), each with the signature it fails
     with now, keeping the reason, link and expiry of entries still failing, the intermittent
-    entries and the entries of devices this run did not cover."""
+    entries, and the entries of the (spec, device) pairs this run did not judge (``run``: those
+    it did, applicable or not): a run narrowed with ``-k`` or ``--shard``, or on a machine
+    without a device, leaves the other entries as they were."""
     old = {(e.spec, e.device): e for e in baseline.entries} if baseline else {}
     entries = []
-    kept = {k for k, e in old.items() if k[1] not in devices_run or e.intermittent}
+    kept = {k for k, e in old.items() if k not in run or e.intermittent}
     for key in sorted(set(failures) | kept):
         failure = failures.get(key)
         if key in old:

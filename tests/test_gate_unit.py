@@ -61,3 +61,18 @@ def test_an_expiry_with_a_time_of_day_is_refused(tmp_path: Path) -> None:
     path.write_text(BASELINE.replace("  reason: the library differs here\n", "  reason: the library differs here\n  expires: 2027-06-30 10:00:00\n"))
     with pytest.raises(SpecError, match=r":6: entries\[0\]\.expires: '2027-06-30T10:00:00' is not an ISO date"):
         load_baseline(path)
+
+
+def test_an_update_keeps_the_entries_of_specs_the_run_did_not_judge(tmp_path: Path) -> None:
+    """A run narrowed with -k (or a shard, or a machine without the device) rewrites only the
+    entries of the specs it judged: a passing one is dropped, a not applicable one too, the
+    others stay."""
+    path = tmp_path / "lib.yaml"
+    path.write_text(BASELINE + "- spec: area.not_selected\n  device: cpu\n  reason: selected out\n"
+                    "- spec: area.on_cuda\n  device: cuda\n  reason: no GPU here\n", encoding="utf-8")
+    gate = Gate(path, update=True)
+    results = [_result("area.known", "pass"), _result("area.now_not_applicable", "not_applicable"),
+               _result("area.new", "fail"), Result(**{**_result("area.on_cuda", "skipped").__dict__, "device": "cuda"})]
+    gate.finish(results, [], "lib", dt.date(2026, 1, 1))
+    kept = [(entry.spec, entry.device) for entry in load_baseline(path).entries]
+    assert kept == [("area.new", "cpu"), ("area.not_selected", "cpu"), ("area.on_cuda", "cuda")]

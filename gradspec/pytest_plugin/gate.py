@@ -46,8 +46,8 @@ class Gate:
 
     def _rewrite(self, results: list[Result], adapter: str) -> str:
         failures = {(r.id, r.device): Failure(r.error or "", r.signature) for r in results if r.outcome in ("fail", "error")}
-        devices = {r.device for r in results if r.outcome in JUDGED}
-        data = updated(self.baseline, adapter, failures, devices)
+        run = {(r.id, r.device) for r in results if r.outcome in (*JUDGED, "not_applicable")}
+        data = updated(self.baseline, adapter, failures, run)
         write_atomically(self.path, dump(data))
         return f"gradspec: wrote {self.path} with {len(data['entries'])} known non-conformance(s)"
 

@@ -205,7 +205,29 @@ class ViewInplaceNotRecordedOnBase(TorchAdapter):
 
 
 #: Each planted deviation and the aliasing specs that must report it as a failure.
+class ContiguousAlwaysCopies(TorchAdapter):
+    """contiguous() of a tensor that is already contiguous returns a copy, not the tensor itself."""
+
+    deviation_kind = "inverted"
+
+    def resolve(self, name: str, tensor: Any) -> Any:
+        found = super().resolve(name, tensor)
+        return found.clone() if name == "contiguous" and found is tensor else found
+
+
+class TransposeCopies(TorchAdapter):
+    """t() returns a contiguous copy of the transpose: its strides are row-major, not swapped."""
+
+    deviation_kind = "partial"
+
+    def view(self, name: str, tensor: Any, *args: Any) -> Any:
+        found = super().view(name, tensor, *args)
+        return found.contiguous() if name == "t" else found
+
+
 CAUGHT_BY: dict[type[TorchAdapter], set[str]] = {
+    ContiguousAlwaysCopies: {"aliasing.contiguous.self_or_copy"},
+    TransposeCopies: {"aliasing.strides.row_major_and_transposed"},
     DetachedAliasBypassesVersionCounter: {
         "aliasing.detach.inplace_triggers_correctness_check",
         "aliasing.detach.inplace_triggers_correctness_check_saved_by_op",

@@ -400,6 +400,68 @@ class _ListHandle:
             self.hooks.remove(self.hook)
 
 
+class _PendingHook:
+    """A hook registered with the library only when a backward starts."""
+
+    def __init__(self, pending: list[_PendingHook], tensor: Any, hook: Any) -> None:
+        self.pending, self.tensor, self.hook = pending, tensor, hook
+        self.handle: Any = None
+
+    def remove(self) -> None:
+        if self.handle is not None:
+            self.handle.remove()
+        elif self in self.pending:
+            self.pending.remove(self)
+
+
+class HooksBindToFinalValue(TorchAdapter):
+    """A tensor hook is bound to the tensor's value when backward runs, not when it was
+    registered: a hook registered before an in-place change sees the gradient with respect to
+    the changed value."""
+
+    deviation_kind = "inverted"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._pending: list[_PendingHook] = []
+
+    def register_hook(self, tensor: Any, hook: Any, *, when: str) -> Any:
+        if when != "grad":
+            return super().register_hook(tensor, hook, when=when)
+        entry = _PendingHook(self._pending, tensor, hook)
+        self._pending.append(entry)
+        return entry
+
+    def _bind(self) -> None:
+        for entry in self._pending:
+            entry.handle = super().register_hook(entry.tensor, entry.hook, when="grad")
+        self._pending.clear()
+
+    def backward(self, tensor: Any, *, gradient: Any, retain_graph: Any, inputs: Any = None, create_graph: bool = False) -> None:
+        self._bind()
+        super().backward(tensor, gradient=gradient, retain_graph=retain_graph, inputs=inputs, create_graph=create_graph)
+
+    def autograd_grad(self, outputs: Any, inputs: Any, **options: Any) -> Any:
+        self._bind()
+        return super().autograd_grad(outputs, inputs, **options)
+
+
+class PostAccumulateHookRunsInGradMode(TorchAdapter):
+    """Post-accumulate-grad hooks run with grad mode on, as the code around the backward does."""
+
+    deviation_kind = "leaking"
+
+    def register_hook(self, tensor: Any, hook: Any, *, when: str) -> Any:
+        if when != "post_accumulate":
+            return super().register_hook(tensor, hook, when=when)
+
+        def in_grad_mode(leaf: Any) -> Any:
+            with self.torch.enable_grad():
+                return hook(leaf)
+
+        return super().register_hook(tensor, in_grad_mode, when=when)
+
+
 class HookRemoveIgnored(TorchAdapter):
     """handle.remove() leaves the hook registered."""
 
@@ -524,6 +586,29 @@ class ZeroingGradMakesItContiguous(TorchAdapter):
         return super().inplace(name, tensor, *args)
 
 
+class GradInOutputDtype(TorchAdapter):
+    """A leaf's gradient comes back in the dtype of the output backward started from: a float32
+    leaf multiplied by a float64 tensor gets a float64 .grad."""
+
+    deviation_kind = "partial"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._dtypes: dict[int, tuple[Any, Any]] = {}
+
+    def backward(self, tensor: Any, *, gradient: Any, retain_graph: Any, inputs: Any = None, create_graph: bool = False) -> None:
+        super().backward(tensor, gradient=gradient, retain_graph=retain_graph, inputs=inputs, create_graph=create_graph)
+        for leaf in _targets(tensor, inputs):
+            self._dtypes[id(leaf)] = (leaf, tensor.dtype)  # the leaf is kept alive with its id
+
+    def grad(self, tensor: Any) -> Any:
+        grad = super().grad(tensor)
+        recorded = self._dtypes.get(id(tensor))
+        if grad is None or recorded is None or recorded[0] is not tensor:
+            return grad
+        return grad.to(recorded[1])
+
+
 class GradAssignmentCastsDtype(TorchAdapter):
     """Assigning a .grad of another dtype converts it to the tensor's dtype instead of raising."""
 
@@ -575,8 +660,8 @@ CAUGHT_BY: dict[type[TorchAdapter], set[str]] = {
     GivenGradientIgnored: {"grad.backward.nonscalar_needs_gradient_vjp"},
     MismatchedGradientTruncated: {"grad.backward.nonscalar_needs_gradient_shape_mismatch"},
     BackwardOfConstantIsSilent: {"grad.backward.requires_graph", "grad.backward.requires_graph_no_grad"},
-    BackwardInputsIgnored: {"grad.backward.inputs_restricts_accumulation"},
-    BackwardCreateGraphIgnored: {"grad.backward.create_graph"},
+    BackwardInputsIgnored: {"grad.backward.inputs_nonleaf_gets_grad", "grad.backward.inputs_restricts_accumulation"},
+    BackwardCreateGraphIgnored: {"grad.backward.create_graph_replaces_grad", "grad.backward.create_graph"},
     AutogradGradOfConstantInputGivesZeros: {"grad.backward.requires_graph_autograd_grad"},
     UnusedInputsAllowedByDefault: {"grad.autograd_grad.allow_unused_materialize_default_error"},
     AllowUnusedGivesZeros: {"grad.autograd_grad.allow_unused_materialize"},
@@ -588,7 +673,7 @@ CAUGHT_BY: dict[type[TorchAdapter], set[str]] = {
     AutogradGradAlwaysCreatesGraph: {"grad.autograd_grad.returns_without_accumulating_and_create_graph_default_false"},
     CreateGraphIgnored: {"grad.autograd_grad.returns_without_accumulating_and_create_graph_higher_order"},
     RetainGraphDefaultsToFalse: {"grad.autograd_grad.returns_without_accumulating_and_create_graph_retains_graph"},
-    HookResultIgnored: {"grad.hooks.register_hook", "grad.hooks.register_hook_order",
+    HookResultIgnored: {"grad.hooks.register_hook_fires_for_autograd_grad_inputs", "grad.hooks.register_hook", "grad.hooks.register_hook_order",
                         "grad.hooks.retain_grad_sees_hooked_grad"},
     HooksRunInReverseOrder: {"grad.hooks.register_hook_order"},
     HookRemoveIgnored: {"grad.hooks.register_hook_remove", "grad.hooks.post_accumulate_grad_remove"},
@@ -599,6 +684,9 @@ CAUGHT_BY: dict[type[TorchAdapter], set[str]] = {
     GradAlwaysContiguous: {"grad.layout.matches_param_strides"},
     NonDenseGradCopiesStrides: {"grad.layout.matches_param_strides_non_dense"},
     ZeroingGradMakesItContiguous: {"grad.layout.matches_param_strides_zero_keeps"},
+    PostAccumulateHookRunsInGradMode: {"grad.hooks.post_accumulate_grad_mode"},
+    HooksBindToFinalValue: {"grad.hooks.register_hook_inplace_binding"},
+    GradInOutputDtype: {"grad.mixed_dtype.grads_keep_input_dtypes"},
     GradAssignmentCastsDtype: {"grad.assign.validation_dtype"},
     MismatchedGradAssignmentIgnored: {"grad.assign.validation_shape"},
     AssigningNoneIgnored: {"grad.assign.validation_none"},

@@ -429,7 +429,18 @@ class InferenceTensorsMutableOutside(TorchAdapter):
 
 
 #: Each planted deviation and the specs that must report it as a failure.
+class ForwardModeOffUnderNoGrad(TorchAdapter):
+    """no_grad turns forward-mode AD off too: Jacobian-vector products computed inside it are zero."""
+
+    deviation_kind = "leaking"
+
+    def jvp(self, function: Any, primals: list[Any], tangents: list[Any]) -> list[Any]:
+        found = super().jvp(function, primals, tangents)
+        return found if self.torch.is_grad_enabled() else [self.torch.zeros_like(t) for t in found]
+
+
 CAUGHT_BY: dict[type[TorchAdapter], set[str]] = {
+    ForwardModeOffUnderNoGrad: {"grad_mode.no_grad.forward_mode_unaffected"},
     NoGradMakesInferenceTensors: {
         "grad_mode.no_grad.result_not_requiring_grad.ordinary_tensor",
         "grad_mode.no_grad.result_not_requiring_grad.version_counter",
