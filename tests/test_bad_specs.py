@@ -24,7 +24,7 @@ VALID = VALID_SPEC
 RAISING = raising(VALID)
 
 SPEC = "specs/area/spec.yaml"
-TOP_LEVEL_KEYS = "id, title, source, catalogue, requires, over, devices, given, steps, then, raises, tolerance, notes"
+TOP_LEVEL_KEYS = "id, title, source, catalogue, statements, requires, over, devices, given, steps, then, raises, tolerance, notes"
 _SCHEMA = json.loads(SPEC_SCHEMA_PATH.read_text(encoding="utf-8"))
 CAPABILITIES = ", ".join(_SCHEMA["$defs"]["capability"]["enum"])
 ERROR_KINDS = ", ".join(_SCHEMA["$defs"]["error_kind"]["enum"])

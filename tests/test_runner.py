@@ -15,8 +15,8 @@ pytestmark = pytest.mark.torch
 from gradspec.adapters.torch_adapter import TorchAdapter  # noqa: E402
 from gradspec.loader import load_spec, load_specs  # noqa: E402
 from gradspec.runner import Case, Verdict, check_case  # noqa: E402
-from tests.conftest import CI_LIKE, NOT_OPERATORS, ROOT, run_suite  # noqa: E402
 from gradspec.spec import Spec  # noqa: E402
+from tests.conftest import CI_LIKE, NOT_OPERATORS, ROOT, run_suite  # noqa: E402
 from tests.planted.library import raise_from_library  # noqa: E402
 from tests.planted.tutorial import DetachIsUntracked, ItemAlwaysFloat  # noqa: E402
 
@@ -27,6 +27,12 @@ def _edited_spec(specs_copy: Path, relative: str, old: str, new: str) -> Any:
     assert old in text
     path.write_text(text.replace(old, new))
     return load_spec(path, root=specs_copy)
+
+
+def _line(spec: Any, text: str) -> int:
+    """The line of the spec's file where ``text`` first starts a line (steps move as specs gain keys)."""
+    lines = Path(spec.path).read_text(encoding="utf-8").splitlines()
+    return next(number for number, line in enumerate(lines, 1) if line.strip().lstrip("- ").startswith(text))
 
 
 def _check(spec: Any, adapter: Any = None) -> Verdict:
@@ -40,7 +46,7 @@ def test_a_false_then_fails_with_the_minimal_counterexample_in_spec_terms(specs_
     assert verdict.outcome == "fail"
     assert verdict.counterexample == "a = variable([0.0], dtype=float32)"
     assert verdict.error.problem == (
-        "then `equal(a.grad, ones_like(a))` (line 21): equal(a.grad, ones_like(a)) is False, but should be true, "
+        f"then `equal(a.grad, ones_like(a))` (line {_line(spec, 'equal(a.grad, ones_like(a))')}): equal(a.grad, ones_like(a)) is False, but should be true, "
         "where a.grad = tensor([0.0], dtype=float32); ones_like(a) = tensor([1.0], dtype=float32)")
     assert verdict.error.counterexample == verdict.counterexample
     assert verdict.error.replay.startswith(
@@ -70,7 +76,8 @@ def test_a_missing_error_is_a_failure_at_the_named_step() -> None:
     spec = load_spec(ROOT / "specs/aliasing/detach_inplace_is_detected.yaml", root=ROOT / "specs")
     verdict = _check(spec, DetachIsUntracked())
     assert verdict.outcome == "fail"
-    assert verdict.error.problem == "step `loss.backward()` (line 16) raised nothing, but should raise inplace_modified"
+    assert verdict.error.problem == (
+        f"step `loss.backward()` (line {_line(spec, 'loss.backward()')}) raised nothing, but should raise inplace_modified")
 
 
 def test_a_wrong_python_type_is_a_failure_found_only_for_integer_dtypes() -> None:
@@ -130,9 +137,10 @@ def test_an_exception_raised_by_the_adapters_own_code_is_an_error(adapter: Torch
 
 
 def test_a_known_error_where_none_is_expected_is_a_failure() -> None:
-    verdict = _check(_detach_spec(), _LibraryRaisesKnownError())
+    spec = _detach_spec()
+    verdict = _check(spec, _LibraryRaisesKnownError())
     assert verdict.outcome == "fail"
-    assert verdict.error.problem.startswith("step `d = t.detach()` (line 20) raised item_not_single (RuntimeError:")
+    assert verdict.error.problem.startswith(f"step `d = t.detach()` (line {_line(spec, 'd = t.detach()')}) raised item_not_single (RuntimeError:")
 
 
 def test_the_same_counterexample_twice_under_the_ci_profile(specs_copy: Path) -> None:
@@ -168,13 +176,14 @@ class ItemRaisesInTheLibrary(TorchAdapter):
 @pytest.mark.e2e
 def test_replay_tells_an_adapter_crash_from_a_library_exception_and_shows_either_traceback() -> None:
     example = ["item.single_element", "--given", "x = array(3, dtype=int64)", "--traceback"]
+    line = _line(load_spec(ROOT / "specs/item/single_element.yaml", root=ROOT / "specs"), "value = t.item()")
     crash = _replay(*example, "--adapter", "tests.test_runner:ItemCrashesInTheAdapter")
     assert crash.returncode == 3, crash.stdout + crash.stderr
-    assert crash.stdout.startswith("error: step `value = t.item()` (line 14): the adapter or gradspec raised KeyError")
+    assert crash.stdout.startswith(f"error: step `value = t.item()` (line {line}): the adapter or gradspec raised KeyError")
     assert 'raise KeyError("a bug of the adapter\'s own")' in crash.stderr  # the adapter's own frame
     library = _replay(*example, "--adapter", "tests.test_runner:ItemRaisesInTheLibrary")
     assert library.returncode == 1, library.stdout + library.stderr
-    assert library.stdout.startswith("fail: step `value = t.item()` (line 14) raised TypeError: this library's item()")
+    assert library.stdout.startswith(f"fail: step `value = t.item()` (line {line}) raised TypeError: this library's item()")
     assert "in raise_from_library" in library.stderr
 
 

@@ -55,6 +55,8 @@ EXPECTED_WARNINGS = (
     "ignore:The .grad attribute of a Tensor that is not a leaf Tensor is being accessed:UserWarning",
     # requires_grad.to_integer_drops_requires_grad_complex converts complex tensors to integers.
     "ignore:Casting complex values to real discards the imaginary part:UserWarning",
+    # grad.layout.assigned_grad_strides_kept assigns a .grad with other strides than its leaf's.
+    "ignore:grad and param do not obey the gradient layout contract:UserWarning",
 )
 _PLUGIN_NAME = "gradspec-run"
 #: The timeout --isolate is given for "no limit" (--spec-timeout=0): about 31 years.

@@ -609,6 +609,16 @@ class GradInOutputDtype(TorchAdapter):
         return grad.to(recorded[1])
 
 
+class ComplexGradsNotConjugated(TorchAdapter):
+    """The .grad of a complex leaf is the Wirtinger derivative dL/dz, not its conjugate dL/dz*."""
+
+    deviation_kind = "inverted"
+
+    def grad(self, tensor: Any) -> Any:
+        grad = super().grad(tensor)
+        return grad.conj().resolve_conj() if grad is not None and grad.is_complex() else grad
+
+
 class GradAssignmentCastsDtype(TorchAdapter):
     """Assigning a .grad of another dtype converts it to the tensor's dtype instead of raising."""
 
@@ -646,7 +656,7 @@ CAUGHT_BY: dict[type[TorchAdapter], set[str]] = {
     EveryLeafGetsAGrad: {"grad.accumulate.default_none_then_sum"},
     BackwardOverwritesGrad: {"grad.accumulate.default_none_then_sum", "grad.backward.twice_error_and_retain_graph_retained",
                              "grad.hooks.register_hook_remove", "grad.hooks.post_accumulate_grad"},
-    GradAccumulatesOutOfPlace: {"grad.accumulate.default_none_then_sum"},
+    GradAccumulatesOutOfPlace: {"grad.layout.assigned_grad_strides_kept", "grad.accumulate.default_none_then_sum"},
     ZeroGradFillsZeros: {"grad.zero_grad.set_to_none_default", "grad.zero_grad.set_to_none_default_module"},
     ZeroGradAlwaysNone: {"grad.zero_grad.set_to_none_default", "grad.zero_grad.set_to_none_default_module"},
     EveryResultRetainsGrad: {"grad.nonleaf.retain_grad", "grad.nonleaf.retains_grad"},
@@ -687,6 +697,7 @@ CAUGHT_BY: dict[type[TorchAdapter], set[str]] = {
     PostAccumulateHookRunsInGradMode: {"grad.hooks.post_accumulate_grad_mode"},
     HooksBindToFinalValue: {"grad.hooks.register_hook_inplace_binding"},
     GradInOutputDtype: {"grad.mixed_dtype.grads_keep_input_dtypes"},
+    ComplexGradsNotConjugated: {"grad.complex.conjugate_wirtinger"},
     GradAssignmentCastsDtype: {"grad.assign.validation_dtype"},
     MismatchedGradAssignmentIgnored: {"grad.assign.validation_shape"},
     AssigningNoneIgnored: {"grad.assign.validation_none"},
