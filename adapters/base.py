@@ -100,6 +100,12 @@ class AdapterBase:
         outputs) along ``tangents``, by the library's forward-mode AD."""
         self.missing("forward_ad", "forward-mode AD")
 
+    def functional(self, name: str, function: Callable[..., Any], inputs: Any, **options: Any) -> Any:
+        """The functional higher-level API: ``name`` (jacobian, hessian, vjp, jvp, vhp or hvp) of
+        ``function`` at ``inputs`` (a tensor or a list of tensors), with the spec's keyword
+        arguments (``v``, ``create_graph``, ``strict``...), in the library's own result structure."""
+        self.missing("functional_api", f"functional {name}()")
+
     # -- what is missing ------------------------------------------------------------------
     def missing(self, capability: str | None, what: str) -> NoReturn:
         """Raise the error for an API the library has no analogue of."""

@@ -133,6 +133,9 @@ def _jax_gradients(
     return tuple(pullback(cotangents[0] if len(cotangents) == 1 else tuple(cotangents)))
 
 
+_NO_FUNCTIONAL_API = "not mapped by this adapter yet: jax.jacrev, jax.hessian, jax.vjp and jax.jvp are the analogues"
+
+
 class JaxAdapter(AdapterBase):
     """JAX (``jax.numpy`` arrays, ``jax.vjp``/``jax.grad``) on CPU.  See the module docstring."""
 
@@ -194,6 +197,10 @@ class JaxAdapter(AdapterBase):
         "parameter_constructor": _NO_MODULES,
         "optimizers": _NO_MODULES,
         "train_eval": _NO_MODULES,
+        "functional_api": _NO_FUNCTIONAL_API,
+        "functional_create_graph": _NO_FUNCTIONAL_API,
+        "functional_strict": _NO_FUNCTIONAL_API,
+        "functional_vectorize": _NO_FUNCTIONAL_API,
     }
     module = "jax.numpy"
     operations = {

@@ -128,6 +128,9 @@ def _mlx_gradients(
     return tuple(grads)
 
 
+_NO_FUNCTIONAL_API = "not mapped by this adapter yet: mlx.core.vjp and mlx.core.jvp are the analogues (no jacobian or hessian)"
+
+
 class MlxAdapter(AdapterBase):
     """MLX on the CPU.  See the module docstring."""
 
@@ -191,6 +194,10 @@ class MlxAdapter(AdapterBase):
         "parameter_constructor": "no such API: MLX has no Parameter type: a module's parameters are plain mx.array values",
         "optimizers": "no such API: mlx.optimizers.SGD(learning_rate, momentum, weight_decay) is not built over "
         "parameters and has no step() reading gradients: Optimizer.update(model, gradients) applies those it is given",
+        "functional_api": _NO_FUNCTIONAL_API,
+        "functional_create_graph": _NO_FUNCTIONAL_API,
+        "functional_strict": _NO_FUNCTIONAL_API,
+        "functional_vectorize": _NO_FUNCTIONAL_API,
     }
     module = "mlx"
     operations = {

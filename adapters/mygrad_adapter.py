@@ -66,6 +66,9 @@ _AUGMENTED: dict[str, Callable[[Any, Any], Any]] = {
 _NO_MODULES = "no such API: MyGrad has no modules (mygrad.nnet holds functions only)"
 
 
+_NO_FUNCTIONAL_API = "no such API: MyGrad differentiates through backward() only, with no jacobian/hessian/vjp/jvp functions"
+
+
 class MyGradAdapter(AdapterBase):
     """MyGrad: autograd on NumPy arrays, tensors with a ``constant`` flag."""
 
@@ -126,6 +129,10 @@ class MyGradAdapter(AdapterBase):
         "complex": "no such API: MyGrad tensors hold floating, integer or boolean data only (no complex dtypes, no lazy conjugation)",
         "forward_ad": "no such API: MyGrad has reverse-mode AD only (backward()), no forward-mode/JVP function",
         "bfloat16": "no such API: MyGrad tensors hold NumPy arrays, and NumPy has no bfloat16 dtype",
+        "functional_api": _NO_FUNCTIONAL_API,
+        "functional_create_graph": _NO_FUNCTIONAL_API,
+        "functional_strict": _NO_FUNCTIONAL_API,
+        "functional_vectorize": _NO_FUNCTIONAL_API,
     }
     module = "mygrad"
     operations = {

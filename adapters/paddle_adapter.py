@@ -99,6 +99,9 @@ _ERROR_PATTERNS = compile_patterns(
 )
 
 
+_NO_FUNCTIONAL_API = "not mapped by this adapter yet: paddle.incubate.autograd (vjp, jvp, Jacobian, Hessian) is the analogue"
+
+
 class PaddleAdapter(AdapterBase):
     """PaddlePaddle's dynamic-graph API, on CPU."""
 
@@ -162,6 +165,10 @@ class PaddleAdapter(AdapterBase):
         "(paddle.grad takes the inputs to differentiate)",
         "post_accumulate_hooks": "no such API: paddle's Tensor.register_hook() hooks are called with the "
         "gradient only; there is no post-accumulate-grad hook",
+        "functional_api": _NO_FUNCTIONAL_API,
+        "functional_create_graph": _NO_FUNCTIONAL_API,
+        "functional_strict": _NO_FUNCTIONAL_API,
+        "functional_vectorize": _NO_FUNCTIONAL_API,
     }
     #: paddle's messages are its own: specs check the canonical error kind, not torch's wording.
     pytorch_messages = False

@@ -133,6 +133,9 @@ class Adapter(Protocol):
     def jvp(self, function: Callable[..., list[Any]], primals: list[Any], tangents: list[Any]) -> list[Any]:
         """Forward mode: the Jacobian-vector products of ``function(*primals)`` along ``tangents``."""
 
+    def functional(self, name: str, function: Callable[..., Any], inputs: Any, **options: Any) -> Any:
+        """The functional API's ``name`` (jacobian, hessian, vjp, jvp, vhp, hvp) of ``function`` at ``inputs``."""
+
     # -- autograd --------------------------------------------------------------------------
     def requires_grad(self, tensor: Any) -> bool: ...
     def set_requires_grad(self, tensor: Any, value: bool) -> None: ...

@@ -88,6 +88,11 @@ _NO_MODULES = (
 )
 
 
+_NO_FUNCTIONAL_API = (
+    "no such API: tinygrad has backward() and Tensor.gradient(), no jacobian/hessian/vjp/jvp functions of a function"
+)
+
+
 class TinygradAdapter(AdapterBase):
     """tinygrad: lazy tensors, gradients of the lazy graph, on the ``CPU`` device."""
 
@@ -152,6 +157,10 @@ class TinygradAdapter(AdapterBase):
         "complex": "no such API: tinygrad has no complex dtypes",
         "conj_resolution": "no such API: tinygrad has no complex dtypes, hence no lazy conjugate or negative bits",
         "forward_ad": "no such API: tinygrad has reverse-mode AD only (backward(), Tensor.gradient()), no forward-mode/JVP function",
+        "functional_api": _NO_FUNCTIONAL_API,
+        "functional_create_graph": _NO_FUNCTIONAL_API,
+        "functional_strict": _NO_FUNCTIONAL_API,
+        "functional_vectorize": _NO_FUNCTIONAL_API,
     }
     module = "tinygrad"
     operations = {

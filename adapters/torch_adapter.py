@@ -58,6 +58,8 @@ _ERROR_PATTERNS = compile_patterns(
             RuntimeError,
             r"(The differentiated Tensor at index \d+|One of the differentiated Tensors) appears to not have been used in the graph",
         ),
+        # The functional API with strict=True.
+        ("unused_input", RuntimeError, r"Output \d+ of the user-provided function is independent of input \d+"),
         ("input_no_grad", RuntimeError, r"One of the differentiated Tensors does not require grad"),
         ("hook_no_grad", RuntimeError, r"cannot register a hook on a tensor that doesn't require gradient"),
         ("post_hook_nonleaf", RuntimeError, r"post accumulate grad hooks cannot be registered on non-leaf tensors"),
@@ -135,6 +137,10 @@ class TorchAdapter(AdapterBase):
             "dtype_conversion",
             "forward_ad",
             "bfloat16",
+            "functional_api",
+            "functional_create_graph",
+            "functional_strict",
+            "functional_vectorize",
         }
     )
     #: PyTorch raises PyTorch's messages: a spec's ``raises.match`` is checked against them.
@@ -302,6 +308,12 @@ class TorchAdapter(AdapterBase):
     def jvp(self, function: Any, primals: list[Any], tangents: list[Any]) -> list[Any]:
         found = self.torch.func.jvp(lambda *xs: tuple(function(*xs)), tuple(primals), tuple(tangents))
         return list(found[1])  # (outputs, tangent outputs)
+
+    def functional(self, name: str, function: Any, inputs: Any, **options: Any) -> Any:
+        if isinstance(options.get("v"), list):
+            options["v"] = tuple(options["v"])
+        inputs = tuple(inputs) if isinstance(inputs, list) else inputs
+        return getattr(self.torch.autograd.functional, name)(function, inputs, **options)
 
     # -- operations ------------------------------------------------------------------------
     def reshape(self, tensor: Any, shape: Sequence[int]) -> Any:

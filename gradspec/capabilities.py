@@ -61,4 +61,8 @@ CAPABILITIES: Final[dict[str, str]] = {
     "dtype_conversion": ".to(dtype)",
     "forward_ad": "forward-mode AD: a function returning a function's Jacobian-vector products (torch.func.jvp, jax.jvp, mlx.core.jvp)",
     "bfloat16": "tensors of dtype bfloat16",
+    "functional_api": "the functional higher-level API: a function's Jacobian, Hessian and their vector products at given inputs (torch.autograd.functional)",
+    "functional_create_graph": "create_graph= of the functional API's functions (torch.autograd.functional)",
+    "functional_strict": "strict= of the functional API's functions (torch.autograd.functional)",
+    "functional_vectorize": "vectorize= and strategy= of the functional jacobian() and hessian()",
 }

@@ -399,5 +399,7 @@ def _names_in(expression: Expression) -> set[str]:
     return {node.id for node in ast.walk(expression.node) if isinstance(node, ast.Name)}
 
 
-# The operator table's strategies and step functions register themselves in the two vocabularies.
+# The operator table's strategies and step functions register themselves in the two vocabularies,
+# and so do the functional API's step functions.
+from gradspec.language import functional  # noqa: E402, F401
 from gradspec.operators import checks, domains, samples  # noqa: E402, F401

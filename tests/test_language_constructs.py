@@ -9,8 +9,9 @@ import pytest
 pytest.importorskip("torch")  # without torch, the module is skipped, not a collection error
 pytestmark = pytest.mark.torch
 
+from gradspec.adapters.base import AdapterBase  # noqa: E402
 from gradspec.adapters.torch_adapter import TorchAdapter  # noqa: E402
-from gradspec.errors import StepError  # noqa: E402
+from gradspec.errors import AdapterError, StepError  # noqa: E402
 from gradspec.language.checker import check_program  # noqa: E402
 from gradspec.language.interpreter import Frame, Interpreter, RunContext  # noqa: E402
 from gradspec.language.steps import STEP_VOCABULARY, ContextStack  # noqa: E402
@@ -134,3 +135,32 @@ def test_loops_and_comprehensions_share_one_iteration_budget() -> None:
 def test_sizes_computed_at_run_time_are_bounded(text: str) -> None:
     with pytest.raises(StepError, match="elements"):
         run(text)
+
+
+def test_the_functional_api_differentiates_step_functions_and_drawn_operations() -> None:
+    text = """\
+def cube(v):
+    return v * v * v
+one = functional_jacobian(cube, tensor([1.0, 2.0]))
+blocks = functional_jacobian(op, [tensor([1.0]), tensor([0.5])])
+pair = functional_vjp(cube, tensor([2.0]), tensor([1.0]))
+"""
+    values = run(text, op=STEP_VOCABULARY.functions["mul"])
+    assert ADAPTER.values(values["one"]).tolist() == [[3.0, 0.0], [0.0, 12.0]]
+    assert isinstance(values["blocks"], tuple) and [ADAPTER.values(b).tolist() for b in values["blocks"]] == [[[0.5]], [[1.0]]]
+    assert [ADAPTER.values(t).tolist() for t in values["pair"]] == [[8.0], [12.0]]
+
+
+def test_the_functional_api_refuses_what_is_not_a_function() -> None:
+    with pytest.raises(StepError, match="^the functional API differentiates a function, not Tensor$"):
+        run("x = tensor([1.0])\nj = functional_jacobian(x, x)")
+
+
+def test_the_functional_api_tells_a_library_without_it() -> None:
+    class NoFunctional(AdapterBase):
+        name = "nofunctional"
+        library = "nofunctionallib"
+        lacks = {"functional_api": "it has backward() only"}
+
+    with pytest.raises(AdapterError, match=r"^nofunctionallib has no functional hvp\(\): it has backward\(\) only$"):
+        NoFunctional().functional("hvp", print, None, v=None)

@@ -119,6 +119,9 @@ REFUSED = [
             ".backward(): got an unexpected keyword argument 'grad' "
             "(signature: backward(gradient=None, retain_graph=None, inputs=None, create_graph=False))"),
     refused("function-arity", "y = add(x)", 1, "add(): missing a required argument: 'b' (signature: add(a, b))"),
+    refused("functional-unknown-keyword", "def f(v):\n    return v\nj = functional_jacobian(f, x, strategies=1)", 3,
+            "functional_jacobian(): got an unexpected keyword argument 'strategies' (signature: functional_jacobian(function, "
+            "inputs, create_graph=False, strict=False, vectorize=False, strategy='reverse-mode'))"),
     refused("not-callable-constant", "y = float32(1)", 1, "'float32' is not callable"),
     # -- bounds -------------------------------------------------------------------------------
     refused("huge-exponent", "y = 2 ** 100000", 1, "exponent too large (100000 > 64)"),
