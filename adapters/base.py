@@ -100,6 +100,18 @@ class AdapterBase:
         outputs) along ``tangents``, by the library's forward-mode AD."""
         self.missing("forward_ad", "forward-mode AD")
 
+    def dual_level(self) -> Any:
+        """A forward-AD level, as a context manager (``torch.autograd.forward_ad.dual_level()``)."""
+        self.missing("dual_numbers", "dual_level()")
+
+    def make_dual(self, primal: Any, tangent: Any) -> Any:
+        """A dual tensor of ``primal`` carrying ``tangent``, by the library's forward-mode AD."""
+        self.missing("dual_numbers", "make_dual()")
+
+    def unpack_dual(self, tensor: Any) -> Any:
+        """``(primal, tangent)`` of ``tensor``, the tangent ``None`` where it carries none."""
+        self.missing("dual_numbers", "unpack_dual()")
+
     def functional(self, name: str, function: Callable[..., Any], inputs: Any, **options: Any) -> Any:
         """The functional higher-level API: ``name`` (jacobian, hessian, vjp, jvp, vhp or hvp) of
         ``function`` at ``inputs`` (a tensor or a list of tensors), with the spec's keyword

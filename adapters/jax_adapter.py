@@ -197,6 +197,7 @@ class JaxAdapter(AdapterBase):
         "parameter_constructor": _NO_MODULES,
         "optimizers": _NO_MODULES,
         "train_eval": _NO_MODULES,
+        "dual_numbers": "no such API: JAX has forward mode as jax.jvp over functions, no dual tensors carrying tangents",
         "functional_api": _NO_FUNCTIONAL_API,
         "functional_create_graph": _NO_FUNCTIONAL_API,
         "functional_strict": _NO_FUNCTIONAL_API,

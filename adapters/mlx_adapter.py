@@ -194,6 +194,7 @@ class MlxAdapter(AdapterBase):
         "parameter_constructor": "no such API: MLX has no Parameter type: a module's parameters are plain mx.array values",
         "optimizers": "no such API: mlx.optimizers.SGD(learning_rate, momentum, weight_decay) is not built over "
         "parameters and has no step() reading gradients: Optimizer.update(model, gradients) applies those it is given",
+        "dual_numbers": "no such API: MLX has forward mode as mlx.core.jvp over functions, no dual tensors carrying tangents",
         "functional_api": _NO_FUNCTIONAL_API,
         "functional_create_graph": _NO_FUNCTIONAL_API,
         "functional_strict": _NO_FUNCTIONAL_API,

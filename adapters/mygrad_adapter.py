@@ -129,6 +129,7 @@ class MyGradAdapter(AdapterBase):
         "complex": "no such API: MyGrad tensors hold floating, integer or boolean data only (no complex dtypes, no lazy conjugation)",
         "forward_ad": "no such API: MyGrad has reverse-mode AD only (backward()), no forward-mode/JVP function",
         "bfloat16": "no such API: MyGrad tensors hold NumPy arrays, and NumPy has no bfloat16 dtype",
+        "dual_numbers": "no such API: MyGrad has reverse-mode AD only (backward()), no dual tensors",
         "functional_api": _NO_FUNCTIONAL_API,
         "functional_create_graph": _NO_FUNCTIONAL_API,
         "functional_strict": _NO_FUNCTIONAL_API,

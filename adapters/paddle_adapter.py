@@ -165,6 +165,7 @@ class PaddleAdapter(AdapterBase):
         "(paddle.grad takes the inputs to differentiate)",
         "post_accumulate_hooks": "no such API: paddle's Tensor.register_hook() hooks are called with the "
         "gradient only; there is no post-accumulate-grad hook",
+        "dual_numbers": "no such API: paddle has forward mode as paddle.incubate.autograd.jvp over functions, no dual tensors",
         "functional_api": _NO_FUNCTIONAL_API,
         "functional_create_graph": _NO_FUNCTIONAL_API,
         "functional_strict": _NO_FUNCTIONAL_API,

@@ -133,6 +133,15 @@ class Adapter(Protocol):
     def jvp(self, function: Callable[..., list[Any]], primals: list[Any], tangents: list[Any]) -> list[Any]:
         """Forward mode: the Jacobian-vector products of ``function(*primals)`` along ``tangents``."""
 
+    def dual_level(self) -> Any:
+        """A forward-AD level, as a context manager."""
+
+    def make_dual(self, primal: Any, tangent: Any) -> Any:
+        """A dual tensor of ``primal`` carrying ``tangent``."""
+
+    def unpack_dual(self, tensor: Any) -> Any:
+        """``(primal, tangent)`` of ``tensor``, the tangent ``None`` where it carries none."""
+
     def functional(self, name: str, function: Callable[..., Any], inputs: Any, **options: Any) -> Any:
         """The functional API's ``name`` (jacobian, hessian, vjp, jvp, vhp, hvp) of ``function`` at ``inputs``."""
 

@@ -157,6 +157,7 @@ class TinygradAdapter(AdapterBase):
         "complex": "no such API: tinygrad has no complex dtypes",
         "conj_resolution": "no such API: tinygrad has no complex dtypes, hence no lazy conjugate or negative bits",
         "forward_ad": "no such API: tinygrad has reverse-mode AD only (backward(), Tensor.gradient()), no forward-mode/JVP function",
+        "dual_numbers": "no such API: tinygrad has reverse-mode AD only (backward(), Tensor.gradient()), no dual tensors",
         "functional_api": _NO_FUNCTIONAL_API,
         "functional_create_graph": _NO_FUNCTIONAL_API,
         "functional_strict": _NO_FUNCTIONAL_API,

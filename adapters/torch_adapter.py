@@ -58,6 +58,9 @@ _ERROR_PATTERNS = compile_patterns(
             RuntimeError,
             r"(The differentiated Tensor at index \d+|One of the differentiated Tensors) appears to not have been used in the graph",
         ),
+        ("dual_no_level", RuntimeError, r"Trying to create a dual Tensor for forward AD but no level exists"),
+        ("dual_not_floating", ValueError, r"Expected (primal|tangent) to be floating point or complex"),
+        ("dual_nested", RuntimeError, r"Nested forward mode AD is not supported"),
         # The functional API with strict=True.
         ("unused_input", RuntimeError, r"Output \d+ of the user-provided function is independent of input \d+"),
         ("input_no_grad", RuntimeError, r"One of the differentiated Tensors does not require grad"),
@@ -137,6 +140,7 @@ class TorchAdapter(AdapterBase):
             "dtype_conversion",
             "forward_ad",
             "bfloat16",
+            "dual_numbers",
             "functional_api",
             "functional_create_graph",
             "functional_strict",
@@ -308,6 +312,15 @@ class TorchAdapter(AdapterBase):
     def jvp(self, function: Any, primals: list[Any], tangents: list[Any]) -> list[Any]:
         found = self.torch.func.jvp(lambda *xs: tuple(function(*xs)), tuple(primals), tuple(tangents))
         return list(found[1])  # (outputs, tangent outputs)
+
+    def dual_level(self) -> Any:
+        return self.torch.autograd.forward_ad.dual_level()
+
+    def make_dual(self, primal: Any, tangent: Any) -> Any:
+        return self.torch.autograd.forward_ad.make_dual(primal, tangent)
+
+    def unpack_dual(self, tensor: Any) -> Any:
+        return self.torch.autograd.forward_ad.unpack_dual(tensor)
 
     def functional(self, name: str, function: Any, inputs: Any, **options: Any) -> Any:
         if isinstance(options.get("v"), list):

@@ -64,5 +64,6 @@ CAPABILITIES: Final[dict[str, str]] = {
     "functional_api": "the functional higher-level API: a function's Jacobian, Hessian and their vector products at given inputs (torch.autograd.functional)",
     "functional_create_graph": "create_graph= of the functional API's functions (torch.autograd.functional)",
     "functional_strict": "strict= of the functional API's functions (torch.autograd.functional)",
+    "dual_numbers": "forward-mode AD's dual tensors: dual_level(), make_dual(), unpack_dual() (torch.autograd.forward_ad)",
     "functional_vectorize": "vectorize= and strategy= of the functional jacobian() and hessian()",
 }

@@ -11,13 +11,14 @@ import hashlib
 import math
 import os
 import re
+import warnings
 from collections.abc import Iterable
 from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from hypothesis.errors import HypothesisException
+from hypothesis.errors import HypothesisException, HypothesisSideeffectWarning
 
 from gradspec.errors import SpecError, SpecErrors, StepError
 from gradspec.language.checker import Expression, LanguageError, Program, check_expression, check_program, check_property
@@ -256,7 +257,12 @@ class _SpecBuilder:
             try:
                 strategy = input_strategy(checked[name], earlier=set(checked) - {name})
                 if strategy is not None:
-                    strategy.validate()
+                    # Validated at load time on purpose, so that a bad input is a spec error with
+                    # its line; under pytest that is while Hypothesis still counts as starting up,
+                    # and its warning for each one would flood the output.
+                    with warnings.catch_warnings():
+                        warnings.simplefilter("ignore", HypothesisSideeffectWarning)
+                        strategy.validate()
             except _STRATEGY_ERRORS as error:
                 problem = " ".join(str(error).split()) or type(error).__name__
                 raise self.error(key, f"cannot draw this input: {problem}", self.document.value_lines.get(key)) from None

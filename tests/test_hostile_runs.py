@@ -312,14 +312,17 @@ def test_a_terminated_run_writes_its_report_marked_interrupted(tmp_path: Path, e
     stale.write_text('{"stale": true}')
     command = [sys.executable, "-m", "gradspec", "run", "--device=cpu", "--adapter=tests.planted.crashing:HangsOnItem"]
     command += [f"--report-dir={tmp_path}", "-k", "tolist.matches_numpy or item.single_element", "-p", "no:randomly"]
-    run = subprocess.Popen(command, cwd=ROOT, env={**os.environ, "CI": "true"}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    try:
-        _wait_for(lambda: not stale.exists(), 60)  # the run has started: the stale report is gone
-        time.sleep(3)  # item.single_element is hanging now
-        run.send_signal(getattr(signal, ending))
-        output, _ = run.communicate(timeout=60)
-    finally:
-        run.kill()
+    log = tmp_path / "output.txt"
+    with log.open("w") as out:  # a file, not a pipe: a run never blocks on a full pipe nobody reads yet
+        run = subprocess.Popen(command, cwd=ROOT, env={**os.environ, "CI": "true"}, stdout=out, stderr=subprocess.STDOUT, text=True)
+        try:
+            _wait_for(lambda: not stale.exists(), 60)  # the run has started: the stale report is gone
+            time.sleep(3)  # item.single_element is hanging now
+            run.send_signal(getattr(signal, ending))
+            run.wait(timeout=60)
+        finally:
+            run.kill()
+    output = log.read_text()
     assert run.returncode not in (0, None), output[-2000:]
     report = json.loads(stale.read_text())
     assert report["interrupted"] == ending and report["complete"] is False

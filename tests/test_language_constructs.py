@@ -164,3 +164,25 @@ def test_the_functional_api_tells_a_library_without_it() -> None:
 
     with pytest.raises(AdapterError, match=r"^nofunctionallib has no functional hvp\(\): it has backward\(\) only$"):
         NoFunctional().functional("hvp", print, None, v=None)
+
+
+def test_dual_tensors_carry_tangents_inside_their_level_only() -> None:
+    text = """\
+with dual_level():
+    out = make_dual(tensor([1.0, 2.0]), tensor([0.5, 1.0])) * 3.0
+    inside = unpack_dual(out)
+after = unpack_dual(out)
+"""
+    values = run(text)
+    assert [ADAPTER.values(t).tolist() for t in values["inside"]] == [[3.0, 6.0], [1.5, 3.0]]
+    assert values["after"][1] is None
+
+
+def test_a_library_without_dual_tensors_is_told_apart() -> None:
+    class NoDuals(AdapterBase):
+        name = "noduals"
+        library = "noduallib"
+        lacks = {"dual_numbers": "forward mode is a function there"}
+
+    with pytest.raises(AdapterError, match=r"^noduallib has no make_dual\(\): forward mode is a function there$"):
+        NoDuals().make_dual(None, None)

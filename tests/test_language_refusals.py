@@ -119,6 +119,8 @@ REFUSED = [
             ".backward(): got an unexpected keyword argument 'grad' "
             "(signature: backward(gradient=None, retain_graph=None, inputs=None, create_graph=False))"),
     refused("function-arity", "y = add(x)", 1, "add(): missing a required argument: 'b' (signature: add(a, b))"),
+    refused("make-dual-arity", "d = make_dual(x)", 1,
+            "make_dual(): missing a required argument: 'tangent' (signature: make_dual(primal, tangent))"),
     refused("functional-unknown-keyword", "def f(v):\n    return v\nj = functional_jacobian(f, x, strategies=1)", 3,
             "functional_jacobian(): got an unexpected keyword argument 'strategies' (signature: functional_jacobian(function, "
             "inputs, create_graph=False, strict=False, vectorize=False, strategy='reverse-mode'))"),
