@@ -100,6 +100,30 @@ class AdapterBase:
         outputs) along ``tangents``, by the library's forward-mode AD."""
         self.missing("forward_ad", "forward-mode AD")
 
+    def autograd_backward(self, tensors: list[Any], *, grad_tensors: list[Any] | None) -> None:
+        """Backward from several roots at once (``torch.autograd.backward``)."""
+        self.missing("autograd_backward", "autograd.backward()")
+
+    def detect_anomaly(self) -> Any:
+        """A context manager with anomaly detection on."""
+        self.missing("anomaly_detection", "detect_anomaly()")
+
+    def set_detect_anomaly(self, mode: bool) -> Any:
+        """Set anomaly detection; the result restores the previous mode when used as a context manager."""
+        self.missing("anomaly_detection", "set_detect_anomaly()")
+
+    def is_anomaly_enabled(self) -> bool:
+        """Whether anomaly detection is on."""
+        self.missing("anomaly_detection", "is_anomaly_enabled()")
+
+    def checkpoint(self, function: Callable[..., Any], args: list[Any], **options: Any) -> Any:
+        """``function(*args)`` with activation checkpointing, with the keywords the spec wrote."""
+        self.missing("checkpointing", "checkpoint()")
+
+    def checkpoint_sequential(self, model: Any, segments: int, input: Any, **options: Any) -> Any:
+        """A sequential model's output on ``input``, checkpointed in ``segments`` parts."""
+        self.missing("checkpointing", "checkpoint_sequential()")
+
     def dual_level(self) -> Any:
         """A forward-AD level, as a context manager (``torch.autograd.forward_ad.dual_level()``)."""
         self.missing("dual_numbers", "dual_level()")

@@ -133,6 +133,7 @@ def _jax_gradients(
     return tuple(pullback(cotangents[0] if len(cotangents) == 1 else tuple(cotangents)))
 
 
+_NO_CHECKPOINTING = "not mapped by this adapter yet: jax.checkpoint (jax.remat) is the analogue"
 _NO_FUNCTIONAL_API = "not mapped by this adapter yet: jax.jacrev, jax.hessian, jax.vjp and jax.jvp are the analogues"
 
 
@@ -197,6 +198,10 @@ class JaxAdapter(AdapterBase):
         "parameter_constructor": _NO_MODULES,
         "optimizers": _NO_MODULES,
         "train_eval": _NO_MODULES,
+        "anomaly_detection": "no such API: JAX has no anomaly mode (jax_debug_nans is a global configuration flag)",
+        "autograd_backward": "no such API: JAX arrays have no backward()",
+        "checkpointing": _NO_CHECKPOINTING,
+        "checkpoint_use_reentrant": _NO_CHECKPOINTING,
         "dual_numbers": "no such API: JAX has forward mode as jax.jvp over functions, no dual tensors carrying tangents",
         "functional_api": _NO_FUNCTIONAL_API,
         "functional_create_graph": _NO_FUNCTIONAL_API,

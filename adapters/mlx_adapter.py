@@ -128,6 +128,7 @@ def _mlx_gradients(
     return tuple(grads)
 
 
+_NO_CHECKPOINTING = "not mapped by this adapter yet: mlx.core.checkpoint is the analogue"
 _NO_FUNCTIONAL_API = "not mapped by this adapter yet: mlx.core.vjp and mlx.core.jvp are the analogues (no jacobian or hessian)"
 
 
@@ -194,6 +195,10 @@ class MlxAdapter(AdapterBase):
         "parameter_constructor": "no such API: MLX has no Parameter type: a module's parameters are plain mx.array values",
         "optimizers": "no such API: mlx.optimizers.SGD(learning_rate, momentum, weight_decay) is not built over "
         "parameters and has no step() reading gradients: Optimizer.update(model, gradients) applies those it is given",
+        "anomaly_detection": "no such API: MLX has no anomaly detection",
+        "autograd_backward": "no such API: MLX has no backward()",
+        "checkpointing": _NO_CHECKPOINTING,
+        "checkpoint_use_reentrant": _NO_CHECKPOINTING,
         "dual_numbers": "no such API: MLX has forward mode as mlx.core.jvp over functions, no dual tensors carrying tangents",
         "functional_api": _NO_FUNCTIONAL_API,
         "functional_create_graph": _NO_FUNCTIONAL_API,

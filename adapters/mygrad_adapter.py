@@ -66,6 +66,7 @@ _AUGMENTED: dict[str, Callable[[Any, Any], Any]] = {
 _NO_MODULES = "no such API: MyGrad has no modules (mygrad.nnet holds functions only)"
 
 
+_NO_CHECKPOINTING = "no such API: MyGrad has no activation checkpointing"
 _NO_FUNCTIONAL_API = "no such API: MyGrad differentiates through backward() only, with no jacobian/hessian/vjp/jvp functions"
 
 
@@ -129,6 +130,10 @@ class MyGradAdapter(AdapterBase):
         "complex": "no such API: MyGrad tensors hold floating, integer or boolean data only (no complex dtypes, no lazy conjugation)",
         "forward_ad": "no such API: MyGrad has reverse-mode AD only (backward()), no forward-mode/JVP function",
         "bfloat16": "no such API: MyGrad tensors hold NumPy arrays, and NumPy has no bfloat16 dtype",
+        "anomaly_detection": "no such API: MyGrad has no anomaly detection",
+        "autograd_backward": "no such API: MyGrad's backward() is a method of one tensor",
+        "checkpointing": _NO_CHECKPOINTING,
+        "checkpoint_use_reentrant": _NO_CHECKPOINTING,
         "dual_numbers": "no such API: MyGrad has reverse-mode AD only (backward()), no dual tensors",
         "functional_api": _NO_FUNCTIONAL_API,
         "functional_create_graph": _NO_FUNCTIONAL_API,

@@ -99,6 +99,7 @@ _ERROR_PATTERNS = compile_patterns(
 )
 
 
+_NO_CHECKPOINTING = "not mapped by this adapter yet: paddle.distributed.fleet.utils.recompute is the analogue"
 _NO_FUNCTIONAL_API = "not mapped by this adapter yet: paddle.incubate.autograd (vjp, jvp, Jacobian, Hessian) is the analogue"
 
 
@@ -165,6 +166,10 @@ class PaddleAdapter(AdapterBase):
         "(paddle.grad takes the inputs to differentiate)",
         "post_accumulate_hooks": "no such API: paddle's Tensor.register_hook() hooks are called with the "
         "gradient only; there is no post-accumulate-grad hook",
+        "anomaly_detection": "no such API: paddle has no anomaly mode (FLAGS_check_nan_inf is a global flag)",
+        "autograd_backward": "not mapped by this adapter yet: paddle.autograd.backward is the analogue",
+        "checkpointing": _NO_CHECKPOINTING,
+        "checkpoint_use_reentrant": _NO_CHECKPOINTING,
         "dual_numbers": "no such API: paddle has forward mode as paddle.incubate.autograd.jvp over functions, no dual tensors",
         "functional_api": _NO_FUNCTIONAL_API,
         "functional_create_graph": _NO_FUNCTIONAL_API,

@@ -133,6 +133,24 @@ class Adapter(Protocol):
     def jvp(self, function: Callable[..., list[Any]], primals: list[Any], tangents: list[Any]) -> list[Any]:
         """Forward mode: the Jacobian-vector products of ``function(*primals)`` along ``tangents``."""
 
+    def autograd_backward(self, tensors: list[Any], *, grad_tensors: list[Any] | None) -> None:
+        """Backward from several roots at once."""
+
+    def detect_anomaly(self) -> Any:
+        """A context manager with anomaly detection on."""
+
+    def set_detect_anomaly(self, mode: bool) -> Any:
+        """Set anomaly detection, or set it inside a ``with`` block."""
+
+    def is_anomaly_enabled(self) -> bool:
+        """Whether anomaly detection is on."""
+
+    def checkpoint(self, function: Callable[..., Any], args: list[Any], **options: Any) -> Any:
+        """``function(*args)`` with activation checkpointing."""
+
+    def checkpoint_sequential(self, model: Any, segments: int, input: Any, **options: Any) -> Any:
+        """A sequential model's output on ``input``, checkpointed in ``segments`` parts."""
+
     def dual_level(self) -> Any:
         """A forward-AD level, as a context manager."""
 

@@ -88,6 +88,7 @@ _NO_MODULES = (
 )
 
 
+_NO_CHECKPOINTING = "no such API: tinygrad has no activation checkpointing"
 _NO_FUNCTIONAL_API = (
     "no such API: tinygrad has backward() and Tensor.gradient(), no jacobian/hessian/vjp/jvp functions of a function"
 )
@@ -157,6 +158,10 @@ class TinygradAdapter(AdapterBase):
         "complex": "no such API: tinygrad has no complex dtypes",
         "conj_resolution": "no such API: tinygrad has no complex dtypes, hence no lazy conjugate or negative bits",
         "forward_ad": "no such API: tinygrad has reverse-mode AD only (backward(), Tensor.gradient()), no forward-mode/JVP function",
+        "anomaly_detection": "no such API: tinygrad has no anomaly detection",
+        "autograd_backward": "no such API: tinygrad's backward() is a method of one tensor",
+        "checkpointing": _NO_CHECKPOINTING,
+        "checkpoint_use_reentrant": _NO_CHECKPOINTING,
         "dual_numbers": "no such API: tinygrad has reverse-mode AD only (backward(), Tensor.gradient()), no dual tensors",
         "functional_api": _NO_FUNCTIONAL_API,
         "functional_create_graph": _NO_FUNCTIONAL_API,

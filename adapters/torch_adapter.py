@@ -58,6 +58,12 @@ _ERROR_PATTERNS = compile_patterns(
             RuntimeError,
             r"(The differentiated Tensor at index \d+|One of the differentiated Tensors) appears to not have been used in the graph",
         ),
+        ("anomaly_nan", RuntimeError, r"Function '\w+' returned nan values in its \d+th output"),
+        (
+            "checkpoint_reentrant_grad",
+            RuntimeError,
+            r"When use_reentrant=True, torch.utils.checkpoint is incompatible with .grad\(\)",
+        ),
         ("dual_no_level", RuntimeError, r"Trying to create a dual Tensor for forward AD but no level exists"),
         ("dual_not_floating", ValueError, r"Expected (primal|tangent) to be floating point or complex"),
         ("dual_nested", RuntimeError, r"Nested forward mode AD is not supported"),
@@ -140,6 +146,10 @@ class TorchAdapter(AdapterBase):
             "dtype_conversion",
             "forward_ad",
             "bfloat16",
+            "anomaly_detection",
+            "autograd_backward",
+            "checkpointing",
+            "checkpoint_use_reentrant",
             "dual_numbers",
             "functional_api",
             "functional_create_graph",
@@ -312,6 +322,24 @@ class TorchAdapter(AdapterBase):
     def jvp(self, function: Any, primals: list[Any], tangents: list[Any]) -> list[Any]:
         found = self.torch.func.jvp(lambda *xs: tuple(function(*xs)), tuple(primals), tuple(tangents))
         return list(found[1])  # (outputs, tangent outputs)
+
+    def autograd_backward(self, tensors: list[Any], *, grad_tensors: list[Any] | None) -> None:
+        self.torch.autograd.backward(tensors, grad_tensors=grad_tensors)
+
+    def detect_anomaly(self) -> Any:
+        return self.torch.autograd.detect_anomaly()
+
+    def set_detect_anomaly(self, mode: bool) -> Any:
+        return self.torch.autograd.set_detect_anomaly(mode)
+
+    def is_anomaly_enabled(self) -> bool:
+        return self.torch.is_anomaly_enabled()
+
+    def checkpoint(self, function: Any, args: list[Any], **options: Any) -> Any:
+        return self.torch.utils.checkpoint.checkpoint(function, *args, **options)
+
+    def checkpoint_sequential(self, model: Any, segments: int, input: Any, **options: Any) -> Any:
+        return self.torch.utils.checkpoint.checkpoint_sequential(model, segments, input, **options)
 
     def dual_level(self) -> Any:
         return self.torch.autograd.forward_ad.dual_level()

@@ -64,6 +64,10 @@ CAPABILITIES: Final[dict[str, str]] = {
     "functional_api": "the functional higher-level API: a function's Jacobian, Hessian and their vector products at given inputs (torch.autograd.functional)",
     "functional_create_graph": "create_graph= of the functional API's functions (torch.autograd.functional)",
     "functional_strict": "strict= of the functional API's functions (torch.autograd.functional)",
+    "anomaly_detection": "anomaly detection: detect_anomaly(), set_detect_anomaly(), is_anomaly_enabled() (torch.autograd)",
+    "autograd_backward": "torch.autograd.backward(tensors, grad_tensors): backward from several roots in one call",
+    "checkpointing": "activation checkpointing: checkpoint() and checkpoint_sequential() (torch.utils.checkpoint)",
+    "checkpoint_use_reentrant": "use_reentrant= of checkpoint() and checkpoint_sequential()",
     "dual_numbers": "forward-mode AD's dual tensors: dual_level(), make_dual(), unpack_dual() (torch.autograd.forward_ad)",
     "functional_vectorize": "vectorize= and strategy= of the functional jacobian() and hessian()",
 }

@@ -38,6 +38,8 @@ ERROR_KINDS: Final[dict[str, str]] = {
     "numpy_dtype": "a tensor made from a NumPy array of an unsupported dtype",
     "device_unavailable": "a device the build or machine does not have",
     "materialize_without_unused": "materialize_grads=True with allow_unused=False",
+    "anomaly_nan": "a backward function returned NaN values under anomaly detection",
+    "checkpoint_reentrant_grad": "autograd_grad() through a checkpoint() with use_reentrant=True",
     "dual_no_level": "make_dual() outside any dual_level()",
     "dual_not_floating": "make_dual() with a primal or tangent of neither a floating point nor a complex dtype",
     "dual_nested": "a dual_level() entered inside another",

@@ -401,5 +401,5 @@ def _names_in(expression: Expression) -> set[str]:
 
 # The operator table's strategies and step functions register themselves in the two vocabularies,
 # and so do the functional API's step functions.
-from gradspec.language import dual, functional  # noqa: E402, F401
+from gradspec.language import anomaly, checkpointing, dual, functional  # noqa: E402, F401
 from gradspec.operators import checks, domains, samples  # noqa: E402, F401

@@ -186,3 +186,26 @@ def test_a_library_without_dual_tensors_is_told_apart() -> None:
 
     with pytest.raises(AdapterError, match=r"^noduallib has no make_dual\(\): forward mode is a function there$"):
         NoDuals().make_dual(None, None)
+
+
+def test_checkpoint_runs_a_step_function_whose_gradient_flows() -> None:
+    text = """\
+leaf = tensor([1.0, 2.0], requires_grad=True)
+def block(v):
+    return v * v
+out = checkpoint(block, leaf, use_reentrant=False)
+sum(out).backward()
+"""
+    values = run(text)
+    assert ADAPTER.values(values["out"]).tolist() == [1.0, 4.0]
+    assert ADAPTER.values(values["leaf"].grad).tolist() == [2.0, 4.0]
+
+
+def test_anomaly_detection_set_in_a_block_is_left_as_found() -> None:
+    values = run("with set_detect_anomaly(True):\n    inside = is_anomaly_enabled()\nafter = is_anomaly_enabled()")
+    assert values["inside"] is True and values["after"] is False
+
+
+def test_autograd_backward_sums_the_roots_gradients() -> None:
+    values = run("x = tensor([3.0], requires_grad=True)\nautograd_backward([x * 2.0, sum(x * x)], grad_tensors=[tensor([1.0]), None])")
+    assert ADAPTER.values(values["x"].grad).tolist() == [8.0]

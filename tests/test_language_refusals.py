@@ -121,6 +121,14 @@ REFUSED = [
     refused("function-arity", "y = add(x)", 1, "add(): missing a required argument: 'b' (signature: add(a, b))"),
     refused("make-dual-arity", "d = make_dual(x)", 1,
             "make_dual(): missing a required argument: 'tangent' (signature: make_dual(primal, tangent))"),
+    refused("checkpoint-unknown-keyword", "def f(v):\n    return v\ny = checkpoint(f, x, preserve_rng_state=False)", 3,
+            "checkpoint(): got an unexpected keyword argument 'preserve_rng_state' "
+            "(signature: checkpoint(function, *args, use_reentrant=<omitted>))"),
+    refused("set-detect-anomaly-arity", "with set_detect_anomaly():\n    pass", 1,
+            "set_detect_anomaly(): missing a required argument: 'mode' (signature: set_detect_anomaly(mode))"),
+    refused("autograd-backward-unknown-keyword", "autograd_backward(x, gradient=x)", 1,
+            "autograd_backward(): got an unexpected keyword argument 'gradient' "
+            "(signature: autograd_backward(tensors, grad_tensors=None))"),
     refused("functional-unknown-keyword", "def f(v):\n    return v\nj = functional_jacobian(f, x, strategies=1)", 3,
             "functional_jacobian(): got an unexpected keyword argument 'strategies' (signature: functional_jacobian(function, "
             "inputs, create_graph=False, strict=False, vectorize=False, strategy='reverse-mode'))"),

@@ -23,7 +23,7 @@ _JACOBIAN_KEYWORDS = {**_KEYWORDS, "vectorize": "functional_vectorize", "strateg
 _HESSIAN_KEYWORDS = {**_KEYWORDS, "vectorize": "functional_vectorize", "outer_jacobian_strategy": "functional_vectorize"}
 
 
-def _callable(ctx: RunContext, function: Any) -> Callable[..., Any]:
+def as_callable(ctx: RunContext, function: Any) -> Callable[..., Any]:
     """A plain Python callable for a step function or a drawn operation."""
     if isinstance(function, Function):
         return lambda *args: function.impl(ctx, *args)
@@ -45,7 +45,7 @@ def functional_jacobian(
     """The Jacobian of ``function`` at ``inputs`` (``torch.autograd.functional.jacobian``)."""
     return ctx.adapter.functional(
         "jacobian",
-        _callable(ctx, function),
+        as_callable(ctx, function),
         inputs,
         create_graph=create_graph,
         strict=strict,
@@ -67,7 +67,7 @@ def functional_hessian(
     """The Hessian of a scalar ``function`` at ``inputs`` (``torch.autograd.functional.hessian``)."""
     return ctx.adapter.functional(
         "hessian",
-        _callable(ctx, function),
+        as_callable(ctx, function),
         inputs,
         create_graph=create_graph,
         strict=strict,
@@ -82,7 +82,7 @@ def _product(name: str, doc: str) -> None:
     def product(
         ctx: RunContext, function: Any, inputs: Any, v: Any = None, create_graph: bool = False, strict: bool = False
     ) -> Any:
-        return ctx.adapter.functional(name, _callable(ctx, function), inputs, v=v, create_graph=create_graph, strict=strict)
+        return ctx.adapter.functional(name, as_callable(ctx, function), inputs, v=v, create_graph=create_graph, strict=strict)
 
     functions.add(f"functional_{name}", product, doc=doc, capability=_CAPABILITY, keyword_capabilities=_KEYWORDS)
 

@@ -236,6 +236,12 @@ def autograd_grad(
     )
 
 
+@functions.register(capability="autograd_backward", mutates=True)
+def autograd_backward(ctx: RunContext, tensors: Any, grad_tensors: Any = None) -> None:
+    """Backward from several roots at once, summing into the .grad of leaves (``torch.autograd.backward``)."""
+    ctx.adapter.autograd_backward(list(tensors), grad_tensors=None if grad_tensors is None else list(grad_tensors))
+
+
 class ContextStack:
     """Context managers entered and exited one call at a time, for drawn nesting sequences."""
 

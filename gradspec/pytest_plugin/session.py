@@ -57,6 +57,11 @@ EXPECTED_WARNINGS = (
     "ignore:Casting complex values to real discards the imaginary part:UserWarning",
     # grad.layout.assigned_grad_strides_kept assigns a .grad with other strides than its leaf's.
     "ignore:grad and param do not obey the gradient layout contract:UserWarning",
+    # The anomaly specs turn anomaly detection on, and make it report a NaN gradient.
+    "ignore:Anomaly Detection has been enabled:UserWarning",
+    "ignore:Error detected in:UserWarning",
+    # checkpoint.reentrant.no_input_requires_grad checkpoints a module on an input without grad.
+    "ignore:None of the inputs have requires_grad=True. Gradients will be None:UserWarning",
 )
 _PLUGIN_NAME = "gradspec-run"
 #: The timeout --isolate is given for "no limit" (--spec-timeout=0): about 31 years.

@@ -99,6 +99,17 @@ class TangentDetached(TorchAdapter):
         return primal, None if tangent is None else tangent.detach()
 
 
+class DetachKeepsTangent(TorchAdapter):
+    """detach() drops the graph but keeps the tensor's tangent."""
+
+    deviation_kind = "leaking"
+
+    def detach(self, tensor: Any) -> Any:
+        detached = super().detach(tensor)
+        tangent = self.torch.autograd.forward_ad.unpack_dual(tensor).tangent
+        return detached if tangent is None else self.torch.autograd.forward_ad.make_dual(detached, tangent)
+
+
 CAUGHT_BY = {
     TangentDoubled: {"forward_ad.dual.tangent_is_jvp", "forward_ad.dual.backward_through_tangents"},
     DualOutsideLevelAccepted: {"forward_ad.make_dual.outside_level_raises"},
@@ -107,4 +118,6 @@ CAUGHT_BY = {
     UnpackedPrimalIsACopy: {"forward_ad.unpack_dual.primal_is_view"},
     NestedLevelsAccepted: {"forward_ad.dual_level.nested_raises"},
     TangentDetached: {"forward_ad.dual.backward_through_tangents"},
+    DetachKeepsTangent: {"forward_ad.detach.drops_tangents"},
 }
+

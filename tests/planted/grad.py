@@ -651,6 +651,15 @@ class AssigningNoneIgnored(TorchAdapter):
             super().set_grad(tensor, value)
 
 
+class AutogradBackwardFirstRootOnly(TorchAdapter):
+    """autograd_backward() of several roots backpropagates the first root only."""
+
+    deviation_kind = "partial"
+
+    def autograd_backward(self, tensors: list[Any], *, grad_tensors: list[Any] | None) -> None:
+        super().autograd_backward(tensors[:1], grad_tensors=None if grad_tensors is None else grad_tensors[:1])
+
+
 #: Each planted deviation and the grad specs that must report it as a failure.
 CAUGHT_BY: dict[type[TorchAdapter], set[str]] = {
     EveryLeafGetsAGrad: {"grad.accumulate.default_none_then_sum"},
@@ -701,4 +710,5 @@ CAUGHT_BY: dict[type[TorchAdapter], set[str]] = {
     GradAssignmentCastsDtype: {"grad.assign.validation_dtype"},
     MismatchedGradAssignmentIgnored: {"grad.assign.validation_shape"},
     AssigningNoneIgnored: {"grad.assign.validation_none"},
+    AutogradBackwardFirstRootOnly: {"grad.autograd_backward.several_roots"},
 }
