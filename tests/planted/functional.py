@@ -119,7 +119,7 @@ class FunctionalCreateGraphIgnored(TorchAdapter):
 
 
 class ForwardStrategyTransposes(TorchAdapter):
-    """jacobian(strategy="forward-mode") returns the Jacobian's rows and columns swapped where it can."""
+    """jacobian(strategy="forward-mode") returns a matrix Jacobian with its rows in reverse order."""
 
     deviation_kind = "inverted"
 
