@@ -58,6 +58,8 @@ _ERROR_PATTERNS = compile_patterns(
             RuntimeError,
             r"(The differentiated Tensor at index \d+|One of the differentiated Tensors) appears to not have been used in the graph",
         ),
+        # The functional API with strict=True.
+        ("unused_input", RuntimeError, r"Output \d+ of the user-provided function is independent of input \d+"),
         ("anomaly_nan", RuntimeError, r"Function '\w+' returned nan values in its \d+th output"),
         (
             "checkpoint_reentrant_grad",
@@ -67,8 +69,6 @@ _ERROR_PATTERNS = compile_patterns(
         ("dual_no_level", RuntimeError, r"Trying to create a dual Tensor for forward AD but no level exists"),
         ("dual_not_floating", ValueError, r"Expected (primal|tangent) to be floating point or complex"),
         ("dual_nested", RuntimeError, r"Nested forward mode AD is not supported"),
-        # The functional API with strict=True.
-        ("unused_input", RuntimeError, r"Output \d+ of the user-provided function is independent of input \d+"),
         ("input_no_grad", RuntimeError, r"One of the differentiated Tensors does not require grad"),
         ("hook_no_grad", RuntimeError, r"cannot register a hook on a tensor that doesn't require gradient"),
         ("post_hook_nonleaf", RuntimeError, r"post accumulate grad hooks cannot be registered on non-leaf tensors"),

@@ -110,7 +110,7 @@ class _Bare(AdapterBase):
 
     name = "bare"
     library = "barelib"
-    lacks = {"hooks": "barelib's tensors are plain arrays"}
+    lacks = {"hooks": "barelib's tensors are plain arrays", "dual_numbers": "forward mode is a function there"}
 
 
 def test_the_base_class_answers_what_a_library_lacks_with_its_reason() -> None:
@@ -119,6 +119,12 @@ def test_the_base_class_answers_what_a_library_lacks_with_its_reason() -> None:
         adapter.register_hook(object(), print, when="grad")
     with pytest.raises(AdapterError, match=r"^barelib has no detach\(\)$"):
         adapter.detach(object())
+    with pytest.raises(AdapterError, match=r"^barelib has no make_dual\(\): forward mode is a function there$"):
+        adapter.make_dual(object(), object())
+    with pytest.raises(AdapterError, match=r"^barelib has no functional hvp\(\)$"):
+        adapter.functional("hvp", print, object(), v=None)
+    with pytest.raises(AdapterError, match=r"^barelib has no checkpoint\(\)$"):
+        adapter.checkpoint(print, [])
     with pytest.raises(AdapterError, match=r"^barelib has no operation 'exp'$"):
         adapter.unary("exp", object())
     with pytest.raises(AdapterError, match="adapter _Bare does not implement tensor"):

@@ -14,7 +14,7 @@ from typing import Any
 
 from gradspec.errors import StepError
 from gradspec.language.interpreter import RunContext
-from gradspec.language.steps import functions
+from gradspec.language.steps import call_value, functions
 from gradspec.language.vocabulary import Function
 
 _CAPABILITY = "functional_api"
@@ -24,12 +24,11 @@ _HESSIAN_KEYWORDS = {**_KEYWORDS, "vectorize": "functional_vectorize", "outer_ja
 
 
 def as_callable(ctx: RunContext, function: Any) -> Callable[..., Any]:
-    """A plain Python callable for a step function or a drawn operation."""
-    if isinstance(function, Function):
-        return lambda *args: function.impl(ctx, *args)
-    if not callable(function):
-        raise StepError(f"the functional API differentiates a function, not {type(function).__name__}")
-    return function
+    """A plain Python callable for a step function, a module or a drawn operation, refused here
+    (not when the library first calls it) if it is none of these."""
+    if not isinstance(function, Function) and not callable(function):
+        raise StepError(f"expected a function (a step function, a module or an operation), not {type(function).__name__}")
+    return lambda *args: call_value(ctx, function, args)
 
 
 @functions.register(capability=_CAPABILITY, keyword_capabilities=_JACOBIAN_KEYWORDS)

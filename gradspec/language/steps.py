@@ -284,7 +284,7 @@ def error_of(ctx: RunContext, function: Any, *args: Any) -> str | None:
     """Call ``function``; the canonical kind of the library error it raised, or ``None``.
     An exception no canonical kind describes propagates (the run reports an error)."""
     try:
-        _call(ctx, function, args)
+        call_value(ctx, function, args)
     except (SpecFailure, BackendError, StepError, AdapterError):
         raise
     except Exception as error:
@@ -306,7 +306,7 @@ def run_in_thread(ctx: RunContext, function: Any, *args: Any) -> Any:
 
     def target() -> None:
         try:
-            outcome["value"] = _call(ctx, function, args)
+            outcome["value"] = call_value(ctx, function, args)
         except BaseException as error:  # re-raised in the calling thread
             outcome["error"] = error
 
@@ -323,7 +323,9 @@ def run_in_thread(ctx: RunContext, function: Any, *args: Any) -> Any:
     return outcome.get("value")
 
 
-def _call(ctx: RunContext, function: Any, args: tuple[Any, ...]) -> Any:
+def call_value(ctx: RunContext, function: Any, args: tuple[Any, ...]) -> Any:
+    """Call a language value that is a function: a declared one (with the run context), a step
+    function or a callable library object such as a module."""
     if isinstance(function, Function):
         return function.impl(ctx, *args)
     if not callable(function):
