@@ -10,6 +10,7 @@ from __future__ import annotations
 import atexit
 import datetime as dt
 import gc
+import os
 from typing import Any
 
 import pytest
@@ -76,7 +77,9 @@ def start(config: pytest.Config) -> None:
         config.addinivalue_line("filterwarnings", line)
     distributed.prefer_work_stealing(config)
     _freeze_objects_at_exit()
-    config.pluginmanager.register(ConformanceRun(config, RunOptions.from_config(config)), _PLUGIN_NAME)
+    run = ConformanceRun(config, RunOptions.from_config(config))
+    run.thread_variables = distributed.share_cores(config)
+    config.pluginmanager.register(run, _PLUGIN_NAME)
 
 
 def _freeze_objects_at_exit() -> None:
@@ -116,6 +119,8 @@ class ConformanceRun:
         #: The device kinds this run covers (checked when the session starts).
         self.run_kinds: list[str] = []
         self._cpu_only_here: bool | None = None
+        #: The thread-count variables this run set for its pytest-xdist workers, unset at its end.
+        self.thread_variables: dict[str, str] = {}
 
     # -- what the run is about ---------------------------------------------------------------
     def adapter(self) -> Adapter:
@@ -214,6 +219,8 @@ class ConformanceRun:
 
     def pytest_unconfigure(self, config: pytest.Config) -> None:
         self.signals.release()
+        for name in self.thread_variables:
+            os.environ.pop(name, None)
         if self.worker is None:
             record_finished_run()
 
