@@ -124,6 +124,68 @@ class AdapterBase:
         """A sequential model's output on ``input``, checkpointed in ``segments`` parts."""
         self.missing("checkpointing", "checkpoint_sequential()")
 
+    def custom_function(self, forward: Callable[..., Any], backward: Callable[..., Any], **options: Any) -> Any:
+        """A Function of ``forward(ctx, *args)`` and ``backward(ctx, *grads)`` (``setup_context``,
+        ``jvp`` and ``once_differentiable`` where the spec wrote them): a callable applying it."""
+        self.missing("custom_function", "custom_function()")
+
+    def function_context(self, function_ctx: Any, name: str, *args: Any) -> Any:
+        """Call method ``name`` of a Function's context with ``args`` (``save_for_backward``...), or
+        read its attribute ``name`` (``saved_tensors``, ``needs_input_grad``)."""
+        self.missing("custom_function", f"a Function context's {name}")
+
+    def gradcheck(self, name: str, function: Callable[..., Any], inputs: Any, **options: Any) -> Any:
+        """``gradcheck`` or ``gradgradcheck`` (``name``) of ``function`` at ``inputs`` (one tensor or
+        a list), with the keywords the spec wrote: True, False, or the library's exception."""
+        self.missing("gradcheck", f"{name}()")
+
+    def saved_tensors_hooks(self, pack: Callable[[Any], Any], unpack: Callable[[Any], Any]) -> Any:
+        """A context manager in which each tensor saved for backward is stored as ``pack(t)`` and
+        given back to backward as ``unpack(stored)``."""
+        self.missing("saved_tensors_hooks", "saved_tensors_hooks()")
+
+    def save_on_cpu(self) -> Any:
+        """A context manager keeping tensors saved for backward on the CPU."""
+        self.missing("save_on_cpu", "save_on_cpu()")
+
+    def disable_saved_tensors_hooks(self, message: str) -> Any:
+        """A context manager in which entering saved-tensor hooks raises an error with ``message``
+        (classified as ``saved_tensors_hooks_disabled``)."""
+        self.missing("saved_tensors_hooks", "disable_saved_tensors_hooks()")
+
+    def empty_module(self) -> Any:
+        """An empty module, whose members a spec sets (``nn.Module()``)."""
+        self.missing("user_modules", "module()")
+
+    def set_member(self, module: Any, name: str, value: Any) -> None:
+        """Set a module's member ``name`` to ``value`` (a Parameter registers itself)."""
+        self.missing("user_modules", "set_member()")
+
+    def member(self, module: Any, name: str) -> Any:
+        """A module's member ``name``."""
+        self.missing("user_modules", "member()")
+
+    def named_parameters(self, module: Any, **options: Any) -> list[tuple[str, Any]]:
+        """A module's parameters as ``(dotted name, parameter)`` pairs (``recurse`` if the spec wrote it)."""
+        self.missing("user_modules", "named_parameters()")
+
+    def register_buffer(self, module: Any, name: str, tensor: Any, **options: Any) -> None:
+        """Add a buffer to a module (``persistent`` if the spec wrote it)."""
+        self.missing("buffers", "register_buffer()")
+
+    def buffers(self, module: Any) -> list[Any]:
+        """A module's buffers, as a list."""
+        self.missing("buffers", "buffers()")
+
+    def state_dict(self, module: Any, **options: Any) -> dict[str, Any]:
+        """A module's state dict (``keep_vars`` if the spec wrote it)."""
+        self.missing("state_dict", "state_dict()")
+
+    def load_state_dict(self, module: Any, state: dict[str, Any], **options: Any) -> tuple[list[str], list[str]]:
+        """Load ``state`` into a module (``strict`` and ``assign`` if the spec wrote them); returns
+        the missing and the unexpected keys."""
+        self.missing("state_dict", "load_state_dict()")
+
     def dual_level(self) -> Any:
         """A forward-AD level, as a context manager (``torch.autograd.forward_ad.dual_level()``)."""
         self.missing("dual_numbers", "dual_level()")

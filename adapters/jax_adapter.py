@@ -133,6 +133,11 @@ def _jax_gradients(
     return tuple(pullback(cotangents[0] if len(cotangents) == 1 else tuple(cotangents)))
 
 
+_NO_CUSTOM_FUNCTION = "not mapped by this adapter yet: jax.custom_vjp and jax.custom_jvp are the analogues"
+_NO_GRADCHECK = "not mapped by this adapter yet: jax.test_util.check_grads is the analogue"
+_NO_SAVED_TENSORS_HOOKS = (
+    "no such API: JAX transformations save no tensors a hook could see (jax.checkpoint policies choose what is saved)"
+)
 _NO_CHECKPOINTING = "not mapped by this adapter yet: jax.checkpoint (jax.remat) is the analogue"
 _NO_FUNCTIONAL_API = "not mapped by this adapter yet: jax.jacrev, jax.hessian, jax.vjp and jax.jvp are the analogues"
 
@@ -202,6 +207,18 @@ class JaxAdapter(AdapterBase):
         "autograd_backward": "no such API: JAX arrays have no backward()",
         "checkpointing": _NO_CHECKPOINTING,
         "checkpoint_use_reentrant": _NO_CHECKPOINTING,
+        "custom_function": _NO_CUSTOM_FUNCTION,
+        "custom_function_setup_context": _NO_CUSTOM_FUNCTION,
+        "custom_function_jvp": _NO_CUSTOM_FUNCTION,
+        "once_differentiable": _NO_CUSTOM_FUNCTION,
+        "gradcheck": _NO_GRADCHECK,
+        "gradcheck_fast_mode": _NO_GRADCHECK,
+        "saved_tensors_hooks": _NO_SAVED_TENSORS_HOOKS,
+        "save_on_cpu": _NO_SAVED_TENSORS_HOOKS,
+        "user_modules": _NO_MODULES,
+        "buffers": _NO_MODULES,
+        "state_dict": _NO_MODULES,
+        "load_state_dict_assign": _NO_MODULES,
         "dual_numbers": "no such API: JAX has forward mode as jax.jvp over functions, no dual tensors carrying tangents",
         "functional_api": _NO_FUNCTIONAL_API,
         "functional_create_graph": _NO_FUNCTIONAL_API,

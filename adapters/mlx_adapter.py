@@ -128,6 +128,10 @@ def _mlx_gradients(
     return tuple(grads)
 
 
+_NO_CUSTOM_FUNCTION = "not mapped by this adapter yet: mlx.core.custom_function is the analogue"
+_NO_GRADCHECK = "no such API: MLX has no numerical gradient checking"
+_NO_SAVED_TENSORS_HOOKS = "no such API: MLX has no hooks for saved tensors"
+_NO_MODULE_STATE = "not mapped by this adapter yet: mlx.nn.Module (parameters(), update(), load_weights()) is the analogue"
 _NO_CHECKPOINTING = "not mapped by this adapter yet: mlx.core.checkpoint is the analogue"
 _NO_FUNCTIONAL_API = "not mapped by this adapter yet: mlx.core.vjp and mlx.core.jvp are the analogues (no jacobian or hessian)"
 
@@ -199,6 +203,18 @@ class MlxAdapter(AdapterBase):
         "autograd_backward": "no such API: MLX has no backward()",
         "checkpointing": _NO_CHECKPOINTING,
         "checkpoint_use_reentrant": _NO_CHECKPOINTING,
+        "custom_function": _NO_CUSTOM_FUNCTION,
+        "custom_function_setup_context": _NO_CUSTOM_FUNCTION,
+        "custom_function_jvp": _NO_CUSTOM_FUNCTION,
+        "once_differentiable": _NO_CUSTOM_FUNCTION,
+        "gradcheck": _NO_GRADCHECK,
+        "gradcheck_fast_mode": _NO_GRADCHECK,
+        "saved_tensors_hooks": _NO_SAVED_TENSORS_HOOKS,
+        "save_on_cpu": _NO_SAVED_TENSORS_HOOKS,
+        "user_modules": _NO_MODULE_STATE,
+        "buffers": _NO_MODULE_STATE,
+        "state_dict": _NO_MODULE_STATE,
+        "load_state_dict_assign": _NO_MODULE_STATE,
         "dual_numbers": "no such API: MLX has forward mode as mlx.core.jvp over functions, no dual tensors carrying tangents",
         "functional_api": _NO_FUNCTIONAL_API,
         "functional_create_graph": _NO_FUNCTIONAL_API,

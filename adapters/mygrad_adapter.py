@@ -66,6 +66,9 @@ _AUGMENTED: dict[str, Callable[[Any, Any], Any]] = {
 _NO_MODULES = "no such API: MyGrad has no modules (mygrad.nnet holds functions only)"
 
 
+_NO_CUSTOM_FUNCTION = "not mapped by this adapter yet: a subclass of mygrad.operation_base.Operation is the analogue"
+_NO_GRADCHECK = "no such API: MyGrad has no numerical gradient checking"
+_NO_SAVED_TENSORS_HOOKS = "no such API: MyGrad has no hooks for saved tensors"
 _NO_CHECKPOINTING = "no such API: MyGrad has no activation checkpointing"
 _NO_FUNCTIONAL_API = "no such API: MyGrad differentiates through backward() only, with no jacobian/hessian/vjp/jvp functions"
 
@@ -134,6 +137,18 @@ class MyGradAdapter(AdapterBase):
         "autograd_backward": "no such API: MyGrad's backward() is a method of one tensor",
         "checkpointing": _NO_CHECKPOINTING,
         "checkpoint_use_reentrant": _NO_CHECKPOINTING,
+        "custom_function": _NO_CUSTOM_FUNCTION,
+        "custom_function_setup_context": _NO_CUSTOM_FUNCTION,
+        "custom_function_jvp": _NO_CUSTOM_FUNCTION,
+        "once_differentiable": _NO_CUSTOM_FUNCTION,
+        "gradcheck": _NO_GRADCHECK,
+        "gradcheck_fast_mode": _NO_GRADCHECK,
+        "saved_tensors_hooks": _NO_SAVED_TENSORS_HOOKS,
+        "save_on_cpu": _NO_SAVED_TENSORS_HOOKS,
+        "user_modules": _NO_MODULES,
+        "buffers": _NO_MODULES,
+        "state_dict": _NO_MODULES,
+        "load_state_dict_assign": _NO_MODULES,
         "dual_numbers": "no such API: MyGrad has reverse-mode AD only (backward()), no dual tensors",
         "functional_api": _NO_FUNCTIONAL_API,
         "functional_create_graph": _NO_FUNCTIONAL_API,

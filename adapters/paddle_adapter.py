@@ -99,6 +99,12 @@ _ERROR_PATTERNS = compile_patterns(
 )
 
 
+_NO_CUSTOM_FUNCTION = "not mapped by this adapter yet: paddle.autograd.PyLayer is the analogue"
+_NO_GRADCHECK = "no such API: PaddlePaddle has no public numerical gradient checking"
+_NO_SAVED_TENSORS_HOOKS = "not mapped by this adapter yet: paddle.autograd.saved_tensors_hooks is the analogue"
+_NO_MODULE_STATE = (
+    "not mapped by this adapter yet: paddle.nn.Layer (register_buffer(), state_dict(), set_state_dict()) is the analogue"
+)
 _NO_CHECKPOINTING = "not mapped by this adapter yet: paddle.distributed.fleet.utils.recompute is the analogue"
 _NO_FUNCTIONAL_API = "not mapped by this adapter yet: paddle.incubate.autograd (vjp, jvp, Jacobian, Hessian) is the analogue"
 
@@ -170,6 +176,18 @@ class PaddleAdapter(AdapterBase):
         "autograd_backward": "not mapped by this adapter yet: paddle.autograd.backward is the analogue",
         "checkpointing": _NO_CHECKPOINTING,
         "checkpoint_use_reentrant": _NO_CHECKPOINTING,
+        "custom_function": _NO_CUSTOM_FUNCTION,
+        "custom_function_setup_context": _NO_CUSTOM_FUNCTION,
+        "custom_function_jvp": _NO_CUSTOM_FUNCTION,
+        "once_differentiable": _NO_CUSTOM_FUNCTION,
+        "gradcheck": _NO_GRADCHECK,
+        "gradcheck_fast_mode": _NO_GRADCHECK,
+        "saved_tensors_hooks": _NO_SAVED_TENSORS_HOOKS,
+        "save_on_cpu": _NO_SAVED_TENSORS_HOOKS,
+        "user_modules": _NO_MODULE_STATE,
+        "buffers": _NO_MODULE_STATE,
+        "state_dict": _NO_MODULE_STATE,
+        "load_state_dict_assign": _NO_MODULE_STATE,
         "dual_numbers": "no such API: paddle has forward mode as paddle.incubate.autograd.jvp over functions, no dual tensors",
         "functional_api": _NO_FUNCTIONAL_API,
         "functional_create_graph": _NO_FUNCTIONAL_API,

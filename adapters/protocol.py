@@ -151,6 +151,48 @@ class Adapter(Protocol):
     def checkpoint_sequential(self, model: Any, segments: int, input: Any, **options: Any) -> Any:
         """A sequential model's output on ``input``, checkpointed in ``segments`` parts."""
 
+    def custom_function(self, forward: Callable[..., Any], backward: Callable[..., Any], **options: Any) -> Any:
+        """A Function of ``forward(ctx, *args)`` and ``backward(ctx, *grads)``: a callable applying it."""
+
+    def function_context(self, function_ctx: Any, name: str, *args: Any) -> Any:
+        """Call method ``name`` of a Function's context, or read attribute ``name`` without ``args``."""
+
+    def gradcheck(self, name: str, function: Callable[..., Any], inputs: Any, **options: Any) -> Any:
+        """``gradcheck`` or ``gradgradcheck`` of ``function`` at ``inputs``."""
+
+    def saved_tensors_hooks(self, pack: Callable[[Any], Any], unpack: Callable[[Any], Any]) -> Any:
+        """A context manager storing each tensor saved for backward as ``pack(t)``."""
+
+    def save_on_cpu(self) -> Any:
+        """A context manager keeping tensors saved for backward on the CPU."""
+
+    def disable_saved_tensors_hooks(self, message: str) -> Any:
+        """A context manager in which entering saved-tensor hooks raises ``message``."""
+
+    def empty_module(self) -> Any:
+        """An empty module."""
+
+    def set_member(self, module: Any, name: str, value: Any) -> None:
+        """Set a module's member ``name``."""
+
+    def member(self, module: Any, name: str) -> Any:
+        """A module's member ``name``."""
+
+    def named_parameters(self, module: Any, **options: Any) -> list[tuple[str, Any]]:
+        """A module's parameters as ``(dotted name, parameter)`` pairs."""
+
+    def register_buffer(self, module: Any, name: str, tensor: Any, **options: Any) -> None:
+        """Add a buffer to a module."""
+
+    def buffers(self, module: Any) -> list[Any]:
+        """A module's buffers."""
+
+    def state_dict(self, module: Any, **options: Any) -> dict[str, Any]:
+        """A module's state dict."""
+
+    def load_state_dict(self, module: Any, state: dict[str, Any], **options: Any) -> tuple[list[str], list[str]]:
+        """Load a state dict; the missing and unexpected keys."""
+
     def dual_level(self) -> Any:
         """A forward-AD level, as a context manager."""
 

@@ -88,6 +88,9 @@ _NO_MODULES = (
 )
 
 
+_NO_CUSTOM_FUNCTION = "no such API: tinygrad has no public way to define an operation's gradient"
+_NO_GRADCHECK = "no such API: tinygrad has no numerical gradient checking"
+_NO_SAVED_TENSORS_HOOKS = "no such API: tinygrad has no hooks for saved tensors"
 _NO_CHECKPOINTING = "no such API: tinygrad has no activation checkpointing"
 _NO_FUNCTIONAL_API = (
     "no such API: tinygrad has backward() and Tensor.gradient(), no jacobian/hessian/vjp/jvp functions of a function"
@@ -162,6 +165,18 @@ class TinygradAdapter(AdapterBase):
         "autograd_backward": "no such API: tinygrad's backward() is a method of one tensor",
         "checkpointing": _NO_CHECKPOINTING,
         "checkpoint_use_reentrant": _NO_CHECKPOINTING,
+        "custom_function": _NO_CUSTOM_FUNCTION,
+        "custom_function_setup_context": _NO_CUSTOM_FUNCTION,
+        "custom_function_jvp": _NO_CUSTOM_FUNCTION,
+        "once_differentiable": _NO_CUSTOM_FUNCTION,
+        "gradcheck": _NO_GRADCHECK,
+        "gradcheck_fast_mode": _NO_GRADCHECK,
+        "saved_tensors_hooks": _NO_SAVED_TENSORS_HOOKS,
+        "save_on_cpu": _NO_SAVED_TENSORS_HOOKS,
+        "user_modules": _NO_MODULES,
+        "buffers": _NO_MODULES,
+        "state_dict": _NO_MODULES,
+        "load_state_dict_assign": _NO_MODULES,
         "dual_numbers": "no such API: tinygrad has reverse-mode AD only (backward(), Tensor.gradient()), no dual tensors",
         "functional_api": _NO_FUNCTIONAL_API,
         "functional_create_graph": _NO_FUNCTIONAL_API,

@@ -66,6 +66,14 @@ _ERROR_PATTERNS = compile_patterns(
             RuntimeError,
             r"When use_reentrant=True, torch.utils.checkpoint is incompatible with .grad\(\)",
         ),
+        (
+            "once_differentiable_twice",
+            RuntimeError,
+            r"trying to differentiate twice a function that was marked with @once_differentiable",
+        ),
+        ("saved_tensor_pack_inplace", RuntimeError, r"A saved tensor pack hook is modifying its input in place"),
+        ("state_dict_mismatch", RuntimeError, r"Error\(s\) in loading state_dict for \w+:\s+(Missing|Unexpected) key"),
+        ("gradcheck_mismatch", RuntimeError, r"Jacobian mismatch for output \d+ with respect to input \d+"),
         ("dual_no_level", RuntimeError, r"Trying to create a dual Tensor for forward AD but no level exists"),
         ("dual_not_floating", ValueError, r"Expected (primal|tangent) to be floating point or complex"),
         ("dual_nested", RuntimeError, r"Nested forward mode AD is not supported"),
@@ -87,6 +95,11 @@ _ERROR_PATTERNS = compile_patterns(
         ),
     )
 )
+
+
+#: What a Function's context offers the step language: methods, and attributes read.
+_CONTEXT_METHODS = frozenset({"save_for_backward", "mark_dirty", "mark_non_differentiable", "set_materialize_grads"})
+_CONTEXT_ATTRIBUTES = frozenset({"saved_tensors", "needs_input_grad"})
 
 
 class TorchAdapter(AdapterBase):
@@ -149,6 +162,18 @@ class TorchAdapter(AdapterBase):
             "anomaly_detection",
             "autograd_backward",
             "checkpointing",
+            "custom_function",
+            "custom_function_setup_context",
+            "custom_function_jvp",
+            "once_differentiable",
+            "gradcheck",
+            "gradcheck_fast_mode",
+            "saved_tensors_hooks",
+            "save_on_cpu",
+            "user_modules",
+            "buffers",
+            "state_dict",
+            "load_state_dict_assign",
             "checkpoint_use_reentrant",
             "dual_numbers",
             "functional_api",
@@ -180,6 +205,8 @@ class TorchAdapter(AdapterBase):
 
         self.torch = torch
         self.nn = torch.nn
+        #: The messages given to disable_saved_tensors_hooks(), which torch raises as they are.
+        self._hooks_disabled_messages: set[str] = set()
         self._dtypes = {name: getattr(torch, "bool" if name == "bool" else name) for name in DTYPES}
         self._dtypes["bfloat16"] = torch.bfloat16
         self._names = {dtype: name for name, dtype in self._dtypes.items()}
@@ -340,6 +367,80 @@ class TorchAdapter(AdapterBase):
 
     def checkpoint_sequential(self, model: Any, segments: int, input: Any, **options: Any) -> Any:
         return self.torch.utils.checkpoint.checkpoint_sequential(model, segments, input, **options)
+
+    def custom_function(self, forward: Any, backward: Any, **options: Any) -> Any:
+        """A ``torch.autograd.Function`` subclass of the step functions; its ``apply``."""
+        unknown = set(options) - {"setup_context", "jvp", "once_differentiable"}
+        if unknown:
+            raise AdapterError(f"custom_function() has no option {', '.join(sorted(unknown))}")
+        setup_context, jvp = options.get("setup_context"), options.get("jvp")
+        members: dict[str, Any] = {}
+        if setup_context is None:
+            members["forward"] = staticmethod(lambda ctx, *args: forward(ctx, *args))
+        else:
+            members["forward"] = staticmethod(lambda *args: forward(*args))
+            members["setup_context"] = staticmethod(lambda ctx, inputs, output: setup_context(ctx, inputs, output))
+        run_backward = lambda ctx, *grads: backward(ctx, *grads)  # noqa: E731
+        if options.get("once_differentiable"):
+            run_backward = self.torch.autograd.function.once_differentiable(run_backward)
+        members["backward"] = staticmethod(run_backward)
+        if jvp is not None:
+            members["jvp"] = staticmethod(lambda ctx, *tangents: jvp(ctx, *tangents))
+        function_class: Any = type("StepFunction", (self.torch.autograd.Function,), members)
+        return function_class.apply
+
+    def function_context(self, function_ctx: Any, name: str, *args: Any) -> Any:
+        if name in _CONTEXT_ATTRIBUTES and not args:
+            return getattr(function_ctx, name)
+        if name not in _CONTEXT_METHODS:
+            raise AdapterError(f"unknown Function context member {name!r}")
+        return getattr(function_ctx, name)(*args)
+
+    def gradcheck(self, name: str, function: Any, inputs: Any, **options: Any) -> Any:
+        if isinstance(options.get("grad_outputs"), list):
+            options["grad_outputs"] = tuple(options["grad_outputs"])
+        inputs = tuple(inputs) if isinstance(inputs, list) else inputs
+        return getattr(self.torch.autograd, name)(function, inputs, **options)
+
+    def saved_tensors_hooks(self, pack: Any, unpack: Any) -> Any:
+        return self.torch.autograd.graph.saved_tensors_hooks(pack, unpack)
+
+    def save_on_cpu(self) -> Any:
+        return self.torch.autograd.graph.save_on_cpu()
+
+    def disable_saved_tensors_hooks(self, message: str) -> Any:
+        self._hooks_disabled_messages.add(message)
+        return self.torch.autograd.graph.disable_saved_tensors_hooks(message)
+
+    def empty_module(self) -> Any:
+        return self.nn.Module()
+
+    def set_member(self, module: Any, name: str, value: Any) -> None:
+        setattr(self._module(module), name, value)
+
+    def member(self, module: Any, name: str) -> Any:
+        return getattr(self._module(module), name)
+
+    def named_parameters(self, module: Any, **options: Any) -> list[tuple[str, Any]]:
+        return list(self._module(module).named_parameters(**options))
+
+    def register_buffer(self, module: Any, name: str, tensor: Any, **options: Any) -> None:
+        self._module(module).register_buffer(name, tensor, **options)
+
+    def buffers(self, module: Any) -> list[Any]:
+        return list(self._module(module).buffers())
+
+    def state_dict(self, module: Any, **options: Any) -> dict[str, Any]:
+        return dict(self._module(module).state_dict(**options))
+
+    def load_state_dict(self, module: Any, state: dict[str, Any], **options: Any) -> tuple[list[str], list[str]]:
+        missing, unexpected = self._module(module).load_state_dict(state, **options)
+        return list(missing), list(unexpected)
+
+    def _module(self, value: Any) -> Any:
+        if not isinstance(value, self.nn.Module):
+            raise AdapterError(f"expected a module, not {type(value).__name__}")
+        return value
 
     def dual_level(self) -> Any:
         return self.torch.autograd.forward_ad.dual_level()
@@ -551,6 +652,9 @@ class TorchAdapter(AdapterBase):
 
     # -- errors ----------------------------------------------------------------------------
     def error_kind(self, error: BaseException) -> str | None:
+        # torch raises the very message given to disable_saved_tensors_hooks().
+        if isinstance(error, RuntimeError) and str(error) in self._hooks_disabled_messages:
+            return "saved_tensors_hooks_disabled"
         return kind_by_message(error, _ERROR_PATTERNS)
 
 

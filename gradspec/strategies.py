@@ -400,6 +400,15 @@ def _names_in(expression: Expression) -> set[str]:
 
 
 # The operator table's strategies and step functions register themselves in the two vocabularies,
-# and so do the functional API's step functions.
-from gradspec.language import anomaly, checkpointing, dual, functional  # noqa: E402, F401
+# and so do the step functions of the language's constructs (the functional API, custom Functions...).
+from gradspec.language import (  # noqa: E402, F401
+    anomaly,
+    checkpointing,
+    custom_function,
+    dual,
+    functional,
+    gradcheck,
+    module_state,
+    saved_tensors,
+)
 from gradspec.operators import checks, domains, samples  # noqa: E402, F401

@@ -180,6 +180,121 @@ sum(out).backward()
     assert ADAPTER.values(values["leaf"].grad).tolist() == [2.0, 4.0]
 
 
+def test_a_custom_function_runs_its_step_functions_with_the_librarys_context() -> None:
+    text = """\
+def forward(ctx, a, k):
+    ctx.save_for_backward(a)
+    return a * k, ctx.needs_input_grad
+def backward(ctx, g, unused):
+    a, = ctx.saved_tensors
+    return g * a, None
+Scale = custom_function(forward, backward)
+leaf = tensor([1.0, 2.0], requires_grad=True)
+out, flags = Scale(leaf, 3.0)
+sum(out).backward()
+"""
+    values = run(text)
+    assert ADAPTER.values(values["out"]).tolist() == [3.0, 6.0]
+    assert values["flags"] == (True, False)
+    assert ADAPTER.values(values["leaf"].grad).tolist() == [1.0, 2.0]  # backward's value, not the derivative
+
+
+def test_a_custom_function_passes_only_the_keywords_the_spec_wrote() -> None:
+    text = """\
+def forward(a):
+    return a * 2.0
+def setup(ctx, inputs, output):
+    ctx.save_for_backward(inputs[0])
+def backward(ctx, g):
+    return g * 2.0
+def tangent_of(ctx, t):
+    return t * 5.0
+Double = custom_function(forward, backward, setup_context=setup, jvp=tangent_of, once_differentiable=True)
+leaf = tensor([1.0], requires_grad=True)
+first = autograd_grad(sum(Double(leaf) * leaf), [leaf], create_graph=True)
+with dual_level():
+    tangent = unpack_dual(Double(make_dual(tensor([1.0]), tensor([1.0]))))[1]
+def again():
+    sum(first[0]).backward()
+twice = error_of(again)
+"""
+    values = run(text)
+    assert ADAPTER.values(values["first"][0]).tolist() == [4.0]  # 2 * leaf from backward, 2 * leaf from the product
+    assert ADAPTER.values(values["tangent"]).tolist() == [5.0]
+    assert values["twice"] == "once_differentiable_twice"
+
+
+def test_a_custom_function_refuses_what_is_not_a_function() -> None:
+    with pytest.raises(StepError, match=r"^expected a function \(a step function, a module or an operation\), not int$"):
+        run("def f(ctx, v):\n    return v\nF = custom_function(f, 3)")
+
+
+def test_gradcheck_answers_for_step_functions_and_functions() -> None:
+    text = """\
+def f(a):
+    return a * a
+def forward(ctx, a):
+    return a * a
+def backward(ctx, g):
+    return g
+Wrong = custom_function(forward, backward)
+right = gradcheck(f, [variable([1.0, 2.0], dtype=float64)])
+wrong = gradcheck(Wrong, variable([1.0, 2.0], dtype=float64), raise_exception=False, fast_mode=True)
+second = gradgradcheck(f, [variable([1.0], dtype=float64)], grad_outputs=[tensor([1.0], dtype=float64)])
+def raising():
+    return gradcheck(Wrong, [variable([1.0], dtype=float64)])
+kind = error_of(raising)
+"""
+    values = run(text)
+    assert (values["right"], values["wrong"], values["second"], values["kind"]) == (True, False, True, "gradcheck_mismatch")
+
+
+def test_saved_tensor_hooks_pack_at_forward_and_unpack_at_backward() -> None:
+    text = """\
+packs = zeros([1])
+def pack(t):
+    packs.add_(1.0)
+    return t * 2
+def unpack(stored):
+    return stored / 2
+leaf = tensor([3.0], requires_grad=True)
+with saved_tensors_hooks(pack, unpack):
+    out = leaf * leaf
+sum(out).backward()
+def enter():
+    with disable_saved_tensors_hooks("hooks are off"):
+        with saved_tensors_hooks(pack, unpack):
+            pass
+kind = error_of(enter)
+"""
+    values = run(text)
+    assert ADAPTER.values(values["packs"]).tolist() == [2.0]
+    assert ADAPTER.values(values["leaf"].grad).tolist() == [6.0]
+    assert values["kind"] == "saved_tensors_hooks_disabled"
+
+
+def test_a_module_built_member_by_member_has_the_state_of_its_members() -> None:
+    text = """\
+m = module()
+set_member(m, "weight", parameter(tensor([1.0, 2.0])))
+register_buffer(m, "stats", tensor([3.0]), persistent=False)
+names = [name for name, p in named_parameters(m)]
+keys = [name for name, value in state_dict(m)]
+missing, unexpected = load_state_dict(m, [("weight", tensor([5.0, 6.0])), ("other", tensor([0.0]))], strict=False)
+loaded = member(m, "weight")
+"""
+    values = run(text)
+    assert (values["names"], values["keys"]) == (["weight"], ["weight"])
+    assert (values["missing"], values["unexpected"]) == ([], ["other"])
+    assert ADAPTER.values(values["loaded"]).tolist() == [5.0, 6.0]
+
+
+@pytest.mark.parametrize("name", ["_parameters", "2x", "a.b", 3])
+def test_a_module_member_name_is_a_public_identifier(name: Any) -> None:
+    with pytest.raises(StepError, match="a member name is a public identifier"):
+        run("m = module()\nset_member(m, name, None)", name=name)
+
+
 def test_anomaly_detection_set_in_a_block_is_left_as_found() -> None:
     values = run("with set_detect_anomaly(True):\n    inside = is_anomaly_enabled()\nafter = is_anomaly_enabled()")
     assert values["inside"] is True and values["after"] is False

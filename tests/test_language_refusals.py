@@ -124,6 +124,22 @@ REFUSED = [
     refused("checkpoint-unknown-keyword", "def f(v):\n    return v\ny = checkpoint(f, x, preserve_rng_state=False)", 3,
             "checkpoint(): got an unexpected keyword argument 'preserve_rng_state' "
             "(signature: checkpoint(function, *args, use_reentrant=<omitted>))"),
+    refused("custom-function-unknown-keyword", "def f(ctx, v):\n    return v\nF = custom_function(f, f, vjp=f)", 3,
+            "custom_function(): got an unexpected keyword argument 'vjp' (signature: custom_function(forward, backward, "
+            "setup_context=<omitted>, jvp=<omitted>, once_differentiable=<omitted>))"),
+    refused("custom-function-arity", "def f(ctx, v):\n    return v\nF = custom_function(f)", 3,
+            "custom_function(): missing a required argument: 'backward' "
+            "(signature: custom_function(forward, backward, setup_context=<omitted>, jvp=<omitted>, once_differentiable=<omitted>))"),
+    refused("gradcheck-unknown-keyword", "def f(v):\n    return v\nok = gradcheck(f, x, eps=0.1)", 3,
+            "gradcheck(): got an unexpected keyword argument 'eps' "
+            "(signature: gradcheck(function, inputs, raise_exception=<omitted>, fast_mode=<omitted>))"),
+    refused("saved-tensors-hooks-arity", "def f(v):\n    return v\nwith saved_tensors_hooks(f):\n    pass", 3,
+            "saved_tensors_hooks(): missing a required argument: 'unpack' (signature: saved_tensors_hooks(pack, unpack))"),
+    refused("set-member-arity", "m = module()\nset_member(m, 'weight')", 2,
+            "set_member(): missing a required argument: 'value' (signature: set_member(module, name, value))"),
+    refused("load-state-dict-unknown-keyword", "m = module()\nload_state_dict(m, [], partial=True)", 2,
+            "load_state_dict(): got an unexpected keyword argument 'partial' "
+            "(signature: load_state_dict(module, state, strict=<omitted>, assign=<omitted>))"),
     refused("set-detect-anomaly-arity", "with set_detect_anomaly():\n    pass", 1,
             "set_detect_anomaly(): missing a required argument: 'mode' (signature: set_detect_anomaly(mode))"),
     refused("autograd-backward-unknown-keyword", "autograd_backward(x, gradient=x)", 1,

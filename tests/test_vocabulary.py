@@ -125,6 +125,20 @@ def test_the_base_class_answers_what_a_library_lacks_with_its_reason() -> None:
         adapter.functional("hvp", print, object(), v=None)
     with pytest.raises(AdapterError, match=r"^barelib has no checkpoint\(\)$"):
         adapter.checkpoint(print, [])
+    with pytest.raises(AdapterError, match=r"^barelib has no custom_function\(\)$"):
+        adapter.custom_function(print, print)
+    with pytest.raises(AdapterError, match=r"^barelib has no a Function context's saved_tensors$"):
+        adapter.function_context(object(), "saved_tensors")
+    with pytest.raises(AdapterError, match=r"^barelib has no gradgradcheck\(\)$"):
+        adapter.gradcheck("gradgradcheck", print, object())
+    with pytest.raises(AdapterError, match=r"^barelib has no saved_tensors_hooks\(\)$"):
+        adapter.saved_tensors_hooks(print, print)
+    with pytest.raises(AdapterError, match=r"^barelib has no save_on_cpu\(\)$"):
+        adapter.save_on_cpu()
+    with pytest.raises(AdapterError, match=r"^barelib has no module\(\)$"):
+        adapter.empty_module()
+    with pytest.raises(AdapterError, match=r"^barelib has no load_state_dict\(\)$"):
+        adapter.load_state_dict(object(), {})
     with pytest.raises(AdapterError, match=r"^barelib has no operation 'exp'$"):
         adapter.unary("exp", object())
     with pytest.raises(AdapterError, match="adapter _Bare does not implement tensor"):
