@@ -29,6 +29,7 @@ from tests.conftest import CI_LIKE, NOT_OPERATORS, ROOT, run_suite, write_spec
 
 torch = pytest.importorskip("torch")
 from gradspec.adapters.torch_adapter import TorchAdapter  # noqa: E402
+from tests.planted.crashing import HANG_MARKER  # noqa: E402
 from tests.planted.misbehaving import ENDING_THE_TEST, ResetLeavesGradOff  # noqa: E402
 
 pytestmark = pytest.mark.torch
@@ -313,11 +314,12 @@ def test_a_terminated_run_writes_its_report_marked_interrupted(tmp_path: Path, e
     command = [sys.executable, "-m", "gradspec", "run", "--device=cpu", "--adapter=tests.planted.crashing:HangsOnItem"]
     command += [f"--report-dir={tmp_path}", "-k", "tolist.matches_numpy or item.single_element", "-p", "no:randomly"]
     log = tmp_path / "output.txt"
+    hanging = tmp_path / "hanging"
+    env = {**os.environ, "CI": "true", HANG_MARKER: str(hanging)}
     with log.open("w") as out:  # a file, not a pipe: a run never blocks on a full pipe nobody reads yet
-        run = subprocess.Popen(command, cwd=ROOT, env={**os.environ, "CI": "true"}, stdout=out, stderr=subprocess.STDOUT, text=True)
+        run = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, text=True)
         try:
-            _wait_for(lambda: not stale.exists(), 60)  # the run has started: the stale report is gone
-            time.sleep(3)  # item.single_element is hanging now
+            _wait_for(hanging.exists, 120)  # item.single_element is hanging now
             run.send_signal(getattr(signal, ending))
             run.wait(timeout=60)
         finally:
@@ -336,10 +338,11 @@ def test_killing_gradspec_run_still_writes_the_report_marked_interrupted(tmp_pat
     report.write_text('{"stale": true}')
     command = [sys.executable, "-m", "gradspec", "run", "--device=cpu", "--adapter=tests.planted.crashing:HangsOnItem"]
     command += [f"--report-dir={tmp_path}", "-k", "item.single_element"]
-    run = subprocess.Popen(command, cwd=ROOT, env={**os.environ, "CI": "true"}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    hanging = tmp_path / "hanging"
+    env = {**os.environ, "CI": "true", HANG_MARKER: str(hanging)}
+    run = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        _wait_for(lambda: not report.exists(), 60)  # pytest has started: the stale report is gone
-        time.sleep(3)
+        _wait_for(hanging.exists, 120)  # item.single_element is hanging now
         run.kill()
         _wait_for(report.exists, 60)
     finally:

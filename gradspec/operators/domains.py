@@ -9,6 +9,7 @@ and well conditioned, whatever was drawn.
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import numpy as np
@@ -35,9 +36,18 @@ def floating(function: Any) -> Any:
     return _register(function)
 
 
+@functools.cache
 def _floats(low: float, high: float, min_magnitude: float) -> st.SearchStrategy[float]:
     values = st.floats(low, high, allow_nan=False, allow_infinity=False, allow_subnormal=False)
     return values.filter(lambda v: abs(v) >= min_magnitude) if min_magnitude else values
+
+
+@functools.lru_cache(maxsize=4096)
+def float_arrays(shape: tuple[int, ...], low: float, high: float, min_magnitude: float = 0.0) -> st.SearchStrategy[np.ndarray]:
+    """float64 arrays of ``shape`` with elements in ``[low, high]`` (at least ``min_magnitude``
+    away from 0), built once per distinct arguments: a shape drawn per example would otherwise
+    build a new strategy per example, which costs more than drawing from it."""
+    return hnp.arrays(np.float64, shape, elements=_floats(low, high, min_magnitude))
 
 
 @st.composite
@@ -45,7 +55,7 @@ def _reals(draw: Any, shape: Any, bounds: tuple[int, int, int, int], values: tup
     chosen = draw(shape) if isinstance(shape, st.SearchStrategy) else shape
     if chosen is None:
         chosen = draw(_shapes(*bounds))
-    return draw(hnp.arrays(np.float64, tuple(chosen), elements=_floats(*values)))
+    return draw(float_arrays(tuple(chosen), *values))
 
 
 @_register
@@ -165,7 +175,7 @@ def _matrices(draw: Any, kind: str, rows: Any, cols: Any, batch: tuple[int, int]
     batch_shape = draw(hnp.array_shapes(min_dims=batch[0], max_dims=batch[1], min_side=1, max_side=3)) if batch[1] else ()
     side = max(n, m) if kind == "distinct_singular" else None
     drawn_shape = (*batch_shape, side, side) if side else (*batch_shape, n, m)
-    entries = draw(hnp.arrays(np.float64, drawn_shape, elements=_floats(-1.0, 1.0, 0.0)))
+    entries = draw(float_arrays(tuple(drawn_shape), -1.0, 1.0))
     return np.ascontiguousarray(_shaped(kind, entries, n, m))
 
 

@@ -8,9 +8,8 @@ from typing import Any
 
 import numpy as np
 from hypothesis import strategies as st
-from hypothesis.extra import numpy as hnp
 
-from gradspec.operators.domains import _floats, _matrices, floating
+from gradspec.operators.domains import _matrices, float_arrays, floating
 
 
 @st.composite
@@ -18,7 +17,7 @@ def _batched(
     draw: Any, batch: tuple[int, ...], sides: tuple[int | None, ...], bounds: tuple[float, float], max_side: int
 ) -> np.ndarray:
     shape = (*batch, *(draw(st.integers(1, max_side)) if side is None else side for side in sides))
-    return draw(hnp.arrays(np.float64, shape, elements=_floats(bounds[0], bounds[1], 0.0)))
+    return draw(float_arrays(tuple(shape), bounds[0], bounds[1]))
 
 
 @floating
@@ -56,7 +55,7 @@ def square_matrices(ctx: Any, max_batch: int = 1, max_side: int = 4) -> st.Searc
 def _chains(draw: Any, max_length: int, max_side: int) -> list[np.ndarray]:
     length = draw(st.integers(2, max_length))
     sides = [draw(st.integers(1, max_side)) for _ in range(length + 1)]
-    return [draw(hnp.arrays(np.float64, (sides[i], sides[i + 1]), elements=_floats(-1.0, 1.0, 0.0))) for i in range(length)]
+    return [draw(float_arrays((sides[i], sides[i + 1]), -1.0, 1.0)) for i in range(length)]
 
 
 @floating

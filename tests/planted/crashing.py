@@ -5,6 +5,7 @@ from __future__ import annotations
 import ctypes
 import os
 import time
+from pathlib import Path
 from typing import Any
 
 from gradspec.adapters.torch_adapter import TorchAdapter
@@ -24,10 +25,17 @@ class AbortsOnTolist(TorchAdapter):
         os.abort()
 
 
+#: A file HangsOnItem creates when it starts hanging, if this environment variable names one.
+HANG_MARKER = "GRADSPEC_TEST_HANG_MARKER"
+
+
 class HangsOnItem(TorchAdapter):
-    """item() never returns."""
+    """item() never returns (and creates the file $GRADSPEC_TEST_HANG_MARKER names, if any, first)."""
 
     def item(self, tensor: Any) -> Any:
+        marker = os.environ.get(HANG_MARKER)
+        if marker:
+            Path(marker).touch()
         while True:
             time.sleep(1)
 
