@@ -291,7 +291,12 @@ class TinygradAdapter(AdapterBase):
         return tuple(tensor.shape)
 
     def dtype(self, tensor: Any) -> DType:
-        name = self._names.get(tensor.dtype)
+        """The dtype a tensor holds its values in.  A result of an operation with a Python number is
+        weakly typed in tinygrad (``dtypes.weakfloat``, ``dtypes.weakint``): it holds, and gives to
+        NumPy, the default dtype of its kind."""
+        dtypes = self.tg.dtypes
+        held = {dtypes.weakfloat: dtypes.default_float, dtypes.weakint: dtypes.default_int}.get(tensor.dtype, tensor.dtype)
+        name = self._names.get(held)
         if name is None:
             raise AdapterError(f"tinygrad dtype {tensor.dtype} is not a dtype of the spec language")
         return DTYPES.get(name) or DType(name)  # bfloat16 is no dtype of NumPy's, hence not in DTYPES
