@@ -221,6 +221,8 @@ class TinygradAdapter(AdapterBase):
         }
         self._dtypes["bfloat16"] = dtypes.bfloat16
         self._names = {dtype: name for name, dtype in self._dtypes.items()}
+        #: tinygrad's weak dtypes (results of an operation with a Python number) -> the dtype they hold.
+        self._held = {dtypes.weakfloat: dtypes.default_float, dtypes.weakint: dtypes.default_int}
         #: tinygrad's settings as it started (from its environment variables), restored by reset().
         self._initial = tuple(setting.value for setting in self._settings)
         self._initial_dev = list(self._dev.value)
@@ -294,9 +296,7 @@ class TinygradAdapter(AdapterBase):
         """The dtype a tensor holds its values in.  A result of an operation with a Python number is
         weakly typed in tinygrad (``dtypes.weakfloat``, ``dtypes.weakint``): it holds, and gives to
         NumPy, the default dtype of its kind."""
-        dtypes = self.tg.dtypes
-        held = {dtypes.weakfloat: dtypes.default_float, dtypes.weakint: dtypes.default_int}.get(tensor.dtype, tensor.dtype)
-        name = self._names.get(held)
+        name = self._names.get(self._held.get(tensor.dtype, tensor.dtype))
         if name is None:
             raise AdapterError(f"tinygrad dtype {tensor.dtype} is not a dtype of the spec language")
         return DTYPES.get(name) or DType(name)  # bfloat16 is no dtype of NumPy's, hence not in DTYPES

@@ -74,6 +74,11 @@ class _Omitted:
 OMITTED: Final = _Omitted()
 
 
+def written(**options: Any) -> dict[str, Any]:
+    """The keyword arguments a spec wrote: those not ``OMITTED``, which keep the library's default."""
+    return {name: value for name, value in options.items() if value is not OMITTED}
+
+
 @dataclass(frozen=True, eq=False)
 class DrawnTensor:
     """A tensor drawn by Hypothesis before any backend sees it: its values and whether

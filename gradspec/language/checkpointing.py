@@ -13,24 +13,19 @@ from typing import Any
 from gradspec.language.functional import as_callable
 from gradspec.language.interpreter import RunContext
 from gradspec.language.steps import functions
-from gradspec.values import OMITTED
+from gradspec.values import OMITTED, written
 
 _CAPABILITY = "checkpointing"
 _KEYWORDS = {"use_reentrant": "checkpoint_use_reentrant"}
 
 
-def _given(**options: Any) -> dict[str, Any]:
-    """The keyword arguments the spec wrote."""
-    return {name: value for name, value in options.items() if value is not OMITTED}
-
-
 @functions.register(capability=_CAPABILITY, keyword_capabilities=_KEYWORDS)
 def checkpoint(ctx: RunContext, function: Any, *args: Any, use_reentrant: Any = OMITTED) -> Any:
     """``function(*args)``, its intermediate values recomputed during backward (``torch.utils.checkpoint.checkpoint``)."""
-    return ctx.adapter.checkpoint(as_callable(ctx, function), list(args), **_given(use_reentrant=use_reentrant))
+    return ctx.adapter.checkpoint(as_callable(ctx, function), list(args), **written(use_reentrant=use_reentrant))
 
 
 @functions.register(capability=_CAPABILITY, keyword_capabilities=_KEYWORDS)
 def checkpoint_sequential(ctx: RunContext, model: Any, segments: int, input: Any, use_reentrant: Any = OMITTED) -> Any:
     """A sequential model's output, checkpointed in ``segments`` parts (``torch.utils.checkpoint.checkpoint_sequential``)."""
-    return ctx.adapter.checkpoint_sequential(model, segments, input, **_given(use_reentrant=use_reentrant))
+    return ctx.adapter.checkpoint_sequential(model, segments, input, **written(use_reentrant=use_reentrant))

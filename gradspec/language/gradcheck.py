@@ -13,21 +13,16 @@ from typing import Any
 from gradspec.language.functional import as_callable
 from gradspec.language.interpreter import RunContext
 from gradspec.language.steps import functions
-from gradspec.values import OMITTED
+from gradspec.values import OMITTED, written
 
 _CAPABILITY = "gradcheck"
 _KEYWORDS = {"fast_mode": "gradcheck_fast_mode"}
 
 
-def _given(**options: Any) -> dict[str, Any]:
-    """The keyword arguments the spec wrote."""
-    return {name: value for name, value in options.items() if value is not OMITTED}
-
-
 @functions.register(capability=_CAPABILITY, keyword_capabilities=_KEYWORDS)
 def gradcheck(ctx: RunContext, function: Any, inputs: Any, raise_exception: Any = OMITTED, fast_mode: Any = OMITTED) -> Any:
     """Whether ``function``'s gradients at ``inputs`` match finite differences (``torch.autograd.gradcheck``)."""
-    options = _given(raise_exception=raise_exception, fast_mode=fast_mode)
+    options = written(raise_exception=raise_exception, fast_mode=fast_mode)
     return ctx.adapter.gradcheck("gradcheck", as_callable(ctx, function), inputs, **options)
 
 
@@ -41,5 +36,5 @@ def gradgradcheck(
     fast_mode: Any = OMITTED,
 ) -> Any:
     """Whether ``function``'s second derivatives at ``inputs`` match finite differences (``torch.autograd.gradgradcheck``)."""
-    options = _given(grad_outputs=grad_outputs, raise_exception=raise_exception, fast_mode=fast_mode)
+    options = written(grad_outputs=grad_outputs, raise_exception=raise_exception, fast_mode=fast_mode)
     return ctx.adapter.gradcheck("gradgradcheck", as_callable(ctx, function), inputs, **options)

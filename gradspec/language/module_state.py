@@ -15,12 +15,7 @@ from typing import Any
 from gradspec.errors import StepError
 from gradspec.language.interpreter import RunContext
 from gradspec.language.steps import functions
-from gradspec.values import OMITTED
-
-
-def _given(**options: Any) -> dict[str, Any]:
-    """The keyword arguments the spec wrote."""
-    return {name: value for name, value in options.items() if value is not OMITTED}
+from gradspec.values import OMITTED, written
 
 
 def _name(name: Any) -> str:
@@ -50,13 +45,13 @@ def member(ctx: RunContext, module: Any, name: str) -> Any:
 @functions.register(capability="user_modules", keyword_capabilities={"recurse": "user_modules"})
 def named_parameters(ctx: RunContext, module: Any, recurse: Any = OMITTED) -> Any:
     """A module's parameters as ``(dotted name, parameter)`` pairs (``Module.named_parameters``)."""
-    return ctx.adapter.named_parameters(module, **_given(recurse=recurse))
+    return ctx.adapter.named_parameters(module, **written(recurse=recurse))
 
 
 @functions.register(capability="buffers")
 def register_buffer(ctx: RunContext, module: Any, name: str, tensor: Any, persistent: Any = OMITTED) -> None:
     """Add a buffer to a module (``Module.register_buffer``); ``persistent=False`` keeps it out of its state dict."""
-    ctx.adapter.register_buffer(module, _name(name), tensor, **_given(persistent=persistent))
+    ctx.adapter.register_buffer(module, _name(name), tensor, **written(persistent=persistent))
 
 
 @functions.register(capability="buffers")
@@ -68,13 +63,13 @@ def buffers(ctx: RunContext, module: Any) -> Any:
 @functions.register(capability="state_dict")
 def state_dict(ctx: RunContext, module: Any, keep_vars: Any = OMITTED) -> Any:
     """A module's state: ``(dotted name, tensor)`` pairs of its parameters and persistent buffers (``Module.state_dict``)."""
-    return list(ctx.adapter.state_dict(module, **_given(keep_vars=keep_vars)).items())
+    return list(ctx.adapter.state_dict(module, **written(keep_vars=keep_vars)).items())
 
 
 @functions.register(capability="state_dict", keyword_capabilities={"assign": "load_state_dict_assign"})
 def load_state_dict(ctx: RunContext, module: Any, state: Any, strict: Any = OMITTED, assign: Any = OMITTED) -> Any:
     """Load ``(name, tensor)`` pairs into a module; ``(missing keys, unexpected keys)`` (``Module.load_state_dict``)."""
-    return ctx.adapter.load_state_dict(module, _as_dict(state), **_given(strict=strict, assign=assign))
+    return ctx.adapter.load_state_dict(module, _as_dict(state), **written(strict=strict, assign=assign))
 
 
 def _as_dict(pairs: Any) -> dict[str, Any]:

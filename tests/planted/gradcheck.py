@@ -7,6 +7,12 @@ from typing import Any
 from gradspec.adapters.torch_adapter import TorchAdapter
 
 
+def _each_input(inputs: Any, change: Any) -> Any:
+    """gradcheck()'s inputs (one tensor or a list) with ``change`` applied to each floating tensor."""
+    tensors = [change(t) if t.is_floating_point() else t for t in (inputs if isinstance(inputs, list) else [inputs])]
+    return tensors if isinstance(inputs, list) else tensors[0]
+
+
 class GradcheckAlwaysPasses(TorchAdapter):
     """gradcheck() and gradgradcheck() answer True without comparing anything."""
 
@@ -22,9 +28,8 @@ class GradcheckInSinglePrecision(TorchAdapter):
     deviation_kind = "numeric"
 
     def gradcheck(self, name: str, function: Any, inputs: Any, **options: Any) -> Any:
-        tensors = inputs if isinstance(inputs, list) else [inputs]
-        single = [t.detach().float().requires_grad_(t.requires_grad) if t.is_floating_point() else t for t in tensors]
-        return super().gradcheck(name, function, single if isinstance(inputs, list) else single[0], **options)
+        single = _each_input(inputs, lambda t: t.detach().float().requires_grad_(t.requires_grad))
+        return super().gradcheck(name, function, single, **options)
 
 
 class GradcheckNeverRaises(TorchAdapter):
@@ -42,9 +47,8 @@ class GradcheckChecksEveryFloatingInput(TorchAdapter):
     deviation_kind = "leaking"
 
     def gradcheck(self, name: str, function: Any, inputs: Any, **options: Any) -> Any:
-        tensors = inputs if isinstance(inputs, list) else [inputs]
-        widened = [t.detach().requires_grad_() if t.is_floating_point() and not t.requires_grad else t for t in tensors]
-        return super().gradcheck(name, function, widened if isinstance(inputs, list) else widened[0], **options)
+        widened = _each_input(inputs, lambda t: t if t.requires_grad else t.detach().requires_grad_())
+        return super().gradcheck(name, function, widened, **options)
 
 
 class GradgradcheckChecksFirstOrder(TorchAdapter):
