@@ -415,6 +415,20 @@ def test_write_atomically_keeps_the_old_file_when_renaming_fails(
     assert [p.name for p in tmp_path.iterdir()] == ["report.json"]
 
 
+@pytest.mark.torch
+@pytest.mark.e2e
+def test_a_collect_only_run_writes_no_report_and_leaves_the_last_one(tmp_path: Path) -> None:
+    """``--collect-only`` runs no spec: no report, no "incomplete run", the earlier report kept."""
+    earlier = tmp_path / "torch-cpu.json"
+    earlier.write_text('{"an": "earlier report"}\n')
+    completed = run_suite(tmp_path, "item", "--collect-only", "--baseline", str(ROOT / "baselines" / "torch.yaml"))
+    assert completed.returncode == 0, completed.stdout[-2000:]
+    assert "item.single_element" in completed.stdout
+    assert "incomplete" not in completed.stdout
+    assert [path.name for path in tmp_path.iterdir()] == ["torch-cpu.json"]
+    assert earlier.read_text() == '{"an": "earlier report"}\n'
+
+
 # -- (g) the built-in validator agrees with jsonschema ---------------------------------------
 
 def _real_specs() -> list[dict[str, Any]]:

@@ -127,7 +127,7 @@ class RunOptions:
     def from_config(cls, config: pytest.Config) -> RunOptions:
         option = config.option
         report_dir = None
-        if not option.gradspec_no_report:
+        if not option.gradspec_no_report and not option.collectonly:  # a run that runs nothing reports nothing
             report_dir = (
                 Path(option.gradspec_report_dir) if option.gradspec_report_dir else config.invocation_params.dir / "reports"
             )

@@ -225,7 +225,7 @@ class ConformanceRun:
             record_finished_run()
 
     def pytest_collection_finish(self, session: pytest.Session) -> None:
-        if self.worker is None and not distributed.is_controller(session.config):
+        if self.worker is None and not distributed.is_controller(session.config) and not session.config.option.collectonly:
             self.collected = sum(1 for item in session.items if case_of(item) is not None)
 
     @pytest.hookimpl(optionalhook=True)
