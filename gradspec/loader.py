@@ -247,7 +247,7 @@ class _SpecBuilder:
         checked: dict[str, Expression] = {}
         for name, text in given.items():
             key = ("given", name)
-            if name in STEP_VOCABULARY.names():
+            if STEP_VOCABULARY.has_name(name):
                 raise self.error(key, f"input name '{name}' hides a built-in name of the language")
             source = text if isinstance(text, str) else repr(text)
             try:

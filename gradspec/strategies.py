@@ -7,7 +7,6 @@ arguments may themselves be strategies or earlier inputs (``shape=a.shape``).
 
 from __future__ import annotations
 
-import ast
 import inspect
 from collections.abc import Callable
 from functools import lru_cache
@@ -364,8 +363,15 @@ def _evaluate_given(expression: Expression, frame: Frame) -> Any:
 def input_strategy(expression: Expression, *, earlier: set[str]) -> st.SearchStrategy[Any] | None:
     """The strategy of one input, or ``None`` when it depends on earlier inputs (it is then
     built per example from their drawn values)."""
-    if _names_in(expression) & earlier:
+    if expression.names & earlier:
         return None
+    return _fixed_strategy(expression)
+
+
+@lru_cache(maxsize=8192)
+def _fixed_strategy(expression: Expression) -> st.SearchStrategy[Any]:
+    """The strategy of an input that depends on no other, built once per checked expression
+    (the operator table's specs share their operator's input and their template's)."""
     return _strategy(_evaluate_given(expression, Frame()))
 
 
@@ -393,10 +399,6 @@ def _inputs(draw: Any, given: tuple[tuple[str, Expression], ...], fixed: dict[st
             strategy = _strategy(_evaluate_given(expression, Frame(dict(drawn))))
         drawn[name] = draw(strategy)
     return drawn
-
-
-def _names_in(expression: Expression) -> set[str]:
-    return {node.id for node in ast.walk(expression.node) if isinstance(node, ast.Name)}
 
 
 # The operator table's strategies and step functions register themselves in the two vocabularies,

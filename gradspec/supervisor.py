@@ -23,6 +23,12 @@ from gradspec.resources import SUITES
 
 #: The exit status of a run that ended before gradspec finished it, with status 0 or a signal.
 EXIT_UNFINISHED = 3
+#: Options every run gets before the user's (a later option of the user's wins).  The suite's
+#: tests hold no ``assert``, so pytest's assertion rewriting would serve nothing; it rewrites
+#: every module of Hypothesis (a pytest plugin), and where bytecode is not cached
+#: (``PYTHONDONTWRITEBYTECODE``, a read-only environment) it does so anew in each process:
+#: about 1.3 s of each pytest-xdist worker's start, and the controller's.
+SUITE_OPTIONS = ("-p", "no:cacheprovider", "--assert=plain")
 _PR_SET_PDEATHSIG = 1
 
 
@@ -31,7 +37,7 @@ def run_suite(pytest_args: list[str]) -> int:
     ended before gradspec finished it."""
     with tempfile.TemporaryDirectory(prefix="gradspec-run.") as folder:
         record = Path(folder) / "finished.json"
-        command = [sys.executable, "-m", "pytest", str(SUITES), "-p", "no:cacheprovider", *pytest_args]
+        command = [sys.executable, "-m", "pytest", str(SUITES), *SUITE_OPTIONS, *pytest_args]
         child = subprocess.Popen(command, env={**os.environ, RUN_RECORD_VARIABLE: str(record)}, preexec_fn=_end_with_parent)
         for number in ENDING_SIGNALS:
             signal.signal(number, lambda number, frame: child.send_signal(number))

@@ -19,6 +19,7 @@ import difflib
 import warnings
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from gradspec.language.vocabulary import Function, Vocabulary
@@ -72,6 +73,12 @@ class Expression:
 
     source: str
     node: ast.expr
+
+    @cached_property
+    def names(self) -> frozenset[str]:
+        """Every name the expression reads (computed once: the operator table's specs share
+        their templates' expressions)."""
+        return frozenset(node.id for node in ast.walk(self.node) if isinstance(node, ast.Name))
 
 
 def check_program(source: str, *, vocabulary: Vocabulary, bound: Iterable[str]) -> Program:
@@ -140,7 +147,7 @@ class _Checker:
 
     # -- scopes ---------------------------------------------------------------------------
     def _is_bound(self, name: str) -> bool:
-        return any(name in scope for scope in self.scopes) or name in self.vocabulary.names()
+        return any(name in scope for scope in self.scopes) or self.vocabulary.has_name(name)
 
     def _push(self, names: set[str]) -> None:
         self.scopes.append(names)
@@ -179,7 +186,7 @@ class _Checker:
     def _bind(self, target: ast.expr, depth: int) -> None:
         if isinstance(target, ast.Name):
             self._check_name(target)
-            if target.id in self.vocabulary.names():
+            if self.vocabulary.has_name(target.id):
                 raise LanguageError(target.lineno, f"cannot assign to the built-in name '{target.id}'")
             self._check_rebinding(target.id, target.lineno)
             self.scopes[-1].add(target.id)
@@ -271,7 +278,7 @@ class _Checker:
             raise LanguageError(node.lineno, "functions take plain positional parameters only")
         if node.returns is not None or any(a.annotation for a in arguments.args):
             raise LanguageError(node.lineno, "annotations are not allowed")
-        if node.name.startswith("_") or node.name in self.vocabulary.names():
+        if node.name.startswith("_") or self.vocabulary.has_name(node.name):
             raise LanguageError(node.lineno, f"cannot define a function named '{node.name}'")
         for decorator in node.decorator_list:
             self.expression(decorator, depth + 1)

@@ -97,7 +97,7 @@ def _uses_of(node: ast.AST, vocabulary: Vocabulary, dtype_names: frozenset[str])
             if function.target_capabilities is not None and node.args:
                 device, dtype = function.target_capabilities
                 yield Use(dtype if _is_dtype(node.args[0], vocabulary, dtype_names) else device, label, line)
-        elif isinstance(node.func, ast.Name) and node.func.id not in vocabulary.names():
+        elif isinstance(node.func, ast.Name) and not vocabulary.has_name(node.func.id):
             # A drawn or assigned function (``factory(shape, requires_grad=True)``): its
             # keywords need what they need of any function of the language that takes them.
             for keyword in node.keywords:

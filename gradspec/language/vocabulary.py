@@ -119,6 +119,11 @@ class Vocabulary:
         """The plain names: functions and constants."""
         return set(self.functions) | set(self.constants)
 
+    def has_name(self, name: str) -> bool:
+        """Whether ``name`` is a plain name (without building :meth:`names`, as a check of
+        every name in every spec would)."""
+        return name in self.functions or name in self.constants
+
     @property
     def settable(self) -> dict[str, Property]:
         """The attributes a step may assign."""

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from functools import cache
 
-from gradspec.language.checker import check_expression
+from gradspec.language.checker import Expression, check_expression
 from gradspec.operators.table import builtin_table
 from gradspec.spec import Spec
 from gradspec.strategies import GIVEN_VOCABULARY, given_strategy
@@ -20,6 +21,12 @@ def operator_spec_id(spec_id: str, operator_id: str) -> str:
     return f"{spec_id}[{operator_id}]"
 
 
+@cache
+def _operator_input(operator_id: str) -> Expression:
+    """The input ``op`` of an operator's specs: one checked expression, shared by its specs."""
+    return check_expression(f'operator("{operator_id}")', vocabulary=GIVEN_VOCABULARY, bound=())
+
+
 def expand(spec: Spec) -> list[Spec]:
     """The spec itself, or for an ``over`` spec one spec per selected operator: its id is
     ``<id>[<operator>]``, its input ``op`` is the operator, and an entry's own float64
@@ -30,8 +37,7 @@ def expand(spec: Spec) -> list[Spec]:
     for entry in builtin_table().values():
         if not entry.has(spec.over):
             continue
-        given = {**spec.given, "op": check_expression(f'operator("{entry.id}")', vocabulary=GIVEN_VOCABULARY, bound=())}
-        given = {"op": given.pop("op"), **given}
+        given = {"op": _operator_input(entry.id), **{name: value for name, value in spec.given.items() if name != "op"}}
         tolerance = spec.tolerance if entry.tolerance is None else {**spec.tolerance, "float64": entry.tolerance}
         found.append(
             replace(

@@ -7,7 +7,6 @@ into test cases, test outcomes into results, and results into reports and the ga
 
 from __future__ import annotations
 
-import atexit
 import datetime as dt
 import gc
 import os
@@ -76,24 +75,33 @@ def start(config: pytest.Config) -> None:
     for line in EXPECTED_WARNINGS:
         config.addinivalue_line("filterwarnings", line)
     distributed.prefer_work_stealing(config)
-    _freeze_objects_at_exit()
+    _thaw_objects()
     run = ConformanceRun(config, RunOptions.from_config(config))
     run.thread_variables = distributed.share_cores(config)
     config.pluginmanager.register(run, _PLUGIN_NAME)
 
 
-def _freeze_objects_at_exit() -> None:
-    """At exit, Python's last garbage collections visit every object a run leaves (the library,
-    Hypothesis, the specs): up to a second per process, each pytest-xdist worker included.
-    Frozen objects are skipped; they are still freed, and Python does not promise finalizers
-    at exit anyway.  Registered once per process, however often pytest is configured in it."""
-    global _FREEZE_REGISTERED
-    if not _FREEZE_REGISTERED:
-        atexit.register(gc.freeze)
-        _FREEZE_REGISTERED = True
+def _freeze_objects() -> None:
+    """At a run's end, pytest's last garbage collections (two, looking for unraisable
+    exceptions) and then Python's at exit visit every object the run leaves (the library,
+    Hypothesis, the specs): about 0.4 s each, in every pytest-xdist worker too.  Frozen
+    objects are skipped; they are still freed at exit, and Python does not promise finalizers
+    there anyway.  A later run in the same process thaws them first (:func:`_thaw_objects`),
+    so runs in one process keep none of each other's garbage."""
+    global _FROZEN
+    gc.freeze()
+    _FROZEN = True
 
 
-_FREEZE_REGISTERED = False
+def _thaw_objects() -> None:
+    """Return the objects an earlier run in this process froze to the collector."""
+    global _FROZEN
+    if _FROZEN:
+        gc.unfreeze()
+        _FROZEN = False
+
+
+_FROZEN = False
 
 
 class ConformanceRun:
@@ -217,12 +225,14 @@ class ConformanceRun:
                 ) from None
         self.signals.catch()
 
+    @pytest.hookimpl(tryfirst=True)  # before pytest's own last garbage collections
     def pytest_unconfigure(self, config: pytest.Config) -> None:
         self.signals.release()
         for name in self.thread_variables:
             os.environ.pop(name, None)
         if self.worker is None:
             record_finished_run()
+        _freeze_objects()
 
     def pytest_collection_finish(self, session: pytest.Session) -> None:
         if self.worker is None and not distributed.is_controller(session.config) and not session.config.option.collectonly:
