@@ -51,6 +51,7 @@ from gradspec.adapters.base import PYTHON_OPERATORS, AdapterBase
 from gradspec.adapters.jax_operators import OPERATORS
 from gradspec.adapters.messages import compile_patterns, kind_by_message, message_match
 from gradspec.adapters.recording import Gradient, GradientOutput, Node, evaluate, one_or_all, record_call
+from gradspec.capabilities import lacking
 from gradspec.errors import AdapterError
 from gradspec.values import DTYPES, OMITTED, DType
 
@@ -205,24 +206,13 @@ class JaxAdapter(AdapterBase):
         "train_eval": _NO_MODULES,
         "anomaly_detection": "no such API: JAX has no anomaly mode (jax_debug_nans is a global configuration flag)",
         "autograd_backward": "no such API: JAX arrays have no backward()",
-        "checkpointing": _NO_CHECKPOINTING,
-        "checkpoint_use_reentrant": _NO_CHECKPOINTING,
-        "custom_function": _NO_CUSTOM_FUNCTION,
-        "custom_function_setup_context": _NO_CUSTOM_FUNCTION,
-        "custom_function_jvp": _NO_CUSTOM_FUNCTION,
-        "once_differentiable": _NO_CUSTOM_FUNCTION,
-        "gradcheck": _NO_GRADCHECK,
-        "gradcheck_fast_mode": _NO_GRADCHECK,
-        "saved_tensors_hooks": _NO_SAVED_TENSORS_HOOKS,
-        "save_on_cpu": _NO_SAVED_TENSORS_HOOKS,
-        "user_modules": _NO_MODULES,
-        "buffers": _NO_MODULES,
-        "state_dict": _NO_MODULES,
-        "load_state_dict_assign": _NO_MODULES,
+        **lacking("checkpointing", _NO_CHECKPOINTING),
+        **lacking("custom_function", _NO_CUSTOM_FUNCTION),
+        **lacking("gradcheck", _NO_GRADCHECK),
+        **lacking("saved_tensors_hooks", _NO_SAVED_TENSORS_HOOKS),
+        **lacking("module_state", _NO_MODULES),
         "dual_numbers": "no such API: JAX has forward mode as jax.jvp over functions, no dual tensors carrying tangents",
-        "functional_api": _NO_FUNCTIONAL_API,
-        "functional_create_graph": _NO_FUNCTIONAL_API,
-        "functional_strict": _NO_FUNCTIONAL_API,
+        **lacking("functional_api", _NO_FUNCTIONAL_API),
         "functional_vectorize": _NO_FUNCTIONAL_API,
     }
     module = "jax.numpy"

@@ -67,6 +67,7 @@ from gradspec.adapters.base import PYTHON_OPERATORS, AdapterBase
 from gradspec.adapters.messages import compile_patterns, kind_by_message
 from gradspec.adapters.mlx_operators import OPERATORS
 from gradspec.adapters.recording import Gradient, GradientOutput, Node, evaluate, one_or_all, record_call
+from gradspec.capabilities import lacking
 from gradspec.errors import AdapterError
 from gradspec.values import DTYPES, OMITTED, DType
 
@@ -201,24 +202,13 @@ class MlxAdapter(AdapterBase):
         "parameters and has no step() reading gradients: Optimizer.update(model, gradients) applies those it is given",
         "anomaly_detection": "no such API: MLX has no anomaly detection",
         "autograd_backward": "no such API: MLX has no backward()",
-        "checkpointing": _NO_CHECKPOINTING,
-        "checkpoint_use_reentrant": _NO_CHECKPOINTING,
-        "custom_function": _NO_CUSTOM_FUNCTION,
-        "custom_function_setup_context": _NO_CUSTOM_FUNCTION,
-        "custom_function_jvp": _NO_CUSTOM_FUNCTION,
-        "once_differentiable": _NO_CUSTOM_FUNCTION,
-        "gradcheck": _NO_GRADCHECK,
-        "gradcheck_fast_mode": _NO_GRADCHECK,
-        "saved_tensors_hooks": _NO_SAVED_TENSORS_HOOKS,
-        "save_on_cpu": _NO_SAVED_TENSORS_HOOKS,
-        "user_modules": _NO_MODULE_STATE,
-        "buffers": _NO_MODULE_STATE,
-        "state_dict": _NO_MODULE_STATE,
-        "load_state_dict_assign": _NO_MODULE_STATE,
+        **lacking("checkpointing", _NO_CHECKPOINTING),
+        **lacking("custom_function", _NO_CUSTOM_FUNCTION),
+        **lacking("gradcheck", _NO_GRADCHECK),
+        **lacking("saved_tensors_hooks", _NO_SAVED_TENSORS_HOOKS),
+        **lacking("module_state", _NO_MODULE_STATE),
         "dual_numbers": "no such API: MLX has forward mode as mlx.core.jvp over functions, no dual tensors carrying tangents",
-        "functional_api": _NO_FUNCTIONAL_API,
-        "functional_create_graph": _NO_FUNCTIONAL_API,
-        "functional_strict": _NO_FUNCTIONAL_API,
+        **lacking("functional_api", _NO_FUNCTIONAL_API),
         "functional_vectorize": _NO_FUNCTIONAL_API,
     }
     module = "mlx"

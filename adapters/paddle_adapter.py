@@ -37,6 +37,7 @@ import numpy as np
 from gradspec.adapters.base import PYTHON_OPERATORS, AdapterBase
 from gradspec.adapters.messages import compile_patterns, kind_by_message
 from gradspec.adapters.paddle_operators import OPERATORS
+from gradspec.capabilities import lacking
 from gradspec.errors import AdapterError
 from gradspec.language.steps import INPLACE_METHODS
 from gradspec.values import DTYPES, OMITTED, DType
@@ -174,24 +175,13 @@ class PaddleAdapter(AdapterBase):
         "gradient only; there is no post-accumulate-grad hook",
         "anomaly_detection": "no such API: paddle has no anomaly mode (FLAGS_check_nan_inf is a global flag)",
         "autograd_backward": "not mapped by this adapter yet: paddle.autograd.backward is the analogue",
-        "checkpointing": _NO_CHECKPOINTING,
-        "checkpoint_use_reentrant": _NO_CHECKPOINTING,
-        "custom_function": _NO_CUSTOM_FUNCTION,
-        "custom_function_setup_context": _NO_CUSTOM_FUNCTION,
-        "custom_function_jvp": _NO_CUSTOM_FUNCTION,
-        "once_differentiable": _NO_CUSTOM_FUNCTION,
-        "gradcheck": _NO_GRADCHECK,
-        "gradcheck_fast_mode": _NO_GRADCHECK,
-        "saved_tensors_hooks": _NO_SAVED_TENSORS_HOOKS,
-        "save_on_cpu": _NO_SAVED_TENSORS_HOOKS,
-        "user_modules": _NO_MODULE_STATE,
-        "buffers": _NO_MODULE_STATE,
-        "state_dict": _NO_MODULE_STATE,
-        "load_state_dict_assign": _NO_MODULE_STATE,
+        **lacking("checkpointing", _NO_CHECKPOINTING),
+        **lacking("custom_function", _NO_CUSTOM_FUNCTION),
+        **lacking("gradcheck", _NO_GRADCHECK),
+        **lacking("saved_tensors_hooks", _NO_SAVED_TENSORS_HOOKS),
+        **lacking("module_state", _NO_MODULE_STATE),
         "dual_numbers": "no such API: paddle has forward mode as paddle.incubate.autograd.jvp over functions, no dual tensors",
-        "functional_api": _NO_FUNCTIONAL_API,
-        "functional_create_graph": _NO_FUNCTIONAL_API,
-        "functional_strict": _NO_FUNCTIONAL_API,
+        **lacking("functional_api", _NO_FUNCTIONAL_API),
         "functional_vectorize": _NO_FUNCTIONAL_API,
     }
     #: paddle's messages are its own: specs check the canonical error kind, not torch's wording.

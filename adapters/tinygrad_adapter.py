@@ -49,6 +49,7 @@ import numpy as np
 from gradspec.adapters.base import PYTHON_OPERATORS, AdapterBase
 from gradspec.adapters.messages import compile_patterns, kind_by_message
 from gradspec.adapters.tinygrad_operators import OPERATORS
+from gradspec.capabilities import lacking
 from gradspec.errors import AdapterError
 from gradspec.language.operations import INPLACE_FORMS
 from gradspec.values import DTYPES, OMITTED, DType
@@ -163,24 +164,13 @@ class TinygradAdapter(AdapterBase):
         "forward_ad": "no such API: tinygrad has reverse-mode AD only (backward(), Tensor.gradient()), no forward-mode/JVP function",
         "anomaly_detection": "no such API: tinygrad has no anomaly detection",
         "autograd_backward": "no such API: tinygrad's backward() is a method of one tensor",
-        "checkpointing": _NO_CHECKPOINTING,
-        "checkpoint_use_reentrant": _NO_CHECKPOINTING,
-        "custom_function": _NO_CUSTOM_FUNCTION,
-        "custom_function_setup_context": _NO_CUSTOM_FUNCTION,
-        "custom_function_jvp": _NO_CUSTOM_FUNCTION,
-        "once_differentiable": _NO_CUSTOM_FUNCTION,
-        "gradcheck": _NO_GRADCHECK,
-        "gradcheck_fast_mode": _NO_GRADCHECK,
-        "saved_tensors_hooks": _NO_SAVED_TENSORS_HOOKS,
-        "save_on_cpu": _NO_SAVED_TENSORS_HOOKS,
-        "user_modules": _NO_MODULES,
-        "buffers": _NO_MODULES,
-        "state_dict": _NO_MODULES,
-        "load_state_dict_assign": _NO_MODULES,
+        **lacking("checkpointing", _NO_CHECKPOINTING),
+        **lacking("custom_function", _NO_CUSTOM_FUNCTION),
+        **lacking("gradcheck", _NO_GRADCHECK),
+        **lacking("saved_tensors_hooks", _NO_SAVED_TENSORS_HOOKS),
+        **lacking("module_state", _NO_MODULES),
         "dual_numbers": "no such API: tinygrad has reverse-mode AD only (backward(), Tensor.gradient()), no dual tensors",
-        "functional_api": _NO_FUNCTIONAL_API,
-        "functional_create_graph": _NO_FUNCTIONAL_API,
-        "functional_strict": _NO_FUNCTIONAL_API,
+        **lacking("functional_api", _NO_FUNCTIONAL_API),
         "functional_vectorize": _NO_FUNCTIONAL_API,
     }
     module = "tinygrad"

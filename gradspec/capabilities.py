@@ -83,3 +83,20 @@ CAPABILITIES: Final[dict[str, str]] = {
     "state_dict": "state_dict() and load_state_dict() of a module (Module.state_dict)",
     "load_state_dict_assign": "assign= of load_state_dict()",
 }
+
+#: Capabilities that come together: a construct of the language and its keywords.  An adapter
+#: whose library has no analogue of a construct lacks all of its group, for one reason
+#: (:func:`lacking`).
+GROUPS: Final[dict[str, tuple[str, ...]]] = {
+    "checkpointing": ("checkpointing", "checkpoint_use_reentrant"),
+    "custom_function": ("custom_function", "custom_function_setup_context", "custom_function_jvp", "once_differentiable"),
+    "gradcheck": ("gradcheck", "gradcheck_fast_mode"),
+    "saved_tensors_hooks": ("saved_tensors_hooks", "save_on_cpu"),
+    "module_state": ("user_modules", "buffers", "state_dict", "load_state_dict_assign"),
+    "functional_api": ("functional_api", "functional_create_graph", "functional_strict"),
+}
+
+
+def lacking(group: str, reason: str) -> dict[str, str]:
+    """An adapter's ``lacks`` entries for every capability of ``group``, with one ``reason``."""
+    return dict.fromkeys(GROUPS[group], reason)
