@@ -37,7 +37,7 @@ def expand(spec: Spec) -> list[Spec]:
     for entry in builtin_table().values():
         if not entry.has(spec.over):
             continue
-        given = {"op": _operator_input(entry.id), **{name: value for name, value in spec.given.items() if name != "op"}}
+        given = {**spec.given, "op": _operator_input(entry.id)}  # the loader put "op" first
         tolerance = spec.tolerance if entry.tolerance is None else {**spec.tolerance, "float64": entry.tolerance}
         found.append(
             replace(
