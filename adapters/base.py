@@ -124,9 +124,11 @@ class AdapterBase:
         """A sequential model's output on ``input``, checkpointed in ``segments`` parts."""
         self.missing("checkpointing", "checkpoint_sequential()")
 
-    def custom_function(self, forward: Callable[..., Any], backward: Callable[..., Any], **options: Any) -> Any:
+    def custom_function(self, forward: Callable[..., Any], backward: Callable[..., Any] | None, **options: Any) -> Any:
         """A Function of ``forward(ctx, *args)`` and ``backward(ctx, *grads)`` (``setup_context``,
-        ``jvp`` and ``once_differentiable`` where the spec wrote them): a callable applying it."""
+        ``jvp``, ``once_differentiable``, ``vjp``, ``clear_saved_tensors_on_access`` and
+        ``boxed_grads_call`` where the spec wrote them; ``backward`` None where only ``vjp`` is
+        given): a callable applying it."""
         self.missing("custom_function", "custom_function()")
 
     def function_context(self, function_ctx: Any, name: str, *args: Any) -> Any:
@@ -152,6 +154,32 @@ class AdapterBase:
         """A context manager in which entering saved-tensor hooks raises an error with ``message``
         (classified as ``saved_tensors_hooks_disabled``)."""
         self.missing("saved_tensors_hooks", "disable_saved_tensors_hooks()")
+
+    def register_multi_grad_hook(self, tensors: list[Any], hook: Callable[..., Any], **options: Any) -> Any:
+        """A hook given the gradients of ``tensors`` during each backward (``mode`` where the spec
+        wrote it); returns a handle with ``remove()``."""
+        self.missing("multi_grad_hooks", "register_multi_grad_hook()")
+
+    def increment_version(self, tensor: Any) -> None:
+        """Mark ``tensor`` modified in place (``torch.autograd.graph.increment_version``)."""
+        self.missing("increment_version", "increment_version()")
+
+    def register_module_hook(self, module: Any, hook: Callable[..., Any], *, when: str) -> Any:
+        """A backward hook on a module: ``when="full"``, ``hook(module, grad_input, grad_output)``
+        (``Module.register_full_backward_hook``); ``"pre"``, ``hook(module, grad_output)``
+        (``Module.register_full_backward_pre_hook``).  Returns a handle with ``remove()``."""
+        if when == "pre":
+            self.missing("module_backward_pre_hooks", "register_full_backward_pre_hook()")
+        self.missing("module_backward_hooks", "register_full_backward_hook()")
+
+    def nn_init(self, name: str, tensor: Any, **options: Any) -> Any:
+        """Fill ``tensor`` in place by the initialisation ``name`` (``uniform_``, ``constant_``,
+        ``normal_``) with the keywords the spec wrote; returns the tensor (``torch.nn.init``)."""
+        self.missing("nn_init", f"nn.init {name}()")
+
+    def variable_class(self, tensor: Any, **options: Any) -> Any:
+        """The deprecated ``Variable(tensor)`` (``requires_grad`` where the spec wrote it)."""
+        self.missing("variable_class", "Variable()")
 
     def empty_module(self) -> Any:
         """An empty module, whose members a spec sets (``nn.Module()``)."""
@@ -203,6 +231,36 @@ class AdapterBase:
         ``function`` at ``inputs`` (a tensor or a list of tensors), with the spec's keyword
         arguments (``v``, ``create_graph``, ``strict``...), in the library's own result structure."""
         self.missing("functional_api", f"functional {name}()")
+
+    def node_name(self, node: Any) -> str:
+        """The name of a graph node (``Node.name()``)."""
+        self.missing("graph_nodes", "graph node name()")
+
+    def next_functions(self, node: Any) -> Sequence[tuple[Any, int]]:
+        """The ``(node or None, index)`` pairs of a graph node's inputs (``Node.next_functions``)."""
+        self.missing("graph_nodes", "graph node next_functions")
+
+    def is_graph_node(self, value: Any) -> bool:
+        """Whether ``value`` is a node of the backward graph (torch: ``torch.autograd.graph.Node``)."""
+        self.missing("graph_nodes", "graph node type")
+
+    def register_node_hook(self, node: Any, hook: Callable[..., Any], *, when: str) -> Any:
+        """A hook on a graph node, run after it (``when="post"``: ``hook(grad_inputs, grad_outputs)``)
+        or before it (``"pre"``: ``hook(grad_outputs)``); returns a handle with ``remove()``."""
+        self.missing("node_hooks", "graph node register_prehook()" if when == "pre" else "graph node register_hook()")
+
+    def saved_tensor(self, node: Any, name: str) -> Any:
+        """The tensor a graph node saved for backward under ``name`` (torch: ``grad_fn._saved_<name>``)."""
+        self.missing("saved_tensor_attributes", "saved tensors readable on a graph node")
+
+    def register_saved_tensor_hooks(self, node: Any, name: str, pack: Callable[[Any], Any], unpack: Callable[[Any], Any]) -> None:
+        """Hooks on the one tensor a graph node saved under ``name`` (torch:
+        ``grad_fn._raw_saved_<name>.register_hooks(pack, unpack)``)."""
+        self.missing("saved_tensor_register_hooks", "hooks on one saved tensor of a graph node")
+
+    def shares_storage(self, a: Any, b: Any) -> bool:
+        """Whether two tensors use the same memory."""
+        self.missing("shares_storage", "shares_storage()")
 
     # -- what is missing ------------------------------------------------------------------
     def missing(self, capability: str | None, what: str) -> NoReturn:
@@ -320,6 +378,9 @@ class AdapterBase:
     def resolve(self, name: str, tensor: Any) -> Any:
         self.missing("strides" if name == "contiguous" else "conj_resolution", f"{name}()")
 
+    def is_conj(self, tensor: Any) -> bool:
+        self.missing("conj_bit", "is_conj()")
+
     def stride(self, tensor: Any) -> tuple[int, ...]:
         self.missing("strides", "stride()")
 
@@ -370,6 +431,24 @@ class AdapterBase:
         materialize_grads: bool,
     ) -> tuple[Any, ...]:
         self.missing("autograd_grad", "autograd.grad()")
+
+    def autograd_grad_batched(self, outputs: Any, inputs: Any, *, is_grads_batched: bool, **options: Any) -> tuple[Any, ...]:
+        """``autograd_grad`` with ``is_grads_batched`` as the spec wrote it: where True, the first
+        dimension of each grad_output is a batch, and each gradient has it too."""
+        self.missing("autograd_grad_is_grads_batched", "autograd.grad(is_grads_batched=)")
+
+    def gradient_edge(self, tensor: Any) -> Any:
+        """The gradient edge of ``tensor``, which ``autograd_grad`` takes among its inputs."""
+        self.missing("gradient_edges", "get_gradient_edge()")
+
+    def allow_mutation_on_saved_tensors(self) -> Any:
+        """A context manager in which tensors saved for backward may be changed in place, backward
+        using their values from before the change."""
+        self.missing("allow_mutation_on_saved_tensors", "allow_mutation_on_saved_tensors()")
+
+    def norm(self, tensor: Any) -> Any:
+        """The 2-norm of all elements of ``tensor``, computed in its dtype: a 0-dimensional tensor."""
+        self.missing("norm", "norm()")
 
     def register_hook(self, tensor: Any, hook: Callable[..., Any], *, when: str) -> Any:
         if when == "post_accumulate":

@@ -141,6 +141,8 @@ _NO_SAVED_TENSORS_HOOKS = (
 )
 _NO_CHECKPOINTING = "not mapped by this adapter yet: jax.checkpoint (jax.remat) is the analogue"
 _NO_FUNCTIONAL_API = "not mapped by this adapter yet: jax.jacrev, jax.hessian, jax.vjp and jax.jvp are the analogues"
+_NO_GRAPH_NODES = "no such API: JAX differentiates functions by tracing; there is no backward graph of nodes"
+_NO_SHARES_STORAGE = "not mapped by this adapter yet: jax.Array.unsafe_buffer_pointer() is the nearest analogue"
 
 
 class JaxAdapter(AdapterBase):
@@ -181,15 +183,25 @@ class JaxAdapter(AdapterBase):
         "create_graph": "no such API: jax.vjp has no create_graph argument (its gradients can always be differentiated)",
         "allow_unused": "no such API: jax.vjp has no allow_unused argument (an unused input gets zeros)",
         "materialize_grads": "no such API: jax.vjp has no materialize_grads argument (an unused input gets zeros)",
+        "autograd_grad_is_grads_batched": "not mapped by this adapter yet: jax.vmap over jax.vjp is the analogue",
+        "gradient_edges": "no such API: JAX differentiates functions of arrays, with no graph edges to name",
+        "allow_mutation_on_saved_tensors": "no such API: JAX arrays are immutable",
+        "norm": "not mapped by this adapter yet: jax.numpy.linalg.norm is the analogue",
         "retains_grad": "no such API: JAX arrays have no .retains_grad",
         "detach_": "no such API: JAX arrays are immutable: there is no detach_()",
         "conj_resolution": "no such API: JAX has no lazy conjugate/negative bits, hence no resolve_conj()/resolve_neg()",
+        "conj_bit": "no such API: JAX has no lazy conjugate bit, hence no is_conj()",
         "grad_fn": _NO_GRAPH,
         "retain_grad": "no such API: JAX has no retain_grad(): differentiate with respect to the intermediate instead",
         "hooks": "no such API: JAX arrays have no gradient hooks (jax.custom_vjp customises a function instead)",
+        "multi_grad_hooks": "no such API: JAX arrays have no gradient hooks",
+        **lacking("module_hooks", _NO_MODULES),
+        "variable_class": "no such API: JAX has no Variable wrapper (jax.Array is its one array type)",
+        "nn_init": "no such API: jax.nn.initializers return new arrays (JAX arrays are immutable)",
         "post_accumulate_hooks": "no such API: JAX arrays have no gradient hooks, and JAX never accumulates gradients",
         "data_alias": "no such API: JAX arrays have no .data alias",
         "version_counter": "no such API: JAX arrays have no version counter (they are immutable)",
+        "increment_version": "no such API: JAX arrays have no version counter (they are immutable)",
         "inplace": "no such API: JAX arrays are immutable: there are no in-place methods (x.at[...].set() returns a new array)",
         "views": "no such API: JAX has no views: jnp.reshape, swapaxes, broadcast_to and expand_dims return new arrays",
         "strides": "no such API: JAX arrays expose no strides or memory layout",
@@ -214,6 +226,8 @@ class JaxAdapter(AdapterBase):
         "dual_numbers": "no such API: JAX has forward mode as jax.jvp over functions, no dual tensors carrying tangents",
         **lacking("functional_api", _NO_FUNCTIONAL_API),
         "functional_vectorize": _NO_FUNCTIONAL_API,
+        **lacking("graph_nodes", _NO_GRAPH_NODES),
+        "shares_storage": _NO_SHARES_STORAGE,
     }
     module = "jax.numpy"
     operations = {

@@ -91,6 +91,7 @@ _ERROR_PATTERNS = compile_patterns(
         ("grad_shape_mismatch", ValueError, r"\[vjp\] Output shape \([^)]*\) does not match cotangent shape \([^)]+\)"),
         ("numpy_negative_strides", ValueError, r"Cannot convert DLPack arrays with negative strides"),
         ("numpy_dtype", RuntimeError, r"std::bad_cast$"),
+        ("broadcast_mismatch", ValueError, r"\[broadcast_shapes\] Shapes \([\d, ]*\) and \([\d, ]*\) cannot be broadcast"),
     )
 )
 
@@ -135,6 +136,8 @@ _NO_SAVED_TENSORS_HOOKS = "no such API: MLX has no hooks for saved tensors"
 _NO_MODULE_STATE = "not mapped by this adapter yet: mlx.nn.Module (parameters(), update(), load_weights()) is the analogue"
 _NO_CHECKPOINTING = "not mapped by this adapter yet: mlx.core.checkpoint is the analogue"
 _NO_FUNCTIONAL_API = "not mapped by this adapter yet: mlx.core.vjp and mlx.core.jvp are the analogues (no jacobian or hessian)"
+_NO_GRAPH_NODES = "no such API: MLX differentiates functions (mlx.core.grad, vjp); there is no backward graph of nodes"
+_NO_SHARES_STORAGE = "not mapped by this adapter yet: the buffer protocol (memoryview of an array) is the nearest analogue"
 
 
 class MlxAdapter(AdapterBase):
@@ -146,6 +149,7 @@ class MlxAdapter(AdapterBase):
     capabilities = frozenset(
         {
             "autograd_grad",
+            "norm",
             "detach",
             "views",
             "modules",
@@ -180,15 +184,24 @@ class MlxAdapter(AdapterBase):
         "create_graph": "no such API: mx.vjp/mx.grad have no create_graph argument (their gradients can always be differentiated)",
         "allow_unused": "no such API: mx.vjp/mx.grad have no allow_unused argument (an unused input gets a zero gradient)",
         "materialize_grads": "no such API: mx.vjp/mx.grad have no materialize_grads argument (an unused input gets a zero gradient)",
+        "autograd_grad_is_grads_batched": "not mapped by this adapter yet: mx.vmap over mx.vjp is the analogue",
+        "gradient_edges": "no such API: MLX differentiates functions of arrays, with no graph edges to name",
+        "allow_mutation_on_saved_tensors": "no such API: MLX differentiates functions, with no tensors saved for backward to allow changes of",
         "hooks": "no such API: MLX arrays have no gradient hooks (mx.custom_function defines a function's vjp instead)",
+        "multi_grad_hooks": "no such API: MLX arrays have no gradient hooks",
+        **lacking("module_hooks", "no such API: mlx.nn.Module has no backward hooks (MLX differentiates functions)"),
+        "variable_class": "no such API: MLX has no Variable wrapper (mx.array is its one array type)",
+        "nn_init": "no such API: mlx.nn.init initializers (uniform, constant, normal) return new arrays; none fills one in place",
         "post_accumulate_hooks": "no such API: MLX arrays have no gradient hooks, and MLX never accumulates gradients",
         "data_alias": "no such API: MLX arrays have no .data alias",
         "detach_": "no such API: MLX has no in-place detach_(): mx.stop_gradient returns a new array",
         "version_counter": "no such API: MLX arrays have no version counter",
+        "increment_version": "no such API: MLX arrays have no version counter",
         "inplace": "no such API: MLX arrays have no in-place methods (zero_, add_, exp_, copy_...); "
         "only item assignment a[i] = v and augmented operators (a += b) rebind an array object",
         "strides": "no such API: MLX arrays expose no stride() or is_contiguous() (there is mx.contiguous())",
         "conj_resolution": "no such API: MLX has no lazy conjugate or negative bits, hence no resolve_conj()/resolve_neg()",
+        "conj_bit": "no such API: MLX has no lazy conjugate bit, hence no is_conj()",
         "grad_modes": _NO_GRAD_MODES,
         "enable_grad": _NO_GRAD_MODES,
         "set_grad_enabled": _NO_GRAD_MODES,
@@ -210,6 +223,8 @@ class MlxAdapter(AdapterBase):
         "dual_numbers": "no such API: MLX has forward mode as mlx.core.jvp over functions, no dual tensors carrying tangents",
         **lacking("functional_api", _NO_FUNCTIONAL_API),
         "functional_vectorize": _NO_FUNCTIONAL_API,
+        **lacking("graph_nodes", _NO_GRAPH_NODES),
+        "shares_storage": _NO_SHARES_STORAGE,
     }
     module = "mlx"
     operations = {
@@ -473,6 +488,10 @@ class MlxAdapter(AdapterBase):
     def detach(self, tensor: Any) -> Any:
         """``mx.stop_gradient``: a new array through which no gradient flows."""
         return self._record(self.mx.stop_gradient, tensor)
+
+    def norm(self, tensor: Any) -> Any:
+        """``mx.linalg.norm``: the 2-norm of all elements."""
+        return self._record(self.mx.linalg.norm, tensor)
 
     # -- conversion ------------------------------------------------------------------------
     def to(self, obj: Any, target: DType | str) -> Any:

@@ -54,6 +54,18 @@ _ERROR_PATTERNS = (
     ("item_not_single", (ValueError, TypeError), r"can only convert an? (tensor|array) of size 1 to a Python scalar"),
     ("grad_shape_mismatch", ValueError, r"`tensor\.backward\(grad\)` was passed a gradient with an incompatible shape"),
     ("numpy_dtype", TypeError, r"Tensor data must be of an floating type, integer type, or boolean type"),
+    ("broadcast_mismatch", ValueError, r"operands could not be broadcast together with shapes"),
+    # NumPy's in-place ufuncs cast their result with casting="same_kind".
+    (
+        "inplace_result_type",
+        TypeError,
+        r"Cannot cast ufunc '\w+' output from dtype\('\w+'\) to dtype\('\w+'\) with casting rule 'same_kind'",
+    ),
+    (
+        "inplace_broadcast_shape",
+        ValueError,
+        r"non-broadcastable output operand with shape \([\d, ]*\) doesn't match the broadcast shape",
+    ),
 )
 #: The graph-freed message names the tensor (its repr, any text) between two fixed parts.
 _GRAPH_FREED = r"Part of the computational graph containing this tensor, (?s:.*), was 'cleared' prior to backprop"
@@ -72,6 +84,8 @@ _NO_GRADCHECK = "no such API: MyGrad has no numerical gradient checking"
 _NO_SAVED_TENSORS_HOOKS = "no such API: MyGrad has no hooks for saved tensors"
 _NO_CHECKPOINTING = "no such API: MyGrad has no activation checkpointing"
 _NO_FUNCTIONAL_API = "no such API: MyGrad differentiates through backward() only, with no jacobian/hessian/vjp/jvp functions"
+_NO_GRAPH_NODES = "no such API: MyGrad has no graph-node objects to name, hook or read (Tensor.creator is its internal operation)"
+_NO_SHARES_STORAGE = "not mapped by this adapter yet: numpy.shares_memory of the tensors' arrays is the analogue"
 
 
 class MyGradAdapter(AdapterBase):
@@ -82,6 +96,7 @@ class MyGradAdapter(AdapterBase):
     device_kinds = ("cpu",)
     capabilities = frozenset(
         {
+            "norm",
             "requires_grad",
             "is_leaf",
             "backward",
@@ -109,9 +124,14 @@ class MyGradAdapter(AdapterBase):
         "retains_grad": "no such API: MyGrad has no retain_grad() and no .retains_grad",
         "allow_unused": "no such API: MyGrad has no autograd.grad() function",
         "materialize_grads": "no such API: MyGrad has no autograd.grad() function",
+        "autograd_grad_is_grads_batched": "no such API: MyGrad has no autograd.grad() function",
+        "gradient_edges": "no such API: MyGrad's graph has no gradient edges a function could take as inputs",
+        "allow_mutation_on_saved_tensors": "no such API: MyGrad has no context allowing in-place changes of tensors saved for backward",
         "conj_resolution": "no such API: MyGrad has no complex dtypes or lazy conjugate/negative bits",
+        "conj_bit": "no such API: MyGrad has no complex dtypes or lazy conjugate bit, hence no is_conj()",
         "data_alias": "no such API: MyGrad's .data is the tensor's NumPy array itself, not a tensor alias to read or assign",
         "version_counter": "no such API: MyGrad has no version counter (in-place operations rewrite the graph instead)",
+        "increment_version": "no such API: MyGrad has no version counter",
         "enable_grad": "no such API: MyGrad's only grad mode is mygrad.no_autodiff",
         "set_grad_enabled": "no such API: MyGrad's only grad mode is mygrad.no_autodiff",
         "inference_mode": "no such API: MyGrad has no inference mode or inference tensors",
@@ -129,6 +149,10 @@ class MyGradAdapter(AdapterBase):
         "backward_inputs": "no such API: MyGrad's backward() has no inputs argument",
         "retain_grad": "no such API: MyGrad's backward() gives every non-constant tensor of the graph a .grad",
         "hooks": "no such API: MyGrad has no tensor hooks",
+        "multi_grad_hooks": "no such API: MyGrad has no gradient hooks",
+        **lacking("module_hooks", _NO_MODULES),
+        "variable_class": "no such API: MyGrad has no Variable wrapper (mygrad.Tensor is its one differentiable type)",
+        "nn_init": "no such API: mygrad.nnet.initializers (uniform, constant, normal...) make new tensors; none fills one in place",
         "post_accumulate_hooks": "no such API: MyGrad has no tensor hooks",
         "strides": "no such API: MyGrad tensors have no stride(), is_contiguous() or contiguous() (only the NumPy array's byte strides)",
         "complex": "no such API: MyGrad tensors hold floating, integer or boolean data only (no complex dtypes, no lazy conjugation)",
@@ -144,6 +168,8 @@ class MyGradAdapter(AdapterBase):
         "dual_numbers": "no such API: MyGrad has reverse-mode AD only (backward()), no dual tensors",
         **lacking("functional_api", _NO_FUNCTIONAL_API),
         "functional_vectorize": _NO_FUNCTIONAL_API,
+        **lacking("graph_nodes", _NO_GRAPH_NODES),
+        "shares_storage": _NO_SHARES_STORAGE,
     }
     module = "mygrad"
     operations = {
@@ -315,6 +341,10 @@ class MyGradAdapter(AdapterBase):
     def detach(self, tensor: Any) -> Any:
         """``mygrad.astensor(t, constant=True)``: a constant tensor on the same array (``t`` if constant)."""
         return self.mg.astensor(self._tensor(tensor), constant=True)
+
+    def norm(self, tensor: Any) -> Any:
+        """``mygrad.linalg.norm``: the 2-norm of all elements."""
+        return self.mg.linalg.norm(self._tensor(tensor))
 
     def grad_mode(self, name: str, *args: Any) -> Any:
         """``no_grad(...)`` is ``mygrad.no_autodiff(...)``: called as the spec calls it."""

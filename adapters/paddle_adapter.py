@@ -108,6 +108,10 @@ _NO_MODULE_STATE = (
 )
 _NO_CHECKPOINTING = "not mapped by this adapter yet: paddle.distributed.fleet.utils.recompute is the analogue"
 _NO_FUNCTIONAL_API = "not mapped by this adapter yet: paddle.incubate.autograd (vjp, jvp, Jacobian, Hessian) is the analogue"
+_NO_GRAPH_NODES = (
+    "not mapped by this adapter yet: Tensor.grad_fn (a GradNode with name() and next_functions) is the nearest analogue"
+)
+_NO_SHARES_STORAGE = "not mapped by this adapter yet: Tensor.data_ptr() is the analogue"
 
 
 class PaddleAdapter(AdapterBase):
@@ -165,7 +169,12 @@ class PaddleAdapter(AdapterBase):
     lacks = {
         "retains_grad": "no such API: paddle's Tensor has retain_grads() but no attribute telling whether it retains its grad",
         "conj_resolution": "no such API: paddle has no lazy conjugate/negative bits, hence no resolve_conj()/resolve_neg()",
+        "conj_bit": "no such API: paddle has no lazy conjugate bit, hence no is_conj()",
         "materialize_grads": "no such API: paddle.grad() has no materialize_grads argument",
+        "autograd_grad_is_grads_batched": "no such API: paddle.grad() has no is_grads_batched argument",
+        "gradient_edges": "no such API: paddle.grad() takes tensors only, with no gradient edges",
+        "allow_mutation_on_saved_tensors": "no such API: paddle has no context allowing in-place changes of tensors saved for backward",
+        "norm": "not mapped by this adapter yet: paddle.linalg.norm is the analogue",
         "backward_create_graph": "no such API: paddle's Tensor.backward() has no create_graph argument (paddle.grad has)",
         "inference_mode": "no such API: paddle has no inference mode or inference tensors "
         "(paddle.no_grad and set_grad_enabled(False) are its only ways to run without recording)",
@@ -175,6 +184,14 @@ class PaddleAdapter(AdapterBase):
         "gradient only; there is no post-accumulate-grad hook",
         "anomaly_detection": "no such API: paddle has no anomaly mode (FLAGS_check_nan_inf is a global flag)",
         "autograd_backward": "not mapped by this adapter yet: paddle.autograd.backward is the analogue",
+        "variable_class": "no such API: paddle's dynamic mode has no Variable wrapper (paddle.static.Variable belongs to static graphs)",
+        "nn_init": "not mapped by this adapter yet: paddle.nn.initializer (Uniform, Constant, Normal) called on a parameter is the analogue",
+        "increment_version": "not mapped by this adapter yet: Tensor._bump_inplace_version() is the nearest analogue",
+        "multi_grad_hooks": "no such API: paddle has Tensor.register_hook() on one tensor, no hook over several tensors' gradients",
+        **lacking(
+            "module_hooks",
+            "no such API: paddle.nn.Layer has forward hooks (register_forward_pre_hook, register_forward_post_hook), no backward hooks",
+        ),
         **lacking("checkpointing", _NO_CHECKPOINTING),
         **lacking("custom_function", _NO_CUSTOM_FUNCTION),
         **lacking("gradcheck", _NO_GRADCHECK),
@@ -183,6 +200,8 @@ class PaddleAdapter(AdapterBase):
         "dual_numbers": "no such API: paddle has forward mode as paddle.incubate.autograd.jvp over functions, no dual tensors",
         **lacking("functional_api", _NO_FUNCTIONAL_API),
         "functional_vectorize": _NO_FUNCTIONAL_API,
+        **lacking("graph_nodes", _NO_GRAPH_NODES),
+        "shares_storage": _NO_SHARES_STORAGE,
     }
     #: paddle's messages are its own: specs check the canonical error kind, not torch's wording.
     pytorch_messages = False

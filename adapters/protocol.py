@@ -115,6 +115,8 @@ class Adapter(Protocol):
     def resolve(self, name: str, tensor: Any) -> Any:
         """``resolve_conj resolve_neg contiguous``."""
 
+    def is_conj(self, tensor: Any) -> bool: ...
+
     def stride(self, tensor: Any) -> tuple[int, ...]: ...
     def is_contiguous(self, tensor: Any) -> bool: ...
 
@@ -151,8 +153,8 @@ class Adapter(Protocol):
     def checkpoint_sequential(self, model: Any, segments: int, input: Any, **options: Any) -> Any:
         """A sequential model's output on ``input``, checkpointed in ``segments`` parts."""
 
-    def custom_function(self, forward: Callable[..., Any], backward: Callable[..., Any], **options: Any) -> Any:
-        """A Function of ``forward(ctx, *args)`` and ``backward(ctx, *grads)``: a callable applying it."""
+    def custom_function(self, forward: Callable[..., Any], backward: Callable[..., Any] | None, **options: Any) -> Any:
+        """A Function of ``forward(ctx, *args)`` and ``backward(ctx, *grads)`` (or ``vjp=``): a callable applying it."""
 
     def function_context(self, function_ctx: Any, name: str, *args: Any) -> Any:
         """Call method ``name`` of a Function's context, or read attribute ``name`` without ``args``."""
@@ -168,6 +170,21 @@ class Adapter(Protocol):
 
     def disable_saved_tensors_hooks(self, message: str) -> Any:
         """A context manager in which entering saved-tensor hooks raises ``message``."""
+
+    def register_multi_grad_hook(self, tensors: list[Any], hook: Callable[..., Any], **options: Any) -> Any:
+        """A hook given the gradients of ``tensors`` during each backward; a handle."""
+
+    def increment_version(self, tensor: Any) -> None:
+        """Mark ``tensor`` modified in place."""
+
+    def register_module_hook(self, module: Any, hook: Callable[..., Any], *, when: str) -> Any:
+        """A full backward hook (``when="full"``) or backward pre-hook (``"pre"``) on a module; a handle."""
+
+    def nn_init(self, name: str, tensor: Any, **options: Any) -> Any:
+        """Fill ``tensor`` in place by the initialisation ``name`` (``torch.nn.init``); the tensor."""
+
+    def variable_class(self, tensor: Any, **options: Any) -> Any:
+        """The deprecated ``Variable(tensor, requires_grad=...)``."""
 
     def empty_module(self) -> Any:
         """An empty module."""
@@ -205,6 +222,27 @@ class Adapter(Protocol):
     def functional(self, name: str, function: Callable[..., Any], inputs: Any, **options: Any) -> Any:
         """The functional API's ``name`` (jacobian, hessian, vjp, jvp, vhp, hvp) of ``function`` at ``inputs``."""
 
+    def node_name(self, node: Any) -> str:
+        """The name of a graph node (``Node.name()``)."""
+
+    def next_functions(self, node: Any) -> Sequence[tuple[Any, int]]:
+        """The ``(node or None, index)`` pairs of a graph node's inputs (``Node.next_functions``)."""
+
+    def is_graph_node(self, value: Any) -> bool:
+        """Whether ``value`` is a node of the backward graph (``torch.autograd.graph.Node``)."""
+
+    def register_node_hook(self, node: Any, hook: Callable[..., Any], *, when: str) -> Any:
+        """A hook on a graph node, run after it (``when="post"``) or before it (``"pre"``); a handle."""
+
+    def saved_tensor(self, node: Any, name: str) -> Any:
+        """The tensor a graph node saved for backward under ``name`` (``grad_fn._saved_<name>``)."""
+
+    def register_saved_tensor_hooks(self, node: Any, name: str, pack: Callable[[Any], Any], unpack: Callable[[Any], Any]) -> None:
+        """Hooks on the one tensor a graph node saved under ``name`` (``grad_fn._raw_saved_<name>``)."""
+
+    def shares_storage(self, a: Any, b: Any) -> bool:
+        """Whether two tensors use the same memory."""
+
     # -- autograd --------------------------------------------------------------------------
     def requires_grad(self, tensor: Any) -> bool: ...
     def set_requires_grad(self, tensor: Any, value: bool) -> None: ...
@@ -232,6 +270,18 @@ class Adapter(Protocol):
         materialize_grads: bool,
     ) -> tuple[Any, ...]:
         """Gradients of ``outputs`` with respect to ``inputs``, without accumulating into ``.grad``."""
+
+    def autograd_grad_batched(self, outputs: Any, inputs: Any, *, is_grads_batched: bool, **options: Any) -> tuple[Any, ...]:
+        """``autograd_grad`` with ``is_grads_batched``: the grad_outputs' first dimension a batch where True."""
+
+    def gradient_edge(self, tensor: Any) -> Any:
+        """The gradient edge of ``tensor``, an input ``autograd_grad`` accepts."""
+
+    def allow_mutation_on_saved_tensors(self) -> Any:
+        """A context manager in which tensors saved for backward may be changed in place."""
+
+    def norm(self, tensor: Any) -> Any:
+        """The 2-norm of all elements of ``tensor``, in its dtype."""
 
     def register_hook(self, tensor: Any, hook: Callable[..., Any], *, when: str) -> Any:
         """A handle; ``when`` is ``grad`` (called with the gradient) or ``post_accumulate`` (with the leaf)."""

@@ -63,6 +63,15 @@ _ERROR_PATTERNS = compile_patterns(
         ("requires_grad_dtype", RuntimeError, r"only float Tensors have gradient"),
         ("device_mismatch", RuntimeError, r"all buffers must be on the same device|assign device mismatch"),
         ("device_unavailable", AttributeError, r"failed to load library \w+"),
+        ("broadcast_mismatch", IndexError, r"shape mismatch: objects cannot be broadcast to a single shape"),
+        # Tensor.assign() refuses a result of any other dtype than the tensor's.
+        ("inplace_result_type", RuntimeError, r"assign dtype mismatch dtypes\.\w+ != dtypes\.\w+"),
+        # An in-place method assigns its result, broadcast back to the tensor's shape.
+        (
+            "inplace_broadcast_shape",
+            ValueError,
+            r"cannot broadcast (tensor to fewer dimensions\. shape=)?\([\d, ]*\) to new_shape=",
+        ),
     )
 )
 #: tinygrad's context variables (``tinygrad.helpers``) that change results, in global_state().
@@ -96,6 +105,8 @@ _NO_CHECKPOINTING = "no such API: tinygrad has no activation checkpointing"
 _NO_FUNCTIONAL_API = (
     "no such API: tinygrad has backward() and Tensor.gradient(), no jacobian/hessian/vjp/jvp functions of a function"
 )
+_NO_GRAPH_NODES = "no such API: tinygrad differentiates its lazy graph without node objects, names or hooks"
+_NO_SHARES_STORAGE = "no such API: tinygrad's lazy tensors expose no storage identity"
 
 
 class TinygradAdapter(AdapterBase):
@@ -133,6 +144,7 @@ class TinygradAdapter(AdapterBase):
         "data_alias": "no such API: tinygrad's Tensor.data() is a method returning a memoryview of the realized buffer, not a tensor alias",
         "detach_": "no such API: tinygrad has detach() only, no detach_()",
         "version_counter": "no such API: tinygrad tensors have no version counter",
+        "increment_version": "no such API: tinygrad tensors have no version counter",
         "grad_modes": _NO_GRAD_MODES,
         "enable_grad": _NO_GRAD_MODES,
         "set_grad_enabled": _NO_GRAD_MODES,
@@ -153,14 +165,23 @@ class TinygradAdapter(AdapterBase):
         "retain_graph": "no such API: tinygrad's backward() and gradient() have no retain_graph argument (the lazy graph is never freed)",
         "allow_unused": "no such API: tinygrad's Tensor.gradient() has no allow_unused argument (an unused input gets zeros)",
         "materialize_grads": "no such API: tinygrad's Tensor.gradient() has no materialize_grads argument (an unused input gets zeros)",
+        "autograd_grad_is_grads_batched": "no such API: tinygrad's Tensor.gradient() takes one gradient, with no batch dimension",
+        "gradient_edges": "no such API: tinygrad's Tensor.gradient() takes tensors only, with no graph edges to name",
+        "allow_mutation_on_saved_tensors": "no such API: tinygrad has no context allowing in-place changes of tensors saved for backward",
+        "norm": "no such API: tinygrad's Tensor has no norm()",
         "backward_inputs": "no such API: tinygrad's backward() has no inputs argument (Tensor.gradient(*targets) takes the inputs)",
         "retain_grad": "no such API: tinygrad has no retain_grad(): backward() gives .grad to every floating tensor of the graph",
         "retains_grad": "no such API: tinygrad tensors have no retains_grad",
         "hooks": _NO_HOOKS,
+        "multi_grad_hooks": _NO_HOOKS,
+        **lacking("module_hooks", _NO_MODULES),
+        "variable_class": "no such API: tinygrad has no Variable wrapper (Tensor is its one differentiable type)",
+        "nn_init": "no such API: tinygrad makes initialised tensors (Tensor.uniform, Tensor.normal...); none fills one in place",
         "post_accumulate_hooks": _NO_HOOKS,
         "strides": "no such API: tinygrad tensors have contiguous() but no stride() or is_contiguous()",
         "complex": "no such API: tinygrad has no complex dtypes",
         "conj_resolution": "no such API: tinygrad has no complex dtypes, hence no lazy conjugate or negative bits",
+        "conj_bit": "no such API: tinygrad has no complex dtypes, hence no lazy conjugate bit or is_conj()",
         "forward_ad": "no such API: tinygrad has reverse-mode AD only (backward(), Tensor.gradient()), no forward-mode/JVP function",
         "anomaly_detection": "no such API: tinygrad has no anomaly detection",
         "autograd_backward": "no such API: tinygrad's backward() is a method of one tensor",
@@ -172,6 +193,8 @@ class TinygradAdapter(AdapterBase):
         "dual_numbers": "no such API: tinygrad has reverse-mode AD only (backward(), Tensor.gradient()), no dual tensors",
         **lacking("functional_api", _NO_FUNCTIONAL_API),
         "functional_vectorize": _NO_FUNCTIONAL_API,
+        **lacking("graph_nodes", _NO_GRAPH_NODES),
+        "shares_storage": _NO_SHARES_STORAGE,
     }
     module = "tinygrad"
     operations = {

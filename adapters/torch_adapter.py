@@ -38,6 +38,15 @@ _ERROR_PATTERNS = compile_patterns(
         ("leaf_inplace", RuntimeError, r"a leaf Variable that requires grad (is being|has been) used in an in-place operation"),
         ("item_not_single", RuntimeError, r"a Tensor with \d+ elements cannot be converted to Scalar"),
         ("backward_non_scalar", RuntimeError, r"grad can be implicitly created only for scalar outputs"),
+        ("backward_non_real", RuntimeError, r"grad can be implicitly created only for real scalar outputs"),
+        (
+            "grad_complex_mismatch",
+            RuntimeError,
+            r"For complex Tensors, both grad_output and output are required to have the same dtype",
+        ),
+        ("broadcast_mismatch", RuntimeError, r"The size of tensor a \(\d+\) must match the size of tensor b \(\d+\)"),
+        ("inplace_broadcast_shape", RuntimeError, r"output with shape \[[\d, ]*\] doesn't match the broadcast shape"),
+        ("inplace_result_type", RuntimeError, r"result type \w+ can't be cast to the desired output type \w+"),
         ("numpy_requires_grad", RuntimeError, r"Can't call numpy\(\) on Tensor that requires grad"),
         ("numpy_device", TypeError, r"can't convert \S+ device type tensor to numpy"),
         ("device_mismatch", RuntimeError, r"Expected all tensors to be on the same device"),
@@ -71,7 +80,34 @@ _ERROR_PATTERNS = compile_patterns(
             RuntimeError,
             r"trying to differentiate twice a function that was marked with @once_differentiable",
         ),
+        (
+            "function_backward_and_vjp",
+            RuntimeError,
+            r"Implementing both 'backward' and 'vjp' for a custom Function is not allowed",
+        ),
+        (
+            "saved_tensors_read_twice",
+            RuntimeError,
+            r"saved_tensors can only be accessed once when clear_saved_tensors_on_access=True",
+        ),
+        ("allow_mutation_nested", RuntimeError, r"allow_mutation_on_saved_tensors contexts cannot be nested"),
+        (
+            "checkpoint_recompute_mismatch",
+            RuntimeError,
+            r"torch\.utils\.checkpoint: Recomputed values for the following tensors have different metadata",
+        ),
+        (
+            "gradient_edge_no_grad",
+            RuntimeError,
+            r"It is not possible to get the gradient edge for a Tensor that does not require gradients",
+        ),
         ("saved_tensor_pack_inplace", RuntimeError, r"A saved tensor pack hook is modifying its input in place"),
+        ("saved_tensor_freed", RuntimeError, r"Calling register_hooks on a saved tensor after it has been freed"),
+        (
+            "module_hook_inplace",
+            RuntimeError,
+            r"Output \d+ of BackwardHookFunction is a view and (is being|its base or another view of its base has been) modified inplace",
+        ),
         ("state_dict_mismatch", RuntimeError, r"Error\(s\) in loading state_dict for \w+:\s+(Missing|Unexpected) key"),
         ("gradcheck_mismatch", RuntimeError, r"Jacobian mismatch for output \d+ with respect to input \d+"),
         ("dual_no_level", RuntimeError, r"Trying to create a dual Tensor for forward AD but no level exists"),
@@ -100,6 +136,12 @@ _ERROR_PATTERNS = compile_patterns(
 #: What a Function's context offers the step language: methods, and attributes read.
 _CONTEXT_METHODS = frozenset({"save_for_backward", "mark_dirty", "mark_non_differentiable", "set_materialize_grads"})
 _CONTEXT_ATTRIBUTES = frozenset({"saved_tensors", "needs_input_grad"})
+#: The options of custom_function() the adapter passes on.
+_FUNCTION_OPTIONS = frozenset(
+    {"setup_context", "jvp", "once_differentiable", "vjp", "clear_saved_tensors_on_access", "boxed_grads_call"}
+)
+#: The ``torch.nn.init`` functions of the step language.
+_NN_INIT = frozenset({"uniform_", "constant_", "normal_"})
 
 
 class TorchAdapter(AdapterBase):
@@ -155,6 +197,7 @@ class TorchAdapter(AdapterBase):
             "as_tensor",
             "complex",
             "conj_resolution",
+            "conj_bit",
             "parameter_constructor",
             "dtype_conversion",
             "forward_ad",
@@ -166,6 +209,14 @@ class TorchAdapter(AdapterBase):
             "custom_function_setup_context",
             "custom_function_jvp",
             "once_differentiable",
+            "custom_function_vjp",
+            "custom_function_clear_saved_tensors_on_access",
+            "custom_function_boxed_grads_call",
+            "autograd_grad_is_grads_batched",
+            "gradient_edges",
+            "checkpoint_determinism_check",
+            "allow_mutation_on_saved_tensors",
+            "norm",
             "gradcheck",
             "gradcheck_fast_mode",
             "saved_tensors_hooks",
@@ -175,11 +226,22 @@ class TorchAdapter(AdapterBase):
             "state_dict",
             "load_state_dict_assign",
             "checkpoint_use_reentrant",
+            "multi_grad_hooks",
+            "increment_version",
+            "module_backward_hooks",
+            "module_backward_pre_hooks",
+            "nn_init",
+            "variable_class",
             "dual_numbers",
             "functional_api",
             "functional_create_graph",
             "functional_strict",
             "functional_vectorize",
+            "graph_nodes",
+            "node_hooks",
+            "saved_tensor_attributes",
+            "saved_tensor_register_hooks",
+            "shares_storage",
         }
     )
     #: PyTorch raises PyTorch's messages: a spec's ``raises.match`` is checked against them.
@@ -370,20 +432,25 @@ class TorchAdapter(AdapterBase):
 
     def custom_function(self, forward: Any, backward: Any, **options: Any) -> Any:
         """A ``torch.autograd.Function`` subclass of the step functions; its ``apply``."""
-        unknown = set(options) - {"setup_context", "jvp", "once_differentiable"}
+        unknown = set(options) - _FUNCTION_OPTIONS
         if unknown:
             raise AdapterError(f"custom_function() has no option {', '.join(sorted(unknown))}")
-        setup_context, jvp = options.get("setup_context"), options.get("jvp")
-        members: dict[str, Any] = {}
+        setup_context, jvp, vjp = options.get("setup_context"), options.get("jvp"), options.get("vjp")
+        members: dict[str, Any] = {
+            flag: bool(options[flag]) for flag in ("clear_saved_tensors_on_access", "boxed_grads_call") if flag in options
+        }
         if setup_context is None:
             members["forward"] = staticmethod(lambda ctx, *args: forward(ctx, *args))
         else:
             members["forward"] = staticmethod(lambda *args: forward(*args))
             members["setup_context"] = staticmethod(lambda ctx, inputs, output: setup_context(ctx, inputs, output))
-        run_backward = lambda ctx, *grads: backward(ctx, *grads)  # noqa: E731
-        if options.get("once_differentiable"):
-            run_backward = self.torch.autograd.function.once_differentiable(run_backward)
-        members["backward"] = staticmethod(run_backward)
+        if backward is not None:
+            run_backward = lambda ctx, *grads: backward(ctx, *grads)  # noqa: E731
+            if options.get("once_differentiable"):
+                run_backward = self.torch.autograd.function.once_differentiable(run_backward)
+            members["backward"] = staticmethod(run_backward)
+        if vjp is not None:
+            members["vjp"] = staticmethod(lambda ctx, *grads: vjp(ctx, *grads))
         if jvp is not None:
             members["jvp"] = staticmethod(lambda ctx, *tangents: jvp(ctx, *tangents))
         function_class: Any = type("StepFunction", (self.torch.autograd.Function,), members)
@@ -411,6 +478,29 @@ class TorchAdapter(AdapterBase):
     def disable_saved_tensors_hooks(self, message: str) -> Any:
         self._hooks_disabled_messages.add(message)
         return self.torch.autograd.graph.disable_saved_tensors_hooks(message)
+
+    def register_multi_grad_hook(self, tensors: list[Any], hook: Any, **options: Any) -> Any:
+        unknown = set(options) - {"mode"}
+        if unknown:
+            raise AdapterError(f"register_multi_grad_hook() has no option {', '.join(sorted(unknown))}")
+        return self.torch.autograd.graph.register_multi_grad_hook(tensors, hook, **options)
+
+    def increment_version(self, tensor: Any) -> None:
+        self.torch.autograd.graph.increment_version(tensor)
+
+    def register_module_hook(self, module: Any, hook: Any, *, when: str) -> Any:
+        module = self._module(module)
+        if when == "pre":
+            return module.register_full_backward_pre_hook(hook)
+        return module.register_full_backward_hook(hook)
+
+    def nn_init(self, name: str, tensor: Any, **options: Any) -> Any:
+        if name not in _NN_INIT:
+            raise AdapterError(f"unknown nn.init function {name!r}")
+        return getattr(self.nn.init, name)(tensor, **options)
+
+    def variable_class(self, tensor: Any, **options: Any) -> Any:
+        return self.torch.autograd.Variable(tensor, **options)
 
     def empty_module(self) -> Any:
         return self.nn.Module()
@@ -457,6 +547,42 @@ class TorchAdapter(AdapterBase):
         inputs = tuple(inputs) if isinstance(inputs, list) else inputs
         return getattr(self.torch.autograd.functional, name)(function, inputs, **options)
 
+    def _node(self, value: Any) -> Any:
+        if not isinstance(value, self.torch.autograd.graph.Node):
+            raise AdapterError(f"expected a graph node (a grad_fn), not {type(value).__name__}")
+        return value
+
+    def node_name(self, node: Any) -> str:
+        return self._node(node).name()
+
+    def next_functions(self, node: Any) -> list[tuple[Any, int]]:
+        return list(self._node(node).next_functions)
+
+    def is_graph_node(self, value: Any) -> bool:
+        return isinstance(value, self.torch.autograd.graph.Node)
+
+    def register_node_hook(self, node: Any, hook: Any, *, when: str) -> Any:
+        node = self._node(node)
+        return node.register_prehook(hook) if when == "pre" else node.register_hook(hook)
+
+    def saved_tensor(self, node: Any, name: str) -> Any:
+        node = self._node(node)
+        try:
+            return getattr(node, f"_saved_{name}")
+        except AttributeError:
+            raise AdapterError(f"{node.name()} saved nothing under {name!r}") from None
+
+    def register_saved_tensor_hooks(self, node: Any, name: str, pack: Any, unpack: Any) -> None:
+        node = self._node(node)
+        try:
+            saved = getattr(node, f"_raw_saved_{name}")
+        except AttributeError:
+            raise AdapterError(f"{node.name()} saved nothing under {name!r}") from None
+        saved.register_hooks(pack, unpack)
+
+    def shares_storage(self, a: Any, b: Any) -> bool:
+        return bool(a.untyped_storage().data_ptr() == b.untyped_storage().data_ptr())
+
     # -- operations ------------------------------------------------------------------------
     def reshape(self, tensor: Any, shape: Sequence[int]) -> Any:
         return tensor.reshape(*shape)
@@ -479,6 +605,9 @@ class TorchAdapter(AdapterBase):
         if name not in _RESOLVE:
             raise AdapterError(f"unknown resolving operation {name!r}")
         return getattr(tensor, name)()
+
+    def is_conj(self, tensor: Any) -> bool:
+        return tensor.is_conj()
 
     def stride(self, tensor: Any) -> tuple[int, ...]:
         return tuple(tensor.stride())
@@ -539,6 +668,18 @@ class TorchAdapter(AdapterBase):
             allow_unused=allow_unused,
             materialize_grads=materialize_grads,
         )
+
+    def autograd_grad_batched(self, outputs: Any, inputs: Any, *, is_grads_batched: bool, **options: Any) -> tuple[Any, ...]:
+        return self.torch.autograd.grad(outputs, inputs, is_grads_batched=is_grads_batched, **options)
+
+    def gradient_edge(self, tensor: Any) -> Any:
+        return self.torch.autograd.graph.get_gradient_edge(tensor)
+
+    def allow_mutation_on_saved_tensors(self) -> Any:
+        return self.torch.autograd.graph.allow_mutation_on_saved_tensors()
+
+    def norm(self, tensor: Any) -> Any:
+        return tensor.norm()
 
     def register_hook(self, tensor: Any, hook: Any, *, when: str) -> Any:
         if when == "post_accumulate":

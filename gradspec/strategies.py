@@ -230,6 +230,72 @@ def broadcast_result(ctx: Any, *shapes: Any) -> tuple[int, ...]:
 
 
 @strategies.register()
+def unbroadcastable_shapes(
+    ctx: Any, min_dims: int = 1, max_dims: int = DEFAULT_MAX_DIMS, min_side: int = 1, max_side: int = DEFAULT_MAX_SIDE
+) -> st.SearchStrategy[tuple[tuple[int, ...], tuple[int, ...]]]:
+    """Pairs of shapes that do not broadcast together: at one aligned dimension their sides
+    differ and neither is 1 (with ``min_side=0``, a 0 may face a side of 2 or more)."""
+    sides = [side for side in range(min_side, max_side + 1) if side != 1]
+    if min_dims < 1 or len(sides) < 2:
+        raise ValueError("unbroadcastable_shapes() needs min_dims >= 1 and two sides other than 1 within the bounds")
+    return _unbroadcastable_pairs(_shapes(min_dims, max_dims, min_side, max_side), tuple(sides))
+
+
+@st.composite
+def _unbroadcastable_pairs(draw: Any, shapes: st.SearchStrategy[tuple[int, ...]], sides: tuple[int, ...]) -> Any:
+    first, second = list(draw(shapes)), list(draw(shapes))
+    at = draw(st.integers(1, min(len(first), len(second))))  # counted from the last dimension
+    side = draw(st.sampled_from(sides))
+    first[-at], second[-at] = side, draw(st.sampled_from([other for other in sides if other != side]))
+    return (tuple(first), tuple(second))
+
+
+@strategies.register()
+def widening_shapes(
+    ctx: Any, shape: Any, max_dims: int | None = None, min_side: int = 1, max_side: int = DEFAULT_MAX_SIDE
+) -> st.SearchStrategy[tuple[int, ...]]:
+    """Shapes that broadcast against ``shape`` to another shape than ``shape`` (more dimensions,
+    or a side other than 1 where ``shape`` has 1): what an in-place operation cannot write."""
+    target = tuple(shape)
+    limit = len(target) + 2 if max_dims is None else max_dims
+    if limit > MAX_DRAWN_DIMS or max_side > MAX_DRAWN_SIDE:
+        raise ValueError(f"drawn shapes are bounded: max_dims <= {MAX_DRAWN_DIMS}, max_side <= {MAX_DRAWN_SIDE}")
+    base = hnp.broadcastable_shapes(target, min_dims=0, max_dims=limit, min_side=min_side, max_side=max_side)
+    return _widened(base, target, limit, min_side, max_side)
+
+
+@st.composite
+def _widened(draw: Any, base: st.SearchStrategy[tuple[int, ...]], target: tuple[int, ...], limit: int, lo: int, hi: int) -> Any:
+    drawn = draw(base)
+    if tuple(np.broadcast_shapes(target, drawn)) != target:
+        return drawn
+    full = [1] * (len(target) - len(drawn)) + list(drawn)
+    ones = [index for index, side in enumerate(target) if side == 1]
+    wider_sides = [side for side in range(lo, hi + 1) if side != 1]
+    ways = (["side"] if ones and wider_sides else []) + (["dimension"] if len(target) < limit else [])
+    if not ways:
+        raise ValueError(f"no shape of at most {limit} dimensions widens {target}")
+    if draw(st.sampled_from(ways)) == "side":
+        full[draw(st.sampled_from(ones))] = draw(st.sampled_from(wider_sides))
+        return tuple(full)
+    return (draw(st.integers(lo, hi)), *full)
+
+
+@strategies.register()
+def shapes_broadcasting_to(ctx: Any, shape: Any) -> st.SearchStrategy[tuple[int, ...]]:
+    """Shapes that broadcast against ``shape`` to ``shape`` itself: a trailing part of it, some
+    sides replaced by 1 (what an in-place operation on a tensor of ``shape`` can take)."""
+    target = tuple(shape)
+    return _broadcasting_to(target)
+
+
+@st.composite
+def _broadcasting_to(draw: Any, target: tuple[int, ...]) -> Any:
+    kept = target[len(target) - draw(st.integers(0, len(target))) :]
+    return tuple(1 if draw(st.booleans()) else side for side in kept)
+
+
+@strategies.register()
 def booleans(ctx: Any) -> st.SearchStrategy[bool]:
     """True or False."""
     return st.booleans()
@@ -410,7 +476,16 @@ from gradspec.language import (  # noqa: E402, F401
     dual,
     functional,
     gradcheck,
+    gradient_edges,
+    graph_nodes,
+    module_hooks,
     module_state,
+    multi_grad_hook,
+    mutation_on_saved,
+    nn_init,
+    norms,
     saved_tensors,
+    variable_class,
+    versions,
 )
 from gradspec.operators import checks, domains, samples  # noqa: E402, F401

@@ -209,3 +209,69 @@ def test_jax_reset_restores_the_global_state() -> None:
     }
     assert adapter.global_state() == initial
     assert all(value is None or isinstance(value, (bool, int, str)) for value in initial.values())
+
+
+# -- refusals of shapes and dtypes: broadcasting, in-place results, complex gradients ----------
+@pytest.mark.torch
+def test_torch_recognises_the_refusals_of_shapes_dtypes_and_complex_gradients() -> None:
+    torch = pytest.importorskip("torch")
+    from gradspec.adapters.torch_adapter import TorchAdapter
+
+    adapter = TorchAdapter()
+    z = torch.ones(2, dtype=torch.complex64, requires_grad=True)
+    x = torch.ones(2, requires_grad=True)
+    calls = {
+        "broadcast_mismatch": lambda: torch.ones(5, 2, 4, 1) + torch.ones(3, 1, 1),
+        "inplace_broadcast_shape": lambda: torch.ones(1, 3, 1).add_(torch.ones(3, 1, 7)),
+        "inplace_result_type": lambda: torch.ones(3, dtype=torch.int64).mul_(torch.ones(3)),
+        "backward_non_real": lambda: (z * 2).sum().backward(),
+        "grad_complex_mismatch": lambda: (x * 2).backward(torch.ones(2, dtype=torch.complex64)),
+        # one word apart from backward_non_real's message
+        "backward_non_scalar": lambda: (x * 2).backward(),
+    }
+    assert {kind: adapter.error_kind(_raised(call)) for kind, call in calls.items()} == {kind: kind for kind in calls}
+
+
+def test_mygrad_recognises_the_refusals_of_shapes_and_dtypes() -> None:
+    mygrad = pytest.importorskip("mygrad")
+    import numpy as np
+
+    from gradspec.adapters.mygrad_adapter import MyGradAdapter
+
+    adapter = MyGradAdapter()
+    calls = {
+        "broadcast_mismatch": lambda: mygrad.ones((5, 2, 4, 1)) + mygrad.ones((3, 1, 1)),
+        "inplace_broadcast_shape": lambda: adapter.inplace("add_", mygrad.ones((1, 3, 1)), mygrad.ones((3, 1, 7))),
+        "inplace_result_type": lambda: adapter.inplace("mul_", mygrad.tensor(np.ones(3, dtype=np.int64)), mygrad.ones(3)),
+    }
+    assert {kind: adapter.error_kind(_raised(call)) for kind, call in calls.items()} == {kind: kind for kind in calls}
+
+
+def test_mlx_recognises_shapes_that_do_not_broadcast() -> None:
+    mx = pytest.importorskip("mlx.core")
+    from gradspec.adapters.mlx_adapter import MlxAdapter
+
+    adapter = MlxAdapter()
+    assert adapter.error_kind(_raised(lambda: mx.ones((5, 2, 4, 1)) + mx.ones((3, 1, 1)))) == "broadcast_mismatch"
+    assert adapter.error_kind(ValueError("name '[broadcast_shapes] Shapes (2) and (3) cannot be broadcast.'")) is None
+
+
+def test_tinygrad_recognises_the_refusals_of_shapes_and_dtypes() -> None:
+    pytest.importorskip("tinygrad")
+    import numpy as np
+
+    from gradspec.adapters.tinygrad_adapter import TinygradAdapter
+    from gradspec.values import OMITTED
+
+    adapter = TinygradAdapter()
+
+    def tensor(shape: tuple[int, ...], dtype: Any = np.float32) -> Any:
+        return adapter.tensor(np.ones(shape, dtype=dtype), requires_grad=OMITTED, device="cpu")
+
+    calls = {
+        # tinygrad may work out a lazy result's shape only when it is read
+        "broadcast_mismatch": lambda: (tensor((5, 2, 4, 1)) + tensor((3, 1, 1))).shape,
+        "inplace_broadcast_shape": lambda: adapter.inplace("add_", tensor((1, 3, 1)), tensor((3, 1, 7))).shape,
+        "inplace_result_type": lambda: adapter.inplace("mul_", tensor((3,), np.int32), tensor((3,))).shape,
+    }
+    assert {kind: adapter.error_kind(_raised(call)) for kind, call in calls.items()} == {kind: kind for kind in calls}

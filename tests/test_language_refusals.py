@@ -21,6 +21,10 @@ METHODS = ", ".join(sorted(STEP_VOCABULARY.methods))
 ATTRIBUTES = ", ".join(sorted(STEP_VOCABULARY.properties))
 SETTABLE = ", ".join(sorted(STEP_VOCABULARY.settable))
 TOO_DEEP = f"nested too deeply (more than {MAX_DEPTH} levels)"
+_FUNCTION_PARAMETERS = (
+    "forward, backward, setup_context=<omitted>, jvp=<omitted>, once_differentiable=<omitted>, vjp=<omitted>, "
+    "clear_saved_tensors_on_access=<omitted>, boxed_grads_call=<omitted>"
+)
 
 
 def check(text: str) -> Program:
@@ -123,13 +127,12 @@ REFUSED = [
             "make_dual(): missing a required argument: 'tangent' (signature: make_dual(primal, tangent))"),
     refused("checkpoint-unknown-keyword", "def f(v):\n    return v\ny = checkpoint(f, x, preserve_rng_state=False)", 3,
             "checkpoint(): got an unexpected keyword argument 'preserve_rng_state' "
-            "(signature: checkpoint(function, *args, use_reentrant=<omitted>))"),
-    refused("custom-function-unknown-keyword", "def f(ctx, v):\n    return v\nF = custom_function(f, f, vjp=f)", 3,
-            "custom_function(): got an unexpected keyword argument 'vjp' (signature: custom_function(forward, backward, "
-            "setup_context=<omitted>, jvp=<omitted>, once_differentiable=<omitted>))"),
+            "(signature: checkpoint(function, *args, use_reentrant=<omitted>, determinism_check=<omitted>))"),
+    refused("custom-function-unknown-keyword", "def f(ctx, v):\n    return v\nF = custom_function(f, f, generate_vmap_rule=True)", 3,
+            "custom_function(): got an unexpected keyword argument 'generate_vmap_rule' (signature: "
+            f"custom_function({_FUNCTION_PARAMETERS}))"),
     refused("custom-function-arity", "def f(ctx, v):\n    return v\nF = custom_function(f)", 3,
-            "custom_function(): missing a required argument: 'backward' "
-            "(signature: custom_function(forward, backward, setup_context=<omitted>, jvp=<omitted>, once_differentiable=<omitted>))"),
+            f"custom_function(): missing a required argument: 'backward' (signature: custom_function({_FUNCTION_PARAMETERS}))"),
     refused("gradcheck-unknown-keyword", "def f(v):\n    return v\nok = gradcheck(f, x, eps=0.1)", 3,
             "gradcheck(): got an unexpected keyword argument 'eps' "
             "(signature: gradcheck(function, inputs, raise_exception=<omitted>, fast_mode=<omitted>))"),

@@ -16,6 +16,7 @@ pytest.importorskip("torch")  # without torch, the module is skipped, not a coll
 pytestmark = pytest.mark.torch
 
 from gradspec.adapters.torch_adapter import TorchAdapter  # noqa: E402
+from gradspec.baseline import load_baseline  # noqa: E402
 from gradspec.loader import load_specs  # noqa: E402
 from gradspec.runner import Case, check_case  # noqa: E402
 from tests.conftest import ROOT  # noqa: E402
@@ -52,10 +53,17 @@ def test_planted_deviation_is_reported_as_a_failure(deviation: type, spec_id: st
     assert verdict.outcome == "fail", f"{deviation.__name__} on {spec_id}: {verdict.outcome}: {verdict.error}"
 
 
+def _failed_by_pytorch() -> set[str]:
+    """Specs PyTorch fails on every CPU run (its baseline's entries that are not intermittent):
+    a deviation planted in PyTorch cannot be seen there, so none is listed for them."""
+    baseline = load_baseline(ROOT / "baselines" / "torch.yaml")
+    return {entry.spec for entry in baseline.entries if entry.device == "cpu" and not entry.intermittent}
+
+
 def test_every_spec_running_on_cpu_catches_some_deviation() -> None:
     caught = set().union(*CAUGHT_BY.values())
     cpu_specs = {spec_id for spec_id, spec in SPECS.items() if spec.devices is None or "cpu" in spec.devices}
-    assert cpu_specs - caught == set()
+    assert cpu_specs - caught - _failed_by_pytorch() == set()
     assert caught - set(SPECS) == set(), "CAUGHT_BY names specs that do not exist"
 
 

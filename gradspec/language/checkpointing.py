@@ -17,12 +17,14 @@ from gradspec.values import OMITTED, written
 
 _CAPABILITY = "checkpointing"
 _KEYWORDS = {"use_reentrant": "checkpoint_use_reentrant"}
+_CHECKPOINT_KEYWORDS = {**_KEYWORDS, "determinism_check": "checkpoint_determinism_check"}
 
 
-@functions.register(capability=_CAPABILITY, keyword_capabilities=_KEYWORDS)
-def checkpoint(ctx: RunContext, function: Any, *args: Any, use_reentrant: Any = OMITTED) -> Any:
+@functions.register(capability=_CAPABILITY, keyword_capabilities=_CHECKPOINT_KEYWORDS)
+def checkpoint(ctx: RunContext, function: Any, *args: Any, use_reentrant: Any = OMITTED, determinism_check: Any = OMITTED) -> Any:
     """``function(*args)``, its intermediate values recomputed during backward (``torch.utils.checkpoint.checkpoint``)."""
-    return ctx.adapter.checkpoint(as_callable(ctx, function), list(args), **written(use_reentrant=use_reentrant))
+    options = written(use_reentrant=use_reentrant, determinism_check=determinism_check)
+    return ctx.adapter.checkpoint(as_callable(ctx, function), list(args), **options)
 
 
 @functions.register(capability=_CAPABILITY, keyword_capabilities=_KEYWORDS)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from gradspec.errors import StepError
 from gradspec.language.functional import as_callable
 from gradspec.language.interpreter import Decorated, RunContext
 from gradspec.language.steps import PROPERTIES, functions, methods
@@ -23,7 +24,12 @@ _KEYWORDS = {
     "setup_context": "custom_function_setup_context",
     "jvp": "custom_function_jvp",
     "once_differentiable": "once_differentiable",
+    "vjp": "custom_function_vjp",
+    "clear_saved_tensors_on_access": "custom_function_clear_saved_tensors_on_access",
+    "boxed_grads_call": "custom_function_boxed_grads_call",
 }
+#: Keywords whose value is a step function; the others are flags passed on as written.
+_STEP_FUNCTIONS = ("setup_context", "jvp", "vjp")
 
 
 @functions.register(capability=_CAPABILITY, keyword_capabilities=_KEYWORDS)
@@ -34,14 +40,31 @@ def custom_function(
     setup_context: Any = OMITTED,
     jvp: Any = OMITTED,
     once_differentiable: Any = OMITTED,
+    vjp: Any = OMITTED,
+    clear_saved_tensors_on_access: Any = OMITTED,
+    boxed_grads_call: Any = OMITTED,
 ) -> Any:
-    """A Function of the step functions ``forward`` and ``backward``; call it to apply it (``torch.autograd.Function``)."""
+    """A Function of the step functions ``forward`` and ``backward``; call it to apply it (``torch.autograd.Function``).
+
+    ``backward`` may be None where ``vjp`` (its alias) is given instead; the flags
+    ``clear_saved_tensors_on_access`` and ``boxed_grads_call`` become the Function's class flags."""
+    written = {
+        "setup_context": setup_context,
+        "jvp": jvp,
+        "once_differentiable": once_differentiable,
+        "vjp": vjp,
+        "clear_saved_tensors_on_access": clear_saved_tensors_on_access,
+        "boxed_grads_call": boxed_grads_call,
+    }
     given = {
-        name: as_callable(ctx, value) if name != "once_differentiable" else value
-        for name, value in (("setup_context", setup_context), ("jvp", jvp), ("once_differentiable", once_differentiable))
+        name: as_callable(ctx, value) if name in _STEP_FUNCTIONS else value
+        for name, value in written.items()
         if value is not OMITTED
     }
-    apply = ctx.adapter.custom_function(as_callable(ctx, forward), as_callable(ctx, backward), **given)
+    if backward is None and "vjp" not in given:
+        raise StepError("custom_function() needs a backward step function, or backward=None with vjp=")
+    backward_function = None if backward is None else as_callable(ctx, backward)
+    apply = ctx.adapter.custom_function(as_callable(ctx, forward), backward_function, **given)
     return Decorated(apply, f"custom_function({getattr(forward, '__name__', 'forward')})")
 
 
