@@ -82,6 +82,16 @@ _ERROR_PATTERNS = compile_patterns(
             _enforced("InvalidArgument", r"only one element tensors can be converted to Python scalars"),
         ),
         ("graph_freed", SystemError, _enforced("Fatal", r"The TensorWrappers of \w+ do not exist")),
+        (
+            "broadcast_mismatch",
+            ValueError,
+            _enforced("InvalidArgument", r"Broadcast dimension mismatch\. Operands could not be broadcast together"),
+        ),
+        (
+            "inplace_broadcast_shape",
+            ValueError,
+            r"The shape of broadcast output \[[\d, ]*\] is different from that of inplace tensor .* in the Inplace operation",
+        ),
         ("unused_input", ValueError, _enforced("InvalidArgument", r"The \d+-th input does not appear in the backward graph")),
         ("hook_no_grad", RuntimeError, r"Cannot register hook on a tensor that stop gradient"),
         ("grad_shape_mismatch", AssertionError, r"Tensor shape not match, Tensor of grad_tensor"),
