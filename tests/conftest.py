@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -111,3 +112,37 @@ raises:
   at: c = b.detach()
   kind: no_grad_fn
 """
+
+
+def run_steps(text: str, **inputs: Any) -> dict[str, Any]:
+    """Check ``text`` and run it on a fresh PyTorch adapter, over ``inputs``; the variables it
+    leaves.  The calling test is skipped where torch is not installed."""
+    pytest.importorskip("torch")
+    from gradspec.adapters.torch_adapter import TorchAdapter
+    from gradspec.language.checker import check_program
+    from gradspec.language.interpreter import Frame, Interpreter, RunContext
+    from gradspec.language.steps import STEP_VOCABULARY
+
+    adapter = TorchAdapter()
+    adapter.reset()
+    program = check_program(text, vocabulary=STEP_VOCABULARY, bound=inputs)
+    frame = Frame(dict(inputs))
+    interpreter = Interpreter(RunContext(adapter, "cpu"), STEP_VOCABULARY)
+    for statement in program.statements:
+        interpreter.execute(statement, frame)
+    return frame.values
+
+
+def checker_refusal(text: str) -> Exception:
+    """The error the checker refuses ``text`` (over one input, ``x``) with."""
+    from gradspec.language.checker import LanguageError, check_program
+    from gradspec.language.steps import STEP_VOCABULARY
+
+    with pytest.raises(LanguageError) as info:
+        check_program(text, vocabulary=STEP_VOCABULARY, bound={"x"})
+    return info.value
+
+
+def tensor_values(tensor: Any) -> list[Any]:
+    """A PyTorch tensor's values as a (nested) list."""
+    return tensor.detach().tolist()

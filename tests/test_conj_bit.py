@@ -3,16 +3,14 @@ checker refuses, and the message of a library that lacks it."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
 from gradspec.adapters.base import AdapterBase
 from gradspec.capabilities import CAPABILITIES
 from gradspec.errors import AdapterError
 from gradspec.language.checker import LanguageError, check_program
-from gradspec.language.interpreter import Frame, Interpreter, RunContext
 from gradspec.language.steps import STEP_VOCABULARY
+from tests.conftest import run_steps as run
 
 
 class _Bare(AdapterBase):
@@ -46,21 +44,6 @@ def test_is_conj_is_a_method_needing_its_capability() -> None:
 def test_the_checker_refuses_wrong_uses(text: str, message: str) -> None:
     with pytest.raises(LanguageError, match=message):
         check_program(text, vocabulary=STEP_VOCABULARY, bound={"x"})
-
-
-def run(text: str, **inputs: Any) -> dict[str, Any]:
-    """Check and run ``text`` on the PyTorch adapter; the variables it leaves."""
-    pytest.importorskip("torch")
-    from gradspec.adapters.torch_adapter import TorchAdapter
-
-    adapter = TorchAdapter()
-    adapter.reset()
-    program = check_program(text, vocabulary=STEP_VOCABULARY, bound=inputs)
-    frame = Frame(dict(inputs))
-    interpreter = Interpreter(RunContext(adapter, "cpu"), STEP_VOCABULARY)
-    for statement in program.statements:
-        interpreter.execute(statement, frame)
-    return frame.values
 
 
 @pytest.mark.torch

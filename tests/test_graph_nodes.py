@@ -11,8 +11,9 @@ from gradspec.adapters.base import AdapterBase
 from gradspec.capabilities import lacking
 from gradspec.errors import AdapterError, StepError
 from gradspec.language.checker import LanguageError, check_program
-from gradspec.language.interpreter import Frame, Interpreter, RunContext
 from gradspec.language.steps import STEP_VOCABULARY
+from tests.conftest import run_steps as run
+from tests.conftest import tensor_values as readout
 
 
 class _Bare(AdapterBase):
@@ -68,26 +69,6 @@ def test_the_registering_functions_are_declared_as_changing_state() -> None:
     assert {"node_register_hook", "node_register_prehook", "register_saved_hooks"} <= {
         name for name, function in STEP_VOCABULARY.functions.items() if function.mutates
     }
-
-
-def run(text: str, **inputs: Any) -> dict[str, Any]:
-    """Check and run ``text`` on the PyTorch adapter; the variables it leaves."""
-    pytest.importorskip("torch")
-    from gradspec.adapters.torch_adapter import TorchAdapter
-
-    adapter = TorchAdapter()
-    adapter.reset()
-    program = check_program(text, vocabulary=STEP_VOCABULARY, bound=inputs)
-    frame = Frame(dict(inputs))
-    interpreter = Interpreter(RunContext(adapter, "cpu"), STEP_VOCABULARY)
-    for statement in program.statements:
-        interpreter.execute(statement, frame)
-    return frame.values
-
-
-def readout(tensor: Any) -> list[float]:
-    """A tensor's values as a list."""
-    return tensor.detach().tolist()
 
 
 @pytest.mark.torch

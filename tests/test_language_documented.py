@@ -5,35 +5,13 @@ library lacks them answers."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
 from gradspec.adapters.base import AdapterBase
 from gradspec.errors import AdapterError, StepError
-from gradspec.language.checker import LanguageError, check_program
-from gradspec.language.steps import STEP_VOCABULARY
-
-
-def refusal(text: str) -> LanguageError:
-    """The error the checker refuses ``text`` (over one input, ``x``) with."""
-    with pytest.raises(LanguageError) as info:
-        check_program(text, vocabulary=STEP_VOCABULARY, bound={"x"})
-    return info.value
-
-
-def run(text: str, **inputs: Any) -> dict[str, Any]:
-    """Check and run ``text`` on the PyTorch adapter; the variables it leaves."""
-    pytest.importorskip("torch")
-    from tests.test_language_constructs import run as run_on_torch
-
-    return run_on_torch(text, **inputs)
-
-
-def numbers(tensor: Any) -> list[Any]:
-    """A tensor's values as a list."""
-    return tensor.detach().tolist()
-
+from tests.conftest import checker_refusal as refusal
+from tests.conftest import run_steps as run
+from tests.conftest import tensor_values as numbers
 
 # -- custom_function(): vjp= and the class flags -------------------------------------------------
 
