@@ -114,16 +114,12 @@ raises:
 """
 
 
-def run_steps(text: str, **inputs: Any) -> dict[str, Any]:
-    """Check ``text`` and run it on a fresh PyTorch adapter, over ``inputs``; the variables it
-    leaves.  The calling test is skipped where torch is not installed."""
-    pytest.importorskip("torch")
-    from gradspec.adapters.torch_adapter import TorchAdapter
+def run_steps_on(adapter: Any, text: str, **inputs: Any) -> dict[str, Any]:
+    """Check ``text`` and run it on ``adapter`` (reset first), over ``inputs``; the variables it leaves."""
     from gradspec.language.checker import check_program
     from gradspec.language.interpreter import Frame, Interpreter, RunContext
     from gradspec.language.steps import STEP_VOCABULARY
 
-    adapter = TorchAdapter()
     adapter.reset()
     program = check_program(text, vocabulary=STEP_VOCABULARY, bound=inputs)
     frame = Frame(dict(inputs))
@@ -131,6 +127,14 @@ def run_steps(text: str, **inputs: Any) -> dict[str, Any]:
     for statement in program.statements:
         interpreter.execute(statement, frame)
     return frame.values
+
+
+def run_steps(text: str, **inputs: Any) -> dict[str, Any]:
+    """:func:`run_steps_on` a fresh PyTorch adapter; the calling test is skipped where torch is not installed."""
+    pytest.importorskip("torch")
+    from gradspec.adapters.torch_adapter import TorchAdapter
+
+    return run_steps_on(TorchAdapter(), text, **inputs)
 
 
 def checker_refusal(text: str) -> Exception:

@@ -11,22 +11,15 @@ pytestmark = pytest.mark.torch
 
 from gradspec.adapters.torch_adapter import TorchAdapter  # noqa: E402
 from gradspec.errors import StepError  # noqa: E402
-from gradspec.language.checker import check_program  # noqa: E402
-from gradspec.language.interpreter import Frame, Interpreter, RunContext  # noqa: E402
 from gradspec.language.steps import STEP_VOCABULARY, ContextStack  # noqa: E402
+from tests.conftest import run_steps_on  # noqa: E402
 
 ADAPTER = TorchAdapter()
 
 
 def run(text: str, **inputs: Any) -> dict[str, Any]:
     """Check and run ``text``; the variables it leaves."""
-    ADAPTER.reset()
-    program = check_program(text, vocabulary=STEP_VOCABULARY, bound=inputs)
-    frame = Frame(dict(inputs))
-    interpreter = Interpreter(RunContext(ADAPTER, "cpu"), STEP_VOCABULARY)
-    for statement in program.statements:
-        interpreter.execute(statement, frame)
-    return frame.values
+    return run_steps_on(ADAPTER, text, **inputs)
 
 
 def test_if_elif_else_takes_one_branch() -> None:
