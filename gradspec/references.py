@@ -100,7 +100,7 @@ def language_reference() -> str:
         "",
         "Every name a spec may use, as declared in `gradspec/language/` and `gradspec/strategies.py`. A spec's "
         "`requires` lists exactly the capabilities of the names it uses (the loader checks it); a library whose "
-        "adapter lacks one reports the spec not applicable. A `then` property may not call a method that changes state.",
+        "adapter lacks one reports the spec not applicable. A `then` property may not call a method or function that changes state.",
         "",
         "## Operations",
         "",

@@ -381,6 +381,14 @@ PROPERTY_REFUSALS = {
     "bare-generator": ("t.is_leaf for t in [x]", "a generator is not true or false: wrap it in all(...) or any(...)"),
     "mutating-call": ("x.zero_().is_leaf", "a property only observes: move the call to .zero_() into steps"),
     "backward-in-then": ("x.backward() is None", "a property only observes: move the call to .backward() into steps"),
+    "mutating-function": (
+        "autograd_backward([x]) is None",
+        "a property only observes: move the call to autograd_backward() into steps",
+    ),
+    "mutating-function-nested": (
+        "len([increment_version(x)]) == 1",
+        "a property only observes: move the call to increment_version() into steps",
+    ),
 }
 
 

@@ -111,9 +111,14 @@ def check_property(source: str, *, vocabulary: Vocabulary, bound: Iterable[str])
         raise LanguageError(node.lineno, "a property is one expression, not a tuple (a trailing comma makes a tuple)")
     if isinstance(node, ast.GeneratorExp):
         raise LanguageError(node.lineno, "a generator is not true or false: wrap it in all(...) or any(...)")
+    mutating_methods, mutating_functions = vocabulary.mutating, vocabulary.mutating_functions
     for part in ast.walk(node):
-        if isinstance(part, ast.Call) and isinstance(part.func, ast.Attribute) and part.func.attr in vocabulary.mutating:
+        if not isinstance(part, ast.Call):
+            continue
+        if isinstance(part.func, ast.Attribute) and part.func.attr in mutating_methods:
             raise LanguageError(part.lineno, f"a property only observes: move the call to .{part.func.attr}() into steps")
+        if isinstance(part.func, ast.Name) and part.func.id in mutating_functions:
+            raise LanguageError(part.lineno, f"a property only observes: move the call to {part.func.id}() into steps")
     return expression
 
 

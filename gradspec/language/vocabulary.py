@@ -134,6 +134,12 @@ class Vocabulary:
         """Methods that change state, which a ``then`` property may not call."""
         return frozenset(name for name, method in self.methods.items() if method.mutates)
 
+    @property
+    def mutating_functions(self) -> frozenset[str]:
+        """Functions that change state (register a hook, run a backward...), which a ``then``
+        property may not call either."""
+        return frozenset(name for name, function in self.functions.items() if function.mutates)
+
 
 class Registry(dict[str, Function]):
     """A dict of :class:`Function` records, filled by decorating implementations."""
