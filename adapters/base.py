@@ -36,6 +36,17 @@ PYTHON_OPERATORS: Mapping[str, Callable[[Any, Any], Any]] = {
     "ge": operator.ge,
 }
 
+#: The capability each factory of :meth:`AdapterBase.factory` needs.
+FACTORY_CAPABILITIES: Mapping[str, str] = {
+    "randn": "random_factories",
+    "rand": "random_factories",
+    "empty": "empty_factory",
+    "full": "full_factory",
+    "arange": "range_factories",
+    "linspace": "range_factories",
+    "eye": "eye_factory",
+}
+
 
 class AdapterBase:
     """What every adapter shares.  Subclasses set the class attributes and override what their
@@ -136,6 +147,14 @@ class AdapterBase:
         read its attribute ``name`` (``saved_tensors``, ``needs_input_grad``)."""
         self.missing("custom_function", f"a Function context's {name}")
 
+    def context_attribute(self, function_ctx: Any, name: str) -> Any:
+        """The value a Function stored as attribute ``name`` of its context (``ctx.scale``)."""
+        self.missing("function_ctx_attributes", f"a Function context's attribute {name}")
+
+    def set_context_attribute(self, function_ctx: Any, name: str, value: Any) -> None:
+        """Store ``value`` as attribute ``name`` of a Function's context (``ctx.scale = 2.0``)."""
+        self.missing("function_ctx_attributes", f"a Function context's attribute {name}")
+
     def gradcheck(self, name: str, function: Callable[..., Any], inputs: Any, **options: Any) -> Any:
         """``gradcheck`` or ``gradgradcheck`` (``name``) of ``function`` at ``inputs`` (one tensor or
         a list), with the keywords the spec wrote: True, False, or the library's exception."""
@@ -163,6 +182,24 @@ class AdapterBase:
     def increment_version(self, tensor: Any) -> None:
         """Mark ``tensor`` modified in place (``torch.autograd.graph.increment_version``)."""
         self.missing("increment_version", "increment_version()")
+
+    def set_multithreading_enabled(self, mode: bool) -> Any:
+        """Turn multithreaded backward on or off in this thread; returns a context manager that
+        restores the previous setting on exit (``torch.autograd.set_multithreading_enabled``)."""
+        self.missing("multithreading_switch", "set_multithreading_enabled()")
+
+    def is_multithreading_enabled(self) -> bool:
+        """Whether multithreaded backward is on in this thread."""
+        self.missing("multithreading_switch", "is_multithreading_enabled()")
+
+    def into(self, name: str, out: Any, *operands: Any) -> Any:
+        """Unary or binary operation ``name`` of the operands, its result written into the tensor
+        ``out`` (``torch.add(a, b, out=c)``); returns ``out``."""
+        self.missing("out_argument", f"out= of {name}()")
+
+    def resize_(self, tensor: Any, shape: tuple[int, ...]) -> Any:
+        """Resize ``tensor`` in place to ``shape`` (``Tensor.resize_``); returns the tensor."""
+        self.missing("resize_", "resize_()")
 
     def register_module_hook(self, module: Any, hook: Callable[..., Any], *, when: str) -> Any:
         """A backward hook on a module: ``when="full"``, ``hook(module, grad_input, grad_output)``
@@ -350,6 +387,22 @@ class AdapterBase:
     def create_like(self, factory: str, other: Any) -> Any:
         self.missing(None, f"{factory}_like()")
 
+    def factory(self, name: str, args: tuple[Any, ...], dtype: DType, *, requires_grad: Any, device: str) -> Any:
+        """randn/rand/empty/full/arange/linspace/eye (see the protocol); refused as missing here."""
+        self.missing(FACTORY_CAPABILITIES[name], f"{name}()")
+
+    def new_factory(self, name: str, tensor: Any, args: tuple[Any, ...], dtype: DType | None, *, requires_grad: Any) -> Any:
+        """new_zeros/new_ones/new_full/new_empty/new_tensor (see the protocol); refused as missing here."""
+        self.missing("new_factories", f"Tensor.{name}()")
+
+    def factory_like(self, name: str, other: Any, args: tuple[Any, ...], dtype: DType | None, *, requires_grad: Any) -> Any:
+        """randn_like/rand_like/empty_like/full_like (see the protocol); refused as missing here."""
+        self.missing("like_factories", f"{name}()")
+
+    def manual_seed(self, seed: int) -> None:
+        """Seed the global random generator (see the protocol); refused as missing here."""
+        self.missing("manual_seed", "manual_seed()")
+
     def reshape(self, tensor: Any, shape: Sequence[int]) -> Any:
         self.missing(None, "reshape()")
 
@@ -374,6 +427,9 @@ class AdapterBase:
 
     def view(self, name: str, tensor: Any, *args: Any) -> Any:
         self.missing("complex" if name in ("conj", "imag", "real") else "views", f"{name} view")
+
+    def view_op(self, name: str, tensor: Any, *args: Any) -> Any:
+        self.missing("view_ops", f"{name} view")
 
     def resolve(self, name: str, tensor: Any) -> Any:
         self.missing("strides" if name == "contiguous" else "conj_resolution", f"{name}()")
@@ -408,6 +464,18 @@ class AdapterBase:
     def set_grad(self, tensor: Any, value: Any) -> None:
         self.missing("grad_assign", "assignable .grad")
 
+    def grad_dtype(self, tensor: Any) -> DType | None:
+        """The dtype a ``.grad`` assigned to ``tensor`` must have, or ``None`` for any (``Tensor.grad_dtype``)."""
+        self.missing("grad_dtype", ".grad_dtype")
+
+    def set_grad_dtype(self, tensor: Any, dtype: DType | None) -> None:
+        """Set ``tensor``'s ``grad_dtype`` to ``dtype``, or to ``None`` to accept a ``.grad`` of any dtype."""
+        self.missing("grad_dtype", "assignable .grad_dtype")
+
+    def complex_from_parts(self, real: Any, imag: Any) -> Any:
+        """The complex tensor ``real + i * imag`` of two real tensors (``torch.complex``), differentiable in both."""
+        self.missing("complex_from_parts", "complex(real, imag)")
+
     def retain_grad(self, tensor: Any) -> None:
         self.missing("retain_grad", "retain_grad()")
 
@@ -431,6 +499,16 @@ class AdapterBase:
         materialize_grads: bool,
     ) -> tuple[Any, ...]:
         self.missing("autograd_grad", "autograd.grad()")
+
+    def autograd_grad_dict(self, outputs: Any, inputs: dict[str, Any], **options: Any) -> dict[str, Any]:
+        """``autograd_grad`` with ``inputs`` a dict of name -> tensor: the gradients as a dict with its keys."""
+        self.missing("grad_inputs_dict", "dict of inputs for autograd.grad()")
+
+    def backward_dict_inputs(
+        self, tensor: Any, *, gradient: Any, retain_graph: bool | None, inputs: dict[str, Any], create_graph: bool = False
+    ) -> None:
+        """``backward`` with ``inputs`` a dict of name -> tensor, whose values are the inputs."""
+        self.missing("grad_inputs_dict", "dict as inputs= of backward()")
 
     def autograd_grad_batched(self, outputs: Any, inputs: Any, *, is_grads_batched: bool, **options: Any) -> tuple[Any, ...]:
         """``autograd_grad`` with ``is_grads_batched`` as the spec wrote it: where True, the first
@@ -491,6 +569,24 @@ class AdapterBase:
             self.missing("dtype_conversion", f".to({target})")
         self.missing("device_moves", f".to({target!r})")
 
+    def to_device_dtype(self, obj: Any, device: Any, dtype: DType, *, copy: Any = OMITTED) -> Any:
+        self.missing("to_device_dtype", ".to(device, dtype) taking both targets in one call")
+
+    def to_other(self, obj: Any, other: Any, *, copy: Any = OMITTED) -> Any:
+        self.missing("to_other", ".to(other) taking another tensor's dtype and device")
+
+    def to_copy(self, obj: Any, target: Any, *, copy: bool) -> Any:
+        self.missing("to_copy", ".to(target, copy=...)")
+
+    def device_object(self, spec: Any, index: Any = None) -> Any:
+        self.missing("device_objects", "device object (torch.device)")
+
+    def device_type(self, device: Any) -> str:
+        self.missing("device_objects", "device object's type")
+
+    def device_index(self, device: Any) -> int | None:
+        self.missing("device_objects", "device object's index")
+
     def numpy(self, tensor: Any, *, force: bool = False) -> np.ndarray:
         self.missing("to_numpy", "numpy()")
 
@@ -547,3 +643,12 @@ class AdapterBase:
 
     def step(self, optimizer: Any) -> None:
         self.missing("optimizers", "optimizer step()")
+
+    def adaptive_optimizer(self, name: str, params: list[Any], *, lr: float, **options: Any) -> Any:
+        """An ``adam``, ``adamw`` or ``rmsprop`` optimizer over ``params`` (``weight_decay``,
+        ``momentum`` where the spec wrote them)."""
+        self.missing("adaptive_optimizers", f"{name} optimizer")
+
+    def add_param_group(self, optimizer: Any, params: list[Any], **options: Any) -> None:
+        """Add ``params`` as a new group of ``optimizer``, with the hyper-parameters written (``lr``...)."""
+        self.missing("add_param_group", "add_param_group() on an optimizer")

@@ -167,9 +167,20 @@ class JaxAdapter(AdapterBase):
             "dtype_conversion",
             "forward_ad",
             "bfloat16",
+            "python_warnings",
         }
     )
     lacks = {
+        "view_ops": "no such API: JAX has no views: jnp.diagonal, moveaxis, squeeze, split and friends return new arrays",
+        "random_factories": "no such API: JAX has no global random generator: jax.random.normal/uniform take an explicit key",
+        "manual_seed": "no such API: JAX has no global random generator to seed: jax.random.key(seed) makes an explicit key",
+        "empty_factory": "not mapped by this adapter yet: jax.numpy.empty is the analogue",
+        "full_factory": "not mapped by this adapter yet: jax.numpy.full is the analogue",
+        "range_factories": "not mapped by this adapter yet: jax.numpy.arange and jax.numpy.linspace are the analogues",
+        "eye_factory": "not mapped by this adapter yet: jax.numpy.eye is the analogue",
+        "like_factories": "no such API: JAX has no global random generator, hence no randn_like/rand_like "
+        "(jax.numpy.empty_like and full_like exist)",
+        "new_factories": "no such API: JAX arrays have no new_* methods (jax.numpy.zeros_like/full_like take a shape= instead)",
         "requires_grad": "no such API: JAX arrays have no requires_grad flag and JAX's constructors no requires_grad= "
         "argument (what is differentiated is chosen by jax.grad's argnums)",
         "requires_grad_setter": _NO_FLAG,
@@ -178,6 +189,8 @@ class JaxAdapter(AdapterBase):
         "backward": "no such API: JAX arrays have no backward() and no .grad: jax.grad/jax.vjp return gradients",
         "grad_assign": "no such API: JAX arrays have no .grad",
         "backward_inputs": "no such API: JAX arrays have no backward()",
+        "grad_inputs_dict": "not mapped by this adapter yet: jax.vjp with a dict (a pytree) of primals is the "
+        "analogue of autograd_grad's (JAX arrays have no backward())",
         "backward_create_graph": "no such API: JAX arrays have no backward()",
         "retain_graph": "no such API: jax.vjp has no retain_graph argument (JAX keeps no graph to free)",
         "create_graph": "no such API: jax.vjp has no create_graph argument (its gradients can always be differentiated)",
@@ -202,6 +215,9 @@ class JaxAdapter(AdapterBase):
         "data_alias": "no such API: JAX arrays have no .data alias",
         "version_counter": "no such API: JAX arrays have no version counter (they are immutable)",
         "increment_version": "no such API: JAX arrays have no version counter (they are immutable)",
+        "out_argument": "no such API: JAX arrays are immutable, so operations take no out= argument (jax.numpy functions refuse out=)",
+        "resize_": "no such API: JAX arrays are immutable and cannot be resized in place",
+        "multithreading_switch": "no such API: JAX has no backward engine threads to switch (gradients are function transforms)",
         "inplace": "no such API: JAX arrays are immutable: there are no in-place methods (x.at[...].set() returns a new array)",
         "views": "no such API: JAX has no views: jnp.reshape, swapaxes, broadcast_to and expand_dims return new arrays",
         "strides": "no such API: JAX arrays expose no strides or memory layout",
@@ -215,6 +231,8 @@ class JaxAdapter(AdapterBase):
         "parameters": _NO_MODULES,
         "parameter_constructor": _NO_MODULES,
         "optimizers": _NO_MODULES,
+        "adaptive_optimizers": "no such API: JAX has no optimizers (optax.adam, adamw and rmsprop, in the separate Optax library, are gradient transformations)",
+        "add_param_group": "no such API: JAX has no optimizers or parameter groups (Optax is a separate library)",
         "train_eval": _NO_MODULES,
         "anomaly_detection": "no such API: JAX has no anomaly mode (jax_debug_nans is a global configuration flag)",
         "autograd_backward": "no such API: JAX arrays have no backward()",
@@ -226,8 +244,14 @@ class JaxAdapter(AdapterBase):
         "dual_numbers": "no such API: JAX has forward mode as jax.jvp over functions, no dual tensors carrying tangents",
         **lacking("functional_api", _NO_FUNCTIONAL_API),
         "functional_vectorize": _NO_FUNCTIONAL_API,
+        "grad_dtype": "no such API: JAX arrays hold no .grad (jax.grad returns gradients), so there is no grad_dtype",
+        "complex_from_parts": "not mapped by this adapter yet: jax.lax.complex is the analogue",
         **lacking("graph_nodes", _NO_GRAPH_NODES),
         "shares_storage": _NO_SHARES_STORAGE,
+        "to_device_dtype": "no such API: jax.device_put(x, device) and x.astype(dtype) are separate calls",
+        "to_other": "no such API: JAX has no conversion to another array's dtype and device",
+        "to_copy": "not mapped by this adapter yet: jnp.array(x, dtype=..., copy=True) and jax.device_put are the analogue",
+        "device_objects": "not mapped by this adapter yet: jax.devices(kind)[index] is the analogue (Device objects with .platform and .id; no index-less form)",
     }
     module = "jax.numpy"
     operations = {

@@ -17,6 +17,8 @@ Nothing else is added to MLX.  How MLX's concepts map:
   float64 NumPy array float32); a dtype MLX lacks (complex128) is left to ``mx.array``'s own
   conversion (complex64).  float64 is supported on the CPU.  ``zeros``/``ones`` are
   ``mx.zeros``/``mx.ones``; ``tensor(t)`` and ``clone()`` are ``mx.array(t)``.
+* ``randn``/``rand`` are ``mx.random.normal``/``mx.random.uniform`` drawing from MLX's global
+  key, which ``manual_seed`` sets (``mx.random.seed``); the other factories are not mapped yet.
 * ``autograd_grad`` is ``mx.vjp`` with ``grad_outputs`` as cotangents, or ``mx.grad`` without
   them (which, like MLX, takes one output, and a scalar one).  MLX gives zeros for an input the
   outputs do not use; it has no ``retain_graph``, ``create_graph``, ``allow_unused`` or
@@ -166,9 +168,22 @@ class MlxAdapter(AdapterBase):
             "error_kinds",
             "forward_ad",
             "bfloat16",
+            "random_factories",
+            "manual_seed",
         }
     )
     lacks = {
+        "view_ops": "not mapped by this adapter yet: mx.as_strided, mx.diagonal, mx.moveaxis, mx.squeeze, mx.split and "
+        "mx.swapaxes are the analogues (MLX has no version counter to share)",
+        "python_warnings": "no such API: MLX issues no warnings through Python's warnings module (its Python layer never calls "
+        "warnings.warn and its compiled core never calls PyErr_WarnEx)",
+        "empty_factory": "not mapped by this adapter yet: mx.empty is the analogue",
+        "full_factory": "not mapped by this adapter yet: mx.full is the analogue",
+        "range_factories": "not mapped by this adapter yet: mx.arange and mx.linspace are the analogues",
+        "eye_factory": "not mapped by this adapter yet: mx.eye is the analogue",
+        "like_factories": "not mapped by this adapter yet: mx.empty_like, mx.full_like, and mx.random.normal/uniform "
+        "with the array's shape are the analogues",
+        "new_factories": "no such API: MLX arrays have no new_* methods",
         "requires_grad": _NO_FLAG,
         "requires_grad_setter": _NO_FLAG,
         "requires_grad_method": _NO_FLAG,
@@ -176,6 +191,8 @@ class MlxAdapter(AdapterBase):
         "grad_fn": f"no such API: MLX arrays have no grad_fn ({_NO_TAPE})",
         "backward": _NO_BACKWARD,
         "backward_inputs": _NO_BACKWARD,
+        "grad_inputs_dict": "not mapped by this adapter yet: mx.grad of a function of a dict (a tree) of "
+        "arrays is the analogue of autograd_grad's (MLX arrays have no backward())",
         "backward_create_graph": _NO_BACKWARD,
         "grad_assign": _NO_BACKWARD,
         "retain_grad": "no such API: MLX has no retain_grad(): differentiate with respect to the intermediate array instead",
@@ -197,6 +214,9 @@ class MlxAdapter(AdapterBase):
         "detach_": "no such API: MLX has no in-place detach_(): mx.stop_gradient returns a new array",
         "version_counter": "no such API: MLX arrays have no version counter",
         "increment_version": "no such API: MLX arrays have no version counter",
+        "out_argument": "no such API: MLX operations return new arrays and take no out= argument",
+        "resize_": "no such API: MLX arrays have no resize_() (their memory is never resized in place)",
+        "multithreading_switch": "no such API: MLX has no switch for multithreaded gradient computation",
         "inplace": "no such API: MLX arrays have no in-place methods (zero_, add_, exp_, copy_...); "
         "only item assignment a[i] = v and augmented operators (a += b) rebind an array object",
         "strides": "no such API: MLX arrays expose no stride() or is_contiguous() (there is mx.contiguous())",
@@ -211,6 +231,11 @@ class MlxAdapter(AdapterBase):
         "operation runs on the device or stream given by its stream= argument or mx.set_default_device()",
         "parameters": "no such API: MLX has no Parameter type: a module's parameters are plain mx.array values",
         "parameter_constructor": "no such API: MLX has no Parameter type: a module's parameters are plain mx.array values",
+        "adaptive_optimizers": "no such API: mlx.optimizers.Adam, AdamW and RMSprop(learning_rate, ...) follow a functional "
+        "update model: they are not built over parameters and have no step() reading gradients, "
+        "Optimizer.update(model, gradients) applies those it is given",
+        "add_param_group": "no such API: mlx.optimizers have no parameter groups (MultiOptimizer splits gradients by a filter "
+        "function instead)",
         "optimizers": "no such API: mlx.optimizers.SGD(learning_rate, momentum, weight_decay) is not built over "
         "parameters and has no step() reading gradients: Optimizer.update(model, gradients) applies those it is given",
         "anomaly_detection": "no such API: MLX has no anomaly detection",
@@ -223,8 +248,14 @@ class MlxAdapter(AdapterBase):
         "dual_numbers": "no such API: MLX has forward mode as mlx.core.jvp over functions, no dual tensors carrying tangents",
         **lacking("functional_api", _NO_FUNCTIONAL_API),
         "functional_vectorize": _NO_FUNCTIONAL_API,
+        "grad_dtype": "no such API: MLX arrays hold no .grad (mx.grad returns gradients), so there is no grad_dtype",
+        "complex_from_parts": "no such API: MLX has no function making a complex array from two real ones (mlx.core has no complex())",
         **lacking("graph_nodes", _NO_GRAPH_NODES),
         "shares_storage": _NO_SHARES_STORAGE,
+        "to_device_dtype": "no such API: MLX arrays have no device (unified memory); astype(dtype) is the only conversion",
+        "to_other": "no such API: MLX has no conversion to another array's dtype and device",
+        "to_copy": "no such API: MLX's astype(dtype, stream=None) takes no copy= (arrays are immutable values)",
+        "device_objects": "not mapped by this adapter yet: mx.Device(mx.cpu / mx.gpu, index) is the analogue (its index defaults to 0: it has no index-less form)",
     }
     module = "mlx"
     operations = {
@@ -319,6 +350,21 @@ class MlxAdapter(AdapterBase):
 
     def create_like(self, factory: str, other: Any) -> Any:
         return MlxTensor(Node({"zeros": self.mx.zeros_like, "ones": self.mx.ones_like}[factory](other.value)))
+
+    def factory(self, name: str, args: tuple[Any, ...], dtype: DType, *, requires_grad: Any, device: str) -> Any:
+        """``randn``/``rand`` are ``mx.random.normal``/``mx.random.uniform`` (the global key); the
+        other factories are not mapped (``lacks``)."""
+        if name not in ("randn", "rand"):
+            return super().factory(name, args, dtype, requires_grad=requires_grad, device=device)
+        draw = "normal" if name == "randn" else "uniform"
+        if requires_grad is not OMITTED:
+            self.missing("requires_grad", f"requires_grad= argument of mx.random.{draw}")
+        self._check_device(device)
+        (shape,) = args
+        return MlxTensor(Node(getattr(self.mx.random, draw)(shape=shape, dtype=self._dtype(dtype))))
+
+    def manual_seed(self, seed: int) -> None:
+        self.mx.random.seed(seed)
 
     def values(self, tensor: Any) -> np.ndarray:
         """The array's values; bfloat16 ones in float32 (exactly: NumPy has no bfloat16)."""

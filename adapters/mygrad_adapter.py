@@ -70,6 +70,9 @@ _ERROR_PATTERNS = (
 #: The graph-freed message names the tensor (its repr, any text) between two fixed parts.
 _GRAPH_FREED = r"Part of the computational graph containing this tensor, (?s:.*), was 'cleared' prior to backprop"
 
+#: MyGrad's ufunc for each operation whose name differs from the language's (``out=`` goes to these).
+_OUT_UFUNCS = {"neg": "negative", "abs": "absolute", "sub": "subtract", "mul": "multiply", "div": "divide"}
+
 _AUGMENTED: dict[str, Callable[[Any, Any], Any]] = {
     "add_": operator.iadd,
     "sub_": operator.isub,
@@ -113,10 +116,22 @@ class MyGradAdapter(AdapterBase):
             "error_kinds",
             "grad_fn",
             "views",
+            "python_warnings",
             "dtype_conversion",
+            "out_argument",
         }
     )
     lacks = {
+        "view_ops": "not mapped by this adapter yet: NumPy-style views (mygrad.moveaxis, transpose, squeeze, basic indexing) "
+        "are the analogues",
+        "random_factories": "not mapped by this adapter yet: mygrad.random.randn and mygrad.random.rand are the analogues",
+        "manual_seed": "not mapped by this adapter yet: numpy.random.seed (MyGrad draws from NumPy's global generator) is the analogue",
+        "empty_factory": "not mapped by this adapter yet: mygrad.empty is the analogue",
+        "full_factory": "not mapped by this adapter yet: mygrad.full is the analogue",
+        "range_factories": "not mapped by this adapter yet: mygrad.arange and mygrad.linspace are the analogues",
+        "eye_factory": "not mapped by this adapter yet: mygrad.eye is the analogue",
+        "like_factories": "not mapped by this adapter yet: mygrad.empty_like and mygrad.full_like are the analogues (MyGrad has no randn_like/rand_like)",
+        "new_factories": "no such API: MyGrad's Tensor has no new_* methods",
         "requires_grad_setter": "no such API: MyGrad's Tensor.constant is fixed at creation and has no setter",
         "requires_grad_method": "no such API: MyGrad's Tensor.constant is fixed at creation: there is no requires_grad_()",
         "grad_assign": "no such API: MyGrad's Tensor.grad is read-only: only backward() sets it (null_grad() clears it)",
@@ -132,6 +147,8 @@ class MyGradAdapter(AdapterBase):
         "data_alias": "no such API: MyGrad's .data is the tensor's NumPy array itself, not a tensor alias to read or assign",
         "version_counter": "no such API: MyGrad has no version counter (in-place operations rewrite the graph instead)",
         "increment_version": "no such API: MyGrad has no version counter",
+        "resize_": "no such API: MyGrad's Tensor has no resize_() (numpy.ndarray.resize of its .data is NumPy's, outside the graph)",
+        "multithreading_switch": "no such API: MyGrad has no switch for multithreaded backward (its backward is plain Python run by the caller)",
         "enable_grad": "no such API: MyGrad's only grad mode is mygrad.no_autodiff",
         "set_grad_enabled": "no such API: MyGrad's only grad mode is mygrad.no_autodiff",
         "inference_mode": "no such API: MyGrad has no inference mode or inference tensors",
@@ -139,6 +156,8 @@ class MyGradAdapter(AdapterBase):
         "parameters": "no such API: MyGrad has no Parameter type",
         "parameter_constructor": "no such API: MyGrad has no Parameter type",
         "optimizers": "no such API: MyGrad has no optimizers",
+        "adaptive_optimizers": "no such API: MyGrad has no optimizers",
+        "add_param_group": "no such API: MyGrad has no optimizers",
         "train_eval": "no such API: MyGrad has no modules (mygrad.nnet.batchnorm is a function without running stats)",
         "device_moves": "no such API: MyGrad runs on NumPy, on the CPU only",
         "tolist": "no such API: MyGrad tensors have no tolist()",
@@ -147,6 +166,7 @@ class MyGradAdapter(AdapterBase):
         "backward_create_graph": "no such API: MyGrad has no higher-order gradients",
         "retain_graph": "no such API: MyGrad's backward() always clears the graph",
         "backward_inputs": "no such API: MyGrad's backward() has no inputs argument",
+        "grad_inputs_dict": "no such API: MyGrad has no autograd.grad, and its backward() has no inputs argument",
         "retain_grad": "no such API: MyGrad's backward() gives every non-constant tensor of the graph a .grad",
         "hooks": "no such API: MyGrad has no tensor hooks",
         "multi_grad_hooks": "no such API: MyGrad has no gradient hooks",
@@ -168,8 +188,14 @@ class MyGradAdapter(AdapterBase):
         "dual_numbers": "no such API: MyGrad has reverse-mode AD only (backward()), no dual tensors",
         **lacking("functional_api", _NO_FUNCTIONAL_API),
         "functional_vectorize": _NO_FUNCTIONAL_API,
+        "grad_dtype": "no such API: a MyGrad tensor has no grad_dtype (no setting of the dtype a .grad must have)",
+        "complex_from_parts": "no such API: MyGrad has no complex dtypes",
         **lacking("graph_nodes", _NO_GRAPH_NODES),
         "shares_storage": _NO_SHARES_STORAGE,
+        "to_device_dtype": "no such API: MyGrad runs on NumPy, on the CPU only; Tensor.astype(dtype) is its only conversion",
+        "to_other": "no such API: MyGrad's Tensor.astype() takes a dtype, not another tensor, and MyGrad has no devices",
+        "to_copy": "not mapped by this adapter yet: Tensor.astype(dtype, copy=True) is the analogue for dtypes (MyGrad has no device moves)",
+        "device_objects": "no such API: MyGrad has no device objects (it runs on NumPy, on the CPU only)",
     }
     module = "mygrad"
     operations = {
@@ -274,6 +300,13 @@ class MyGradAdapter(AdapterBase):
     # -- operations ------------------------------------------------------------------------
     def reshape(self, tensor: Any, shape: Sequence[int]) -> Any:
         return self._tensor(tensor).reshape(*shape)
+
+    def into(self, name: str, out: Any, *operands: Any) -> Any:
+        """MyGrad's ufuncs' ``out=`` (``mygrad.add(a, b, out=c)``); its activations take none."""
+        function = getattr(self.mg, _OUT_UFUNCS.get(name, name), None) if name not in ("sigmoid", "relu") else None
+        if function is None:
+            raise AdapterError(f"MyGrad has no {name}() taking out=")
+        return function(*operands, out=self._tensor(out))
 
     def inplace(self, name: str, tensor: Any, *args: Any) -> Any:
         """MyGrad's in-place forms: augmented assignment, item assignment, ufuncs' ``out=``."""

@@ -165,6 +165,7 @@ class PaddleAdapter(AdapterBase):
             "retain_grad",
             "hooks",
             "views",
+            "python_warnings",
             "strides",
             "train_eval",
             "from_numpy",
@@ -177,6 +178,20 @@ class PaddleAdapter(AdapterBase):
         }
     )
     lacks = {
+        "view_ops": "not mapped by this adapter yet: paddle.as_strided, diagonal, moveaxis, squeeze, unfold, unbind, split, "
+        "chunk and as_real are the analogues",
+        "adaptive_optimizers": "not mapped by this adapter yet: paddle.optimizer.Adam, AdamW and RMSProp(learning_rate, "
+        "parameters=...) are the analogues",
+        "add_param_group": "no such API: paddle optimizers take parameter groups (a list of dicts) when built; "
+        "adding one later is only the private Optimizer._add_param_group",
+        "random_factories": "not mapped by this adapter yet: paddle.randn and paddle.rand are the analogues",
+        "manual_seed": "not mapped by this adapter yet: paddle.seed is the analogue",
+        "empty_factory": "not mapped by this adapter yet: paddle.empty is the analogue",
+        "full_factory": "not mapped by this adapter yet: paddle.full is the analogue",
+        "range_factories": "not mapped by this adapter yet: paddle.arange and paddle.linspace are the analogues",
+        "eye_factory": "not mapped by this adapter yet: paddle.eye is the analogue",
+        "like_factories": "not mapped by this adapter yet: paddle.randn_like, paddle.rand_like (where present), paddle.empty_like and paddle.full_like are the analogues",
+        "new_factories": "not mapped by this adapter yet: paddle.zeros/ones/full/empty/to_tensor with the tensor's dtype and place are the analogues",
         "retains_grad": "no such API: paddle's Tensor has retain_grads() but no attribute telling whether it retains its grad",
         "conj_resolution": "no such API: paddle has no lazy conjugate/negative bits, hence no resolve_conj()/resolve_neg()",
         "conj_bit": "no such API: paddle has no lazy conjugate bit, hence no is_conj()",
@@ -190,6 +205,8 @@ class PaddleAdapter(AdapterBase):
         "(paddle.no_grad and set_grad_enabled(False) are its only ways to run without recording)",
         "backward_inputs": "no such API: paddle's Tensor.backward() has no inputs argument "
         "(paddle.grad takes the inputs to differentiate)",
+        "grad_inputs_dict": "no such API: paddle.grad takes a Tensor or a list of Tensors as inputs, not a dict, "
+        "and Tensor.backward() has no inputs argument",
         "post_accumulate_hooks": "no such API: paddle's Tensor.register_hook() hooks are called with the "
         "gradient only; there is no post-accumulate-grad hook",
         "anomaly_detection": "no such API: paddle has no anomaly mode (FLAGS_check_nan_inf is a global flag)",
@@ -197,6 +214,9 @@ class PaddleAdapter(AdapterBase):
         "variable_class": "no such API: paddle's dynamic mode has no Variable wrapper (paddle.static.Variable belongs to static graphs)",
         "nn_init": "not mapped by this adapter yet: paddle.nn.initializer (Uniform, Constant, Normal) called on a parameter is the analogue",
         "increment_version": "not mapped by this adapter yet: Tensor._bump_inplace_version() is the nearest analogue",
+        "out_argument": "not mapped by this adapter yet: the out= keyword of paddle 3's operations (paddle.add(x, y, out=c)) is the analogue",
+        "resize_": "not mapped by this adapter yet: Tensor.resize_ (paddle 3) is the analogue",
+        "multithreading_switch": "no such API: paddle has no per-thread switch for multithreaded backward",
         "multi_grad_hooks": "no such API: paddle has Tensor.register_hook() on one tensor, no hook over several tensors' gradients",
         **lacking(
             "module_hooks",
@@ -210,8 +230,14 @@ class PaddleAdapter(AdapterBase):
         "dual_numbers": "no such API: paddle has forward mode as paddle.incubate.autograd.jvp over functions, no dual tensors",
         **lacking("functional_api", _NO_FUNCTIONAL_API),
         "functional_vectorize": _NO_FUNCTIONAL_API,
+        "grad_dtype": "no such API: paddle's Tensor has no grad_dtype",
+        "complex_from_parts": "not mapped by this adapter yet: paddle.complex is the analogue",
         **lacking("graph_nodes", _NO_GRAPH_NODES),
         "shares_storage": _NO_SHARES_STORAGE,
+        "to_device_dtype": "not mapped by this adapter yet: paddle.Tensor.to(device, dtype) is the analogue",
+        "to_other": "not mapped by this adapter yet: paddle.Tensor.to(other) is the analogue",
+        "to_copy": "not mapped by this adapter yet: paddle.Tensor.to() followed by clone() is the nearest analogue (its to() takes blocking=, not copy=)",
+        "device_objects": "not mapped by this adapter yet: paddle.CPUPlace() and paddle.CUDAPlace(index) (places, not device objects) are the analogue",
     }
     #: paddle's messages are its own: specs check the canonical error kind, not torch's wording.
     pytorch_messages = False
@@ -239,7 +265,7 @@ class PaddleAdapter(AdapterBase):
 
         self.paddle = paddle
         self.nn = paddle.nn
-        self._dtypes: dict[str, Any] = {name: getattr(paddle, name) for name in DTYPES}
+        self._dtypes: dict[str, Any] = {name: getattr(paddle, name) for name in DTYPES if hasattr(paddle, name)}
         self._dtypes["bfloat16"] = paddle.bfloat16  # a dtype of the operator specs, not of NumPy
         self._names = {dtype: name for name, dtype in self._dtypes.items()}
         self._grad_modes: dict[str, Any] = {

@@ -84,6 +84,25 @@ class Adapter(Protocol):
     def create_like(self, factory: str, other: Any) -> Any:
         """``zeros_like``/``ones_like``."""
 
+    def factory(self, name: str, args: tuple[Any, ...], dtype: DType, *, requires_grad: Any, device: str) -> Any:
+        """A tensor of ``dtype`` on ``device`` from the factory ``name`` with positional ``args``:
+        ``randn``/``rand``/``empty`` ``(shape,)``, ``full`` ``(shape, fill_value)``, ``arange``
+        ``(start, end, step)``, ``linspace`` ``(start, end, steps)``, ``eye`` ``(n, m)``;
+        ``requires_grad`` is ``OMITTED`` where the spec did not write it (the library's default)."""
+
+    def new_factory(self, name: str, tensor: Any, args: tuple[Any, ...], dtype: DType | None, *, requires_grad: Any) -> Any:
+        """``tensor.<name>(*args)`` for ``new_zeros``/``new_ones``/``new_empty`` ``(shape,)``,
+        ``new_full`` ``(shape, fill_value)`` and ``new_tensor`` ``(array,)``: ``tensor``'s dtype
+        (``dtype`` where not ``None``) and device; ``requires_grad`` as in :meth:`factory`."""
+
+    def factory_like(self, name: str, other: Any, args: tuple[Any, ...], dtype: DType | None, *, requires_grad: Any) -> Any:
+        """``randn_like``/``rand_like``/``empty_like`` ``()`` and ``full_like`` ``(fill_value,)`` of
+        ``other``: its shape, dtype (``dtype`` where not ``None``) and device; ``requires_grad`` as
+        in :meth:`factory`."""
+
+    def manual_seed(self, seed: int) -> None:
+        """Seed the library's global random generator as its users do (``torch.manual_seed``)."""
+
     def values(self, tensor: Any) -> np.ndarray:
         """A trusted read-out of the values (for checks), whatever grad or device state."""
 
@@ -111,6 +130,12 @@ class Adapter(Protocol):
     def clone(self, tensor: Any) -> Any: ...
     def view(self, name: str, tensor: Any, *args: Any) -> Any:
         """``view transpose expand unsqueeze t conj`` (called) and ``imag real`` (attributes): aliases of the tensor."""
+
+    def view_op(self, name: str, tensor: Any, *args: Any) -> Any:
+        """The other views of torch's list, with torch's arguments: the methods ``as_strided
+        diagonal expand_as movedim narrow permute select squeeze unfold view_as swapaxes``, the
+        methods ``unbind split chunk`` (a sequence of views), the attributes ``T mT`` and the
+        function ``view_as_real(tensor)``."""
 
     def resolve(self, name: str, tensor: Any) -> Any:
         """``resolve_conj resolve_neg contiguous``."""
@@ -159,6 +184,12 @@ class Adapter(Protocol):
     def function_context(self, function_ctx: Any, name: str, *args: Any) -> Any:
         """Call method ``name`` of a Function's context, or read attribute ``name`` without ``args``."""
 
+    def context_attribute(self, function_ctx: Any, name: str) -> Any:
+        """The value a Function stored as attribute ``name`` of its context (``ctx.scale``)."""
+
+    def set_context_attribute(self, function_ctx: Any, name: str, value: Any) -> None:
+        """Store ``value`` as attribute ``name`` of a Function's context, as is (``ctx.scale = 2.0``)."""
+
     def gradcheck(self, name: str, function: Callable[..., Any], inputs: Any, **options: Any) -> Any:
         """``gradcheck`` or ``gradgradcheck`` of ``function`` at ``inputs``."""
 
@@ -176,6 +207,18 @@ class Adapter(Protocol):
 
     def increment_version(self, tensor: Any) -> None:
         """Mark ``tensor`` modified in place."""
+
+    def set_multithreading_enabled(self, mode: bool) -> Any:
+        """Multithreaded backward on or off in this thread; a context manager restoring it on exit."""
+
+    def is_multithreading_enabled(self) -> bool:
+        """Whether multithreaded backward is on in this thread."""
+
+    def into(self, name: str, out: Any, *operands: Any) -> Any:
+        """A unary or binary operation with its result written into the tensor ``out`` (``out=``); returns ``out``."""
+
+    def resize_(self, tensor: Any, shape: tuple[int, ...]) -> Any:
+        """Resize ``tensor`` in place to ``shape`` (``Tensor.resize_``); returns the tensor."""
 
     def register_module_hook(self, module: Any, hook: Callable[..., Any], *, when: str) -> Any:
         """A full backward hook (``when="full"``) or backward pre-hook (``"pre"``) on a module; a handle."""
@@ -253,6 +296,15 @@ class Adapter(Protocol):
 
     def grad(self, tensor: Any) -> Any: ...
     def set_grad(self, tensor: Any, value: Any) -> None: ...
+    def grad_dtype(self, tensor: Any) -> DType | None:
+        """The dtype an assigned ``.grad`` must have, or ``None`` for any (``Tensor.grad_dtype``)."""
+
+    def set_grad_dtype(self, tensor: Any, dtype: DType | None) -> None:
+        """Set the tensor's ``grad_dtype`` (``None``: a ``.grad`` of any dtype is accepted)."""
+
+    def complex_from_parts(self, real: Any, imag: Any) -> Any:
+        """The complex tensor ``real + i * imag`` of two real tensors of one dtype (``torch.complex``)."""
+
     def retain_grad(self, tensor: Any) -> None: ...
     def retains_grad(self, tensor: Any) -> bool: ...
     def backward(
@@ -273,6 +325,16 @@ class Adapter(Protocol):
 
     def autograd_grad_batched(self, outputs: Any, inputs: Any, *, is_grads_batched: bool, **options: Any) -> tuple[Any, ...]:
         """``autograd_grad`` with ``is_grads_batched``: the grad_outputs' first dimension a batch where True."""
+
+    def autograd_grad_dict(self, outputs: Any, inputs: dict[str, Any], **options: Any) -> dict[str, Any]:
+        """``autograd_grad`` with ``inputs`` a dict of name -> tensor (``autograd_grad``'s options):
+        the gradients as a dict with the same keys (``torch.autograd.grad(y, dict(...))``)."""
+
+    def backward_dict_inputs(
+        self, tensor: Any, *, gradient: Any, retain_graph: bool | None, inputs: dict[str, Any], create_graph: bool = False
+    ) -> None:
+        """``backward`` with ``inputs`` a dict of name -> tensor, whose values are the inputs
+        (``Tensor.backward(inputs=dict(...))``)."""
 
     def gradient_edge(self, tensor: Any) -> Any:
         """The gradient edge of ``tensor``, an input ``autograd_grad`` accepts."""
@@ -303,6 +365,27 @@ class Adapter(Protocol):
     # -- conversion ------------------------------------------------------------------------
     def to(self, obj: Any, target: DType | str) -> Any:
         """A tensor or module moved to a device (``"cpu"``, ``"cuda:0"``) or cast to a dtype."""
+
+    def to_device_dtype(self, obj: Any, device: Any, dtype: DType, *, copy: Any = OMITTED) -> Any:
+        """A tensor or module moved to a device and cast to a dtype in one call (torch:
+        ``obj.to(device, dtype, copy=copy)``); ``copy=OMITTED`` passes no ``copy``."""
+
+    def to_other(self, obj: Any, other: Any, *, copy: Any = OMITTED) -> Any:
+        """A tensor given the dtype and device of the tensor ``other`` (torch: ``obj.to(other, copy=copy)``)."""
+
+    def to_copy(self, obj: Any, target: Any, *, copy: bool) -> Any:
+        """A tensor moved to a device or cast to a dtype with ``copy=`` passed (torch: ``obj.to(target, copy=copy)``)."""
+
+    def device_object(self, spec: Any, index: Any = None) -> Any:
+        """The library's device object of ``'type'``, ``'type:index'``, an int ordinal, or
+        ``spec`` with ``index`` (torch: ``torch.device(spec)`` / ``torch.device(spec, index)``);
+        nothing is allocated."""
+
+    def device_type(self, device: Any) -> str:
+        """A device object's type (``'cpu'``, ``'cuda'``; torch: ``device.type``)."""
+
+    def device_index(self, device: Any) -> int | None:
+        """A device object's index, ``None`` where it has none (torch: ``device.index``)."""
 
     def numpy(self, tensor: Any, *, force: bool = False) -> np.ndarray: ...
     def from_numpy(self, array: np.ndarray) -> Any:
@@ -335,6 +418,14 @@ class Adapter(Protocol):
 
     def sgd(self, params: list[Any], *, lr: float, momentum: float, weight_decay: float = 0.0) -> Any: ...
     def step(self, optimizer: Any) -> None: ...
+    def adaptive_optimizer(self, name: str, params: list[Any], *, lr: float, **options: Any) -> Any:
+        """``adam``, ``adamw`` or ``rmsprop`` over ``params``; ``weight_decay`` and ``momentum``
+        only where the spec wrote them (the library's defaults otherwise)."""
+
+    def add_param_group(self, optimizer: Any, params: list[Any], **options: Any) -> None:
+        """Add ``params`` as a new parameter group of ``optimizer`` with the options written
+        (``lr``, ``momentum``, ``weight_decay``); the others take the optimizer's defaults."""
+
     def call(self, obj: Any, *args: Any, **kwargs: Any) -> Any:
         """Call a library object: a module's forward, or a grad-mode object decorating a function."""
 

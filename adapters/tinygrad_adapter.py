@@ -122,6 +122,7 @@ class TinygradAdapter(AdapterBase):
             "detach",
             "inplace",
             "views",
+            "python_warnings",
             "device_moves",
             "to_numpy",
             "item",
@@ -136,6 +137,16 @@ class TinygradAdapter(AdapterBase):
         }
     )
     lacks = {
+        "view_ops": "not mapped by this adapter yet: Tensor.permute, shrink, squeeze, diagonal, unfold, split, chunk and "
+        "unbind are the analogues",
+        "random_factories": "not mapped by this adapter yet: Tensor.randn and Tensor.rand are the analogues",
+        "manual_seed": "not mapped by this adapter yet: Tensor.manual_seed is the analogue",
+        "empty_factory": "not mapped by this adapter yet: Tensor.empty is the analogue",
+        "full_factory": "not mapped by this adapter yet: Tensor.full is the analogue",
+        "range_factories": "not mapped by this adapter yet: Tensor.arange and Tensor.linspace are the analogues",
+        "eye_factory": "not mapped by this adapter yet: Tensor.eye is the analogue",
+        "like_factories": "not mapped by this adapter yet: Tensor.randn_like, Tensor.rand_like, Tensor.empty_like and Tensor.full_like are the analogues",
+        "new_factories": "no such API: tinygrad's Tensor has no new_* methods",
         "requires_grad": _NO_REQUIRES_GRAD,
         "requires_grad_setter": _NO_REQUIRES_GRAD,
         "requires_grad_method": _NO_REQUIRES_GRAD,
@@ -145,6 +156,13 @@ class TinygradAdapter(AdapterBase):
         "detach_": "no such API: tinygrad has detach() only, no detach_()",
         "version_counter": "no such API: tinygrad tensors have no version counter",
         "increment_version": "no such API: tinygrad tensors have no version counter",
+        "out_argument": "no such API: tinygrad operations return new tensors and take no out= argument (Tensor.assign replaces a tensor's values)",
+        "resize_": "no such API: tinygrad tensors have no resize_() (their shape is fixed)",
+        "multithreading_switch": "no such API: tinygrad has no switch for multithreaded backward",
+        "adaptive_optimizers": "not mapped by this adapter yet: tinygrad.nn.optim.Adam and AdamW are the analogues "
+        "(tinygrad has no RMSprop)",
+        "add_param_group": "no such API: tinygrad optimizers are built over a fixed list of tensors and have no parameter "
+        "groups (OptimizerGroup combines whole optimizers)",
         "grad_modes": _NO_GRAD_MODES,
         "enable_grad": _NO_GRAD_MODES,
         "set_grad_enabled": _NO_GRAD_MODES,
@@ -170,6 +188,7 @@ class TinygradAdapter(AdapterBase):
         "allow_mutation_on_saved_tensors": "no such API: tinygrad has no context allowing in-place changes of tensors saved for backward",
         "norm": "no such API: tinygrad's Tensor has no norm()",
         "backward_inputs": "no such API: tinygrad's backward() has no inputs argument (Tensor.gradient(*targets) takes the inputs)",
+        "grad_inputs_dict": "no such API: Tensor.gradient(*targets) takes tensors, not a dict, and backward() has no inputs argument",
         "retain_grad": "no such API: tinygrad has no retain_grad(): backward() gives .grad to every floating tensor of the graph",
         "retains_grad": "no such API: tinygrad tensors have no retains_grad",
         "hooks": _NO_HOOKS,
@@ -193,8 +212,14 @@ class TinygradAdapter(AdapterBase):
         "dual_numbers": "no such API: tinygrad has reverse-mode AD only (backward(), Tensor.gradient()), no dual tensors",
         **lacking("functional_api", _NO_FUNCTIONAL_API),
         "functional_vectorize": _NO_FUNCTIONAL_API,
+        "grad_dtype": "no such API: tinygrad's Tensor has no grad_dtype",
+        "complex_from_parts": "no such API: tinygrad has no complex dtypes",
         **lacking("graph_nodes", _NO_GRAPH_NODES),
         "shares_storage": _NO_SHARES_STORAGE,
+        "to_device_dtype": "no such API: Tensor.to(device) and Tensor.cast(dtype) are separate calls",
+        "to_other": "no such API: tinygrad's Tensor.to() takes a device string, not another tensor",
+        "to_copy": "no such API: tinygrad's Tensor.to() and Tensor.cast() take no copy= (Tensor.clone() is a separate call)",
+        "device_objects": "no such API: tinygrad names devices by strings ('CPU', 'CUDA:1', canonicalized by Device.canonicalize); it has no device object with a type and an index",
     }
     module = "tinygrad"
     operations = {

@@ -17,6 +17,22 @@ from gradspec.values import DTYPES, OMITTED, DType
 
 _VIEWS = ("view", "transpose", "expand", "unsqueeze", "t", "conj", "imag", "real")
 _RESOLVE = ("resolve_conj", "resolve_neg", "contiguous")
+_VIEW_OPS = (
+    "as_strided",
+    "diagonal",
+    "expand_as",
+    "movedim",
+    "narrow",
+    "permute",
+    "select",
+    "squeeze",
+    "unfold",
+    "view_as",
+    "swapaxes",
+    "unbind",
+    "split",
+    "chunk",
+)
 
 #: torch's messages for each canonical error kind, from their start, with the exception type
 #: torch raises them with (the hint text that follows them changes between releases and is
@@ -47,6 +63,7 @@ _ERROR_PATTERNS = compile_patterns(
         ("broadcast_mismatch", RuntimeError, r"The size of tensor a \(\d+\) must match the size of tensor b \(\d+\)"),
         ("inplace_broadcast_shape", RuntimeError, r"output with shape \[[\d, ]*\] doesn't match the broadcast shape"),
         ("inplace_result_type", RuntimeError, r"result type \w+ can't be cast to the desired output type \w+"),
+        ("storage_not_resizable", RuntimeError, r"Trying to resize storage that is not resizable"),
         ("numpy_requires_grad", RuntimeError, r"Can't call numpy\(\) on Tensor that requires grad"),
         ("numpy_device", TypeError, r"can't convert \S+ device type tensor to numpy"),
         ("device_mismatch", RuntimeError, r"Expected all tensors to be on the same device"),
@@ -119,6 +136,11 @@ _ERROR_PATTERNS = compile_patterns(
         ("retain_grad_no_grad", RuntimeError, r"can't retain_grad on Tensor that has requires_grad=False"),
         ("grad_shape_mismatch", RuntimeError, r"Mismatch in shape: grad_output\[\d+\] has a shape of"),
         ("grad_assign_mismatch", RuntimeError, r"attempting to assign a gradient (of size|with dtype)"),
+        (
+            "forward_strategy_without_vectorize",
+            NotImplementedError,
+            r"Computing Jacobian using forward-AD or forward-over-reverse Hessian is ?only implemented for `vectorize=True`",
+        ),
         ("numpy_lazy_bit", RuntimeError, r"Can't call numpy\(\) on Tensor that has (conjugate|negative) bit set"),
         ("numpy_negative_strides", ValueError, r"At least one stride in the given numpy array is negative"),
         ("numpy_dtype", TypeError, r"can't convert np\.ndarray of type"),
@@ -186,11 +208,14 @@ class TorchAdapter(AdapterBase):
             "allow_unused",
             "materialize_grads",
             "backward_inputs",
+            "grad_inputs_dict",
             "retain_grad",
             "retains_grad",
             "hooks",
             "post_accumulate_hooks",
             "views",
+            "view_ops",
+            "python_warnings",
             "strides",
             "train_eval",
             "from_numpy",
@@ -200,6 +225,10 @@ class TorchAdapter(AdapterBase):
             "conj_bit",
             "parameter_constructor",
             "dtype_conversion",
+            "to_device_dtype",
+            "to_other",
+            "to_copy",
+            "device_objects",
             "forward_ad",
             "bfloat16",
             "anomaly_detection",
@@ -212,11 +241,16 @@ class TorchAdapter(AdapterBase):
             "custom_function_vjp",
             "custom_function_clear_saved_tensors_on_access",
             "custom_function_boxed_grads_call",
+            "function_ctx_attributes",
+            "adaptive_optimizers",
+            "add_param_group",
             "autograd_grad_is_grads_batched",
             "gradient_edges",
             "checkpoint_determinism_check",
             "allow_mutation_on_saved_tensors",
             "norm",
+            "grad_dtype",
+            "complex_from_parts",
             "gradcheck",
             "gradcheck_fast_mode",
             "saved_tensors_hooks",
@@ -242,6 +276,17 @@ class TorchAdapter(AdapterBase):
             "saved_tensor_attributes",
             "saved_tensor_register_hooks",
             "shares_storage",
+            "random_factories",
+            "empty_factory",
+            "full_factory",
+            "range_factories",
+            "eye_factory",
+            "new_factories",
+            "like_factories",
+            "manual_seed",
+            "out_argument",
+            "resize_",
+            "multithreading_switch",
         }
     )
     #: PyTorch raises PyTorch's messages: a spec's ``raises.match`` is checked against them.
@@ -357,6 +402,26 @@ class TorchAdapter(AdapterBase):
     def create_like(self, factory: str, other: Any) -> Any:
         return {"zeros": self.torch.zeros_like, "ones": self.torch.ones_like}[factory](other)
 
+    def factory(self, name: str, args: tuple[Any, ...], dtype: DType, *, requires_grad: Any, device: str) -> Any:
+        function = getattr(self.torch, name)  # torch.randn, rand, empty, full, arange, linspace, eye
+        options = {} if requires_grad is OMITTED else {"requires_grad": requires_grad}
+        return function(*args, dtype=self._dtype(dtype), device=device, **options)
+
+    def new_factory(self, name: str, tensor: Any, args: tuple[Any, ...], dtype: DType | None, *, requires_grad: Any) -> Any:
+        options = {} if requires_grad is OMITTED else {"requires_grad": requires_grad}
+        if dtype is not None:
+            options["dtype"] = self._dtype(dtype)
+        return getattr(tensor, name)(*args, **options)
+
+    def factory_like(self, name: str, other: Any, args: tuple[Any, ...], dtype: DType | None, *, requires_grad: Any) -> Any:
+        options = {} if requires_grad is OMITTED else {"requires_grad": requires_grad}
+        if dtype is not None:
+            options["dtype"] = self._dtype(dtype)
+        return getattr(self.torch, name)(other, *args, **options)  # torch.randn_like, rand_like, empty_like, full_like
+
+    def manual_seed(self, seed: int) -> None:
+        self.torch.manual_seed(seed)
+
     def values(self, tensor: Any) -> np.ndarray:
         tensor = tensor.detach().cpu().resolve_conj().resolve_neg()
         if tensor.dtype == self.torch.bfloat16:  # NumPy has no bfloat16: its values, exactly, in float32
@@ -463,6 +528,20 @@ class TorchAdapter(AdapterBase):
             raise AdapterError(f"unknown Function context member {name!r}")
         return getattr(function_ctx, name)(*args)
 
+    def _function_ctx(self, function_ctx: Any, name: str) -> Any:
+        if not isinstance(function_ctx, self.torch.autograd.function.FunctionCtx):
+            raise AdapterError(f".{name} of {type(function_ctx).__name__}: not a Function's ctx")
+        return function_ctx
+
+    def context_attribute(self, function_ctx: Any, name: str) -> Any:
+        function_ctx = self._function_ctx(function_ctx, name)
+        if not hasattr(function_ctx, name):
+            raise AdapterError(f"the Function's ctx has no attribute {name!r} (nothing was stored there)")
+        return getattr(function_ctx, name)
+
+    def set_context_attribute(self, function_ctx: Any, name: str, value: Any) -> None:
+        setattr(self._function_ctx(function_ctx, name), name, value)
+
     def gradcheck(self, name: str, function: Any, inputs: Any, **options: Any) -> Any:
         if isinstance(options.get("grad_outputs"), list):
             options["grad_outputs"] = tuple(options["grad_outputs"])
@@ -487,6 +566,16 @@ class TorchAdapter(AdapterBase):
 
     def increment_version(self, tensor: Any) -> None:
         self.torch.autograd.graph.increment_version(tensor)
+
+    def into(self, name: str, out: Any, *operands: Any) -> Any:
+        # torch.<name> of each operation (its table maps the binary ones to Python's operators,
+        # which take no out=); torch.relu takes no out= (nor does torch.nn.functional.relu).
+        if name not in self.operations or name == "relu":
+            raise AdapterError(f"torch.{name} takes no out= argument")
+        return self.apply(getattr(self.torch, name), *operands, out=out)
+
+    def resize_(self, tensor: Any, shape: tuple[int, ...]) -> Any:
+        return tensor.resize_(*shape)
 
     def register_module_hook(self, module: Any, hook: Any, *, when: str) -> Any:
         module = self._module(module)
@@ -601,6 +690,15 @@ class TorchAdapter(AdapterBase):
         attribute = getattr(tensor, name)
         return attribute if name in ("imag", "real") else attribute(*args)
 
+    def view_op(self, name: str, tensor: Any, *args: Any) -> Any:
+        if name == "view_as_real":
+            return self.torch.view_as_real(tensor)
+        if name in ("T", "mT"):
+            return getattr(tensor, name)
+        if name not in _VIEW_OPS:
+            raise AdapterError(f"unknown view operation {name!r}")
+        return getattr(tensor, name)(*args)
+
     def resolve(self, name: str, tensor: Any) -> Any:
         if name not in _RESOLVE:
             raise AdapterError(f"unknown resolving operation {name!r}")
@@ -637,6 +735,19 @@ class TorchAdapter(AdapterBase):
     def set_grad(self, tensor: Any, value: Any) -> None:
         tensor.grad = value
 
+    def grad_dtype(self, tensor: Any) -> DType | None:
+        dtype = tensor.grad_dtype
+        if dtype is None:
+            return None
+        name = self._names[dtype]
+        return DTYPES.get(name) or DType(name)
+
+    def set_grad_dtype(self, tensor: Any, dtype: DType | None) -> None:
+        tensor.grad_dtype = None if dtype is None else self._dtype(dtype)
+
+    def complex_from_parts(self, real: Any, imag: Any) -> Any:
+        return self.torch.complex(real, imag)
+
     def retain_grad(self, tensor: Any) -> None:
         tensor.retain_grad()
 
@@ -671,6 +782,14 @@ class TorchAdapter(AdapterBase):
 
     def autograd_grad_batched(self, outputs: Any, inputs: Any, *, is_grads_batched: bool, **options: Any) -> tuple[Any, ...]:
         return self.torch.autograd.grad(outputs, inputs, is_grads_batched=is_grads_batched, **options)
+
+    def autograd_grad_dict(self, outputs: Any, inputs: dict[str, Any], **options: Any) -> dict[str, Any]:
+        return self.torch.autograd.grad(outputs, inputs, **options)  # a dict since torch 2.13
+
+    def backward_dict_inputs(
+        self, tensor: Any, *, gradient: Any, retain_graph: bool | None, inputs: dict[str, Any], create_graph: bool = False
+    ) -> None:
+        tensor.backward(gradient=gradient, retain_graph=retain_graph, inputs=inputs, create_graph=create_graph)
 
     def gradient_edge(self, tensor: Any) -> Any:
         return self.torch.autograd.graph.get_gradient_edge(tensor)
@@ -713,12 +832,38 @@ class TorchAdapter(AdapterBase):
     def is_inference_mode_enabled(self) -> bool:
         return self.torch.is_inference_mode_enabled()
 
+    def set_multithreading_enabled(self, mode: bool) -> Any:
+        return self.torch.autograd.set_multithreading_enabled(mode)
+
+    def is_multithreading_enabled(self) -> bool:
+        return self.torch.autograd.is_multithreading_enabled()
+
     def is_inference(self, tensor: Any) -> bool:
         return tensor.is_inference()
 
     # -- conversion ------------------------------------------------------------------------
     def to(self, obj: Any, target: DType | str) -> Any:
         return obj.to(self._dtype(target) if isinstance(target, DType) else target)
+
+    def to_device_dtype(self, obj: Any, device: Any, dtype: DType, *, copy: Any = OMITTED) -> Any:
+        options = {} if copy is OMITTED else {"copy": copy}
+        return obj.to(device, self._dtype(dtype), **options)
+
+    def to_other(self, obj: Any, other: Any, *, copy: Any = OMITTED) -> Any:
+        options = {} if copy is OMITTED else {"copy": copy}
+        return obj.to(other, **options)
+
+    def to_copy(self, obj: Any, target: Any, *, copy: bool) -> Any:
+        return obj.to(self._dtype(target) if isinstance(target, DType) else target, copy=copy)
+
+    def device_object(self, spec: Any, index: Any = None) -> Any:
+        return self.torch.device(spec) if index is None else self.torch.device(spec, index)
+
+    def device_type(self, device: Any) -> str:
+        return str(device.type)
+
+    def device_index(self, device: Any) -> int | None:
+        return device.index
 
     def numpy(self, tensor: Any, *, force: bool = False) -> np.ndarray:
         return tensor.numpy(force=force) if force else tensor.numpy()
@@ -784,6 +929,15 @@ class TorchAdapter(AdapterBase):
 
     def step(self, optimizer: Any) -> None:
         optimizer.step()
+
+    def adaptive_optimizer(self, name: str, params: list[Any], *, lr: float, **options: Any) -> Any:
+        optimizer = {"adam": self.torch.optim.Adam, "adamw": self.torch.optim.AdamW, "rmsprop": self.torch.optim.RMSprop}
+        if name not in optimizer:
+            raise AdapterError(f"unknown optimizer {name!r}")
+        return optimizer[name](params, lr=lr, **options)
+
+    def add_param_group(self, optimizer: Any, params: list[Any], **options: Any) -> None:
+        optimizer.add_param_group({"params": params, **options})
 
     def call(self, obj: Any, *args: Any, **kwargs: Any) -> Any:
         if isinstance(obj, (self.nn.Module, *self._grad_mode_types)):

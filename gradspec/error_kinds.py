@@ -57,7 +57,12 @@ ERROR_KINDS: Final[dict[str, str]] = {
     "dual_nested": "a dual_level() entered inside another",
     "broadcast_mismatch": "an operation on tensors whose shapes do not broadcast together",
     "inplace_broadcast_shape": "an in-place operation whose operands broadcast to another shape than its tensor's",
-    "inplace_result_type": "an in-place operation whose result's dtype cannot be cast into its tensor's (a higher category)",
+    "inplace_result_type": (
+        "an in-place operation, or one writing its result into an out= tensor, whose result's dtype cannot be cast into"
+        " that tensor's (a higher category)"
+    ),
     "backward_non_real": "backward() without a gradient on a complex output",
     "grad_complex_mismatch": "a gradient given to backward that is complex for a real output, or real for a complex one",
+    "forward_strategy_without_vectorize": "the functional jacobian() or hessian() with a forward-mode strategy and vectorize=False",
+    "storage_not_resizable": "resize_() growing a tensor whose memory cannot be resized (one made by from_numpy())",
 }

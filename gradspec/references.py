@@ -42,11 +42,13 @@ def _signature(function: Function) -> str:
 def _needs(function: Function) -> str:
     parts = [f"`{function.capability}`"] if function.capability else []
     parts += [f"`{capability}` with `{keyword}=`" for keyword, capability in function.keyword_capabilities.items()]
+    parts += [f"`{capability}` with a dict as `{name}`" for name, capability in function.dict_capabilities.items()]
     if function.decorator_capability:
         parts.append(f"`{function.decorator_capability}` as a decorator")
     if function.target_capabilities:
         device, dtype = function.target_capabilities
         parts.append(f"`{device}` to a device, `{dtype}` to a dtype")
+    parts += [f"`{capability}` as `{form}`" for form, capability in function.form_capabilities.items()]
     return ", ".join(parts)
 
 

@@ -33,6 +33,10 @@ DTYPE_NAMES: Final = (
     "int16",
     "int32",
     "int64",
+    # torch's "shell" unsigned dtypes: few operations, no autograd (in no DTYPE_GROUPS group).
+    "uint16",
+    "uint32",
+    "uint64",
     "float16",
     "float32",
     "float64",

@@ -48,7 +48,7 @@ TOP_LEVEL_KEYS = "id, title, source, catalogue, statements, requires, over, devi
 TOO_DEEP = f"nested too deeply (more than {MAX_DEPTH} levels)"
 YAML_TOO_DEEP = f"(file): YAML nested too deeply (more than {yamldoc.MAX_DEPTH} levels)"
 REBOUND = "cannot be rebound: f() uses it, and could then call itself (no recursion)"
-STRING_INDEX = "is not allowed (lists, tuples and tensors take integers and slices)"
+STRING_INDEX = "is not allowed (dict keys are strings not starting with '_'; lists, tuples and tensors take integers and slices)"
 NOT_UTF8_NUL = "(file): not UTF-8 text (a NUL byte: binary data, or UTF-16/UTF-32 text)"
 BIG_INT = "too large (more than 64 bits; quote it if it is text)"
 #: A hostile file must be refused well within this many seconds.
@@ -126,7 +126,7 @@ ESCAPES = [
     hostile("builtins-module", with_steps("c = __builtins__"),
             f"{SPEC}:10: steps: names starting with '_' are not allowed ('__builtins__')"),
     hostile("breakpoint", with_steps("breakpoint()"), f"{SPEC}:10: steps: undefined name 'breakpoint'"),
-    hostile("compile", with_steps("c = compile('1', 'f', 'eval')"), f"{SPEC}:10: steps: undefined name 'compile'"),
+    hostile("compile", with_steps("c = compile('1', 'f', 'eval')"), f"{SPEC}:10: steps: undefined name 'compile' (did you mean 'complex'?)"),
     # -- strings used as names or attributes ---------------------------------------------------
     hostile("string-subscript", with_steps("c = b['__class__']"),
             f"{SPEC}:10: steps: indexing with a string ('__class__') {STRING_INDEX}"),

@@ -119,6 +119,8 @@ def check_property(source: str, *, vocabulary: Vocabulary, bound: Iterable[str])
             raise LanguageError(part.lineno, f"a property only observes: move the call to .{part.func.attr}() into steps")
         if isinstance(part.func, ast.Name) and part.func.id in mutating_functions:
             raise LanguageError(part.lineno, f"a property only observes: move the call to {part.func.id}() into steps")
+        if any(keyword.arg == "out" for keyword in part.keywords):  # writes its result into a tensor
+            raise LanguageError(part.lineno, "a property only observes: move the call with out= into steps")
     return expression
 
 
@@ -449,11 +451,11 @@ class _Checker:
         elif isinstance(node, ast.Tuple):
             for element in node.elts:
                 self._slice(element, depth)
-        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str) and not _is_key(node.value):
             raise LanguageError(
                 node.lineno,
                 f"indexing with a string ({_excerpt(node.value)}) is not allowed "
-                "(lists, tuples and tensors take integers and slices)",
+                "(dict keys are strings not starting with '_'; lists, tuples and tensors take integers and slices)",
             )
         else:
             self.expression(node, depth)
@@ -465,6 +467,23 @@ class _Checker:
             self.expression(element, depth)
 
     _expr_Tuple = _expr_List
+
+    def _expr_Dict(self, node: ast.Dict, depth: int) -> None:
+        """A dict literal: string keys (a constant one not starting with '_', each once)."""
+        constants: set[str] = set()
+        for key, value in zip(node.keys, node.values):
+            if key is None:
+                raise LanguageError(node.lineno, "**unpacking is not allowed")
+            if isinstance(key, ast.Constant):
+                if not isinstance(key.value, str) or not _is_key(key.value):
+                    raise LanguageError(
+                        node.lineno, f"dict key {_excerpt(key.value)} is not allowed (keys are strings not starting with '_')"
+                    )
+                if key.value in constants:
+                    raise LanguageError(node.lineno, f"dict key {_excerpt(key.value)} is given twice")
+                constants.add(key.value)
+            self.expression(key, depth)
+            self.expression(value, depth)
 
     def _expr_ListComp(self, node: ast.ListComp | ast.GeneratorExp, depth: int) -> None:
         self._push(set())
@@ -609,6 +628,11 @@ def _excerpt(value: Any, limit: int = 60) -> str:
     if isinstance(value, str) and len(value) > limit:
         value = value[:limit] + "..."
     return _code(ast.Constant(value), limit + 10)
+
+
+def _is_key(text: str) -> bool:
+    """Whether a string may be a dict key: not starting with '_' (no name of Python's internals)."""
+    return not text.startswith("_")
 
 
 def _describe(node: ast.AST) -> str:

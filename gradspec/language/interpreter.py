@@ -52,7 +52,7 @@ _PYTHON_OPERATORS: dict[type, Callable[[Any, Any], Any]] = {
     ast.In: lambda a, b: a in b,
     ast.NotIn: lambda a, b: a not in b,
 }
-_ITERABLES = (list, tuple, range, zip, GeneratorType)
+_ITERABLES = (list, tuple, range, zip, GeneratorType, dict)
 #: Expressions whose tensor values are new results of the library, whose size is accounted.
 _PRODUCING = (ast.Call, ast.BinOp, ast.UnaryOp, ast.Subscript)
 
@@ -202,6 +202,10 @@ class Interpreter:
         elif isinstance(target, ast.Subscript):
             container = self.evaluate(target.value, frame)
             index = self._index(target.slice, frame)
+            if isinstance(container, dict):
+                container[dict_key(index)] = value
+                return
+            _no_string_index(container, index)
             if isinstance(container, (list, np.ndarray)):
                 container[index] = value
             else:
@@ -209,7 +213,7 @@ class Interpreter:
 
     def _iterable(self, value: Any) -> Any:
         if not isinstance(value, _ITERABLES):
-            raise StepError(f"cannot iterate over {type(value).__name__} (lists, tuples, range() and zip() only)")
+            raise StepError(f"cannot iterate over {type(value).__name__} (lists, tuples, dicts, range() and zip() only)")
         return self._counted(value)
 
     def _counted(self, items: Any) -> Any:
@@ -340,6 +344,12 @@ class Interpreter:
     def _eval_Subscript(self, node: ast.Subscript, frame: Frame) -> Any:
         container = self.evaluate(node.value, frame)
         index = self._index(node.slice, frame)
+        if isinstance(container, dict):
+            key = dict_key(index)
+            if key not in container:
+                raise StepError(f"no key {key!r} in the dict (keys: {', '.join(map(repr, container))})")
+            return container[key]
+        _no_string_index(container, index)
         if isinstance(container, (list, tuple, np.ndarray, str)):
             try:
                 return container[index]
@@ -361,6 +371,13 @@ class Interpreter:
     def _eval_Tuple(self, node: ast.Tuple, frame: Frame) -> tuple[Any, ...]:
         return tuple(self.evaluate(element, frame) for element in node.elts)
 
+    def _eval_Dict(self, node: ast.Dict, frame: Frame) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        for key, value in zip(node.keys, node.values):
+            assert key is not None  # the checker refuses **unpacking
+            result[dict_key(self.evaluate(key, frame))] = self.evaluate(value, frame)
+        return result
+
     def _eval_ListComp(self, node: ast.ListComp | ast.GeneratorExp, frame: Frame) -> list[Any]:
         results: list[Any] = []
         self._comprehend(node, list(node.generators), Frame({}, frame), results)
@@ -377,6 +394,20 @@ class Interpreter:
             self._assign(first.target, item, frame)
             if all(self.truth(self.evaluate(condition, frame)) for condition in first.ifs):
                 self._comprehend(node, rest, frame, out)
+
+
+def dict_key(key: Any) -> str:
+    """A dict key of the language: a string not starting with '_'."""
+    if not isinstance(key, str) or key.startswith("_"):
+        raise StepError(f"dict keys are strings not starting with '_', not {key!r}")
+    return key
+
+
+def _no_string_index(container: Any, index: Any) -> None:
+    """Refuse a string index of anything but a dict (it would reach the library as a name)."""
+    parts = index if isinstance(index, tuple) else (index,)
+    if any(isinstance(part, str) for part in parts):
+        raise StepError(f"only dicts take string keys, not {type(container).__name__}")
 
 
 @lru_cache(maxsize=4096)

@@ -4,7 +4,7 @@
 tensor, another module, or None) and reads with ``member``; ``register_buffer`` adds a buffer.
 ``named_parameters``, ``buffers``, ``state_dict`` and ``load_state_dict`` give what the library
 keeps of them.  A state dict is written as a list of ``(dotted name, tensor)`` pairs, in the
-library's order (the language has no dicts).  Keywords reach the library only where the spec
+library's order (``dict(pairs)`` makes a dict of it).  Keywords reach the library only where the spec
 writes them.
 """
 

@@ -12,6 +12,7 @@ import ast
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
+from gradspec.language import conversions
 from gradspec.language.steps import STEP_VOCABULARY
 from gradspec.language.vocabulary import Function, Vocabulary
 from gradspec.strategies import GIVEN_VOCABULARY
@@ -52,24 +53,41 @@ def spec_uses(
     """Every use of a name that needs a capability in a spec's parts, in the order of the spec."""
     found = [SpecUse("given", name, use) for name, node in given.items() for use in uses([node], GIVEN_VOCABULARY)]
     dtype_names = dtype_variables(given, statements, STEP_VOCABULARY, GIVEN_VOCABULARY)
-    found += [SpecUse("steps", None, use) for use in uses(statements, STEP_VOCABULARY, dtype_names=dtype_names)]
+    dict_names = dict_variables(statements)
+    names = {"dtype_names": dtype_names, "dict_names": dict_names}
+    names["tensor_names"] = conversions.tensor_variables(given, statements)
+    found += [SpecUse("steps", None, use) for use in uses(statements, STEP_VOCABULARY, **names)]
     for index, node in enumerate(properties):
-        found += [SpecUse("then", index, use) for use in uses([node], STEP_VOCABULARY, dtype_names=dtype_names)]
+        found += [SpecUse("then", index, use) for use in uses([node], STEP_VOCABULARY, **names)]
     if raises:
         found.append(SpecUse("raises", None, Use(RAISES_CAPABILITY, "raises", 1)))
     differentiates = any(item.use.capability in DIFFERENTIATING for item in found)
     yield from (item for item in found if not (item.use.waivable and differentiates))
 
 
-def uses(nodes: Iterable[ast.AST], vocabulary: Vocabulary, *, dtype_names: frozenset[str] = frozenset()) -> Iterator[Use]:
+def uses(
+    nodes: Iterable[ast.AST],
+    vocabulary: Vocabulary,
+    *,
+    dtype_names: frozenset[str] = frozenset(),
+    dict_names: frozenset[str] = frozenset(),
+    tensor_names: frozenset[str] = frozenset(),
+) -> Iterator[Use]:
     """The capabilities the names in ``nodes`` need, each with the use that needs it;
-    ``dtype_names`` are the variables known to hold dtypes (for ``.to()``)."""
+    ``dtype_names`` are the variables known to hold dtypes (for ``.to()``), ``dict_names``
+    those known to hold dicts (for an argument that needs a capability as a dict)."""
     for root in nodes:
         for node in ast.walk(root):
-            yield from _uses_of(node, vocabulary, dtype_names)
+            yield from _uses_of(node, vocabulary, dtype_names, dict_names, tensor_names)
 
 
-def _uses_of(node: ast.AST, vocabulary: Vocabulary, dtype_names: frozenset[str]) -> Iterator[Use]:
+def _uses_of(
+    node: ast.AST,
+    vocabulary: Vocabulary,
+    dtype_names: frozenset[str],
+    dict_names: frozenset[str],
+    tensor_names: frozenset[str] = frozenset(),
+) -> Iterator[Use]:
     line = getattr(node, "lineno", 1)
     if isinstance(node, ast.Name):
         declared = vocabulary.functions.get(node.id) or vocabulary.constants.get(node.id)
@@ -94,9 +112,12 @@ def _uses_of(node: ast.AST, vocabulary: Vocabulary, dtype_names: frozenset[str])
                 capability = function.keyword_capabilities.get(keyword.arg or "")
                 if capability is not None:
                     yield Use(capability, f"{label[:-1]}{keyword.arg}=)", line, waivable=_free(function, keyword))
+            if function.dict_capabilities:
+                yield from _dict_uses(function, node, label, dict_names)
             if function.target_capabilities is not None and node.args:
                 device, dtype = function.target_capabilities
-                yield Use(dtype if _is_dtype(node.args[0], vocabulary, dtype_names) else device, label, line)
+                is_dtype = lambda target: _is_dtype(target, vocabulary, dtype_names)  # noqa: E731
+                yield Use(conversions.target_capability(node.args, device, dtype, is_dtype, tensor_names), label, line)
         elif isinstance(node.func, ast.Name) and not vocabulary.has_name(node.func.id):
             # A drawn or assigned function (``factory(shape, requires_grad=True)``): its
             # keywords need what they need of any function of the language that takes them.
@@ -109,6 +130,42 @@ def _uses_of(node: ast.AST, vocabulary: Vocabulary, dtype_names: frozenset[str])
             function = vocabulary.functions.get(target.id) if isinstance(target, ast.Name) else None
             if function is not None and function.decorator_capability is not None:
                 yield Use(function.decorator_capability, f"@{function.name}", decorator.lineno)
+
+
+def _dict_uses(function: Function, node: ast.Call, label: str, dict_names: frozenset[str]) -> Iterator[Use]:
+    """The capabilities of the arguments the text shows are dicts (``autograd_grad(y, {...})``)."""
+    try:
+        bound = function.signature.bind(*node.args, **{k.arg: k.value for k in node.keywords if k.arg})
+    except TypeError:  # the checker reports the call
+        return
+    for name, capability in function.dict_capabilities.items():
+        value = bound.arguments.get(name)
+        if isinstance(value, ast.expr) and is_dict(value, dict_names):
+            yield Use(capability, f"{label[:-1]}{name}=<dict>)", node.lineno)
+
+
+def is_dict(node: ast.expr, dict_names: frozenset[str]) -> bool:
+    """Whether an expression evaluates to a dict, as far as its text shows: a dict literal, a
+    ``dict(...)`` call, a variable assigned one, or a conditional between such."""
+    if isinstance(node, ast.Dict):
+        return True
+    if isinstance(node, ast.Call):
+        return isinstance(node.func, ast.Name) and node.func.id == "dict"
+    if isinstance(node, ast.Name):
+        return node.id in dict_names
+    if isinstance(node, ast.IfExp):
+        return is_dict(node.body, dict_names) or is_dict(node.orelse, dict_names)
+    return False
+
+
+def dict_variables(statements: Iterable[ast.stmt]) -> frozenset[str]:
+    """The variables the steps assign a dict (as :func:`is_dict` sees it), anywhere in them."""
+    names: set[str] = set()
+    for statement in statements:
+        for node in ast.walk(statement):
+            if isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name) and is_dict(node.value, frozenset(names)):
+                names.add(node.targets[0].id)
+    return frozenset(names)
 
 
 def _keyword_capabilities(vocabulary: Vocabulary, keyword: str) -> list[str]:

@@ -141,15 +141,33 @@ for _name in ("zeros", "ones"):
 # -- operations ---------------------------------------------------------------------------
 
 
+def _elementwise(ctx: RunContext, name: str, out: Any, *operands: Any) -> Any:
+    """An operation's result, or, where the call gives ``out=``, the result written into that
+    tensor (``add(a, b, out=c)``: ``adapter.into``)."""
+    if out is None:
+        return ctx.adapter.unary(name, *operands) if len(operands) == 1 else ctx.adapter.binary(name, *operands)
+    if not ctx.adapter.is_tensor(out):
+        raise StepError(f"{name}(out=) takes a tensor, not {type(out).__name__}")
+    return ctx.adapter.into(name, out, *operands)
+
+
 def _operation(operation: Operation) -> None:
     """Declare the step function of an operation that has one, and a reduction's method form."""
     name = operation.name
     if not operation.named:
         return
+    out_keyword = {"out": "out_argument"}
     if operation.arity == "unary":
-        functions.add(name, lambda ctx, x: ctx.adapter.unary(name, x), doc=operation.doc)
+        functions.add(
+            name, lambda ctx, x, *, out=None: _elementwise(ctx, name, out, x), doc=operation.doc, keyword_capabilities=out_keyword
+        )
     elif operation.arity == "binary":
-        functions.add(name, lambda ctx, a, b: ctx.adapter.binary(name, a, b), doc=operation.doc)
+        functions.add(
+            name,
+            lambda ctx, a, b, *, out=None: _elementwise(ctx, name, out, a, b),
+            doc=operation.doc,
+            keyword_capabilities=out_keyword,
+        )
     else:
         functions.add(name, lambda ctx, x, dim=None: ctx.adapter.reduce(name, x, dim=dim), doc=operation.doc)
         methods.add(
@@ -212,6 +230,7 @@ def is_inference_mode_enabled(ctx: RunContext) -> bool:
         "materialize_grads": "materialize_grads",
         "is_grads_batched": "autograd_grad_is_grads_batched",
     },
+    dict_capabilities={"inputs": "grad_inputs_dict"},
 )
 def autograd_grad(
     ctx: RunContext,
@@ -223,8 +242,9 @@ def autograd_grad(
     allow_unused: Any = None,
     materialize_grads: bool = False,
     is_grads_batched: Any = OMITTED,
-) -> list[Any]:
-    """Gradients of ``outputs`` with respect to ``inputs`` (``torch.autograd.grad``), as a list."""
+) -> list[Any] | dict[str, Any]:
+    """Gradients of ``outputs`` with respect to ``inputs`` (``torch.autograd.grad``), as a list;
+    with ``inputs`` a dict, as a dict with its keys."""
     options = {
         "grad_outputs": grad_outputs,
         "retain_graph": retain_graph,
@@ -232,6 +252,10 @@ def autograd_grad(
         "allow_unused": allow_unused,
         "materialize_grads": materialize_grads,
     }
+    if isinstance(inputs, dict):  # a separate adapter method: the result is a dict too
+        if is_grads_batched is not OMITTED:
+            raise StepError("autograd_grad(): is_grads_batched= with a dict of inputs is not in the language")
+        return dict(ctx.adapter.autograd_grad_dict(outputs, inputs, **options))
     if is_grads_batched is not OMITTED:  # a separate adapter method: only where the spec wrote it
         return list(ctx.adapter.autograd_grad_batched(outputs, inputs, is_grads_batched=bool(is_grads_batched), **options))
     return list(ctx.adapter.autograd_grad(outputs, inputs, **options))
@@ -661,10 +685,27 @@ PROPERTIES: dict[str, Property] = {
             "training", lambda ctx, obj: ctx.adapter.is_training(obj), "whether a module is in training mode", "train_eval"
         ),
         _property("retains_grad", _attribute("retains_grad"), "whether retain_grad() was called on a non-leaf", "retains_grad"),
-        _property("imag", lambda ctx, obj: ctx.adapter.view("imag", obj), "the imaginary part, a view", "complex"),
-        _property("real", lambda ctx, obj: ctx.adapter.view("real", obj), "the real part, a view", "complex"),
+        _property(
+            "imag",
+            lambda ctx, obj: _numpy_or(ctx, obj, np.imag, lambda: ctx.adapter.view("imag", obj)),
+            "the imaginary part, a view (NumPy's on an array)",
+            "complex",
+        ),
+        _property(
+            "real",
+            lambda ctx, obj: _numpy_or(ctx, obj, np.real, lambda: ctx.adapter.view("real", obj)),
+            "the real part, a view (NumPy's on an array)",
+            "complex",
+        ),
     )
 }
+
+
+def _conversions() -> Any:
+    """:mod:`gradspec.language.conversions` (imported late: it imports this module)."""
+    from gradspec.language import conversions
+
+    return conversions
 
 
 def _method(name: str, impl: Any, doc: str, capability: str | None = None, *, mutates: bool = False, **declared: Any) -> None:
@@ -682,13 +723,14 @@ _method(
 )
 _method(
     "backward",
-    lambda ctx, t, gradient=None, retain_graph=None, inputs=None, create_graph=False: ctx.adapter.backward(
-        t, gradient=gradient, retain_graph=retain_graph, inputs=inputs, create_graph=create_graph
-    ),
+    lambda ctx, t, gradient=None, retain_graph=None, inputs=None, create_graph=False: (
+        ctx.adapter.backward_dict_inputs if isinstance(inputs, dict) else ctx.adapter.backward
+    )(t, gradient=gradient, retain_graph=retain_graph, inputs=inputs, create_graph=create_graph),
     "accumulate gradients of the tensor into the .grad of leaves",
     "backward",
     mutates=True,
     keyword_capabilities={"retain_graph": "retain_graph", "inputs": "backward_inputs", "create_graph": "backward_create_graph"},
+    dict_capabilities={"inputs": "grad_inputs_dict"},
 )
 _method("retain_grad", lambda ctx, t: ctx.adapter.retain_grad(t), "give a non-leaf a .grad", "retain_grad", mutates=True)
 _method(
@@ -706,9 +748,11 @@ _method(
 _method("numpy", lambda ctx, t, force=False: ctx.adapter.numpy(t, force=force), "the values as a NumPy array", "to_numpy")
 _method(
     "to",
-    lambda ctx, obj, target: ctx.adapter.to(obj, target),
-    "a tensor or module moved to a device or converted to a dtype",
+    lambda ctx, obj, *targets, copy=OMITTED: _conversions().convert(ctx, obj, targets, copy),
+    "a tensor or module moved to a device and/or converted to a dtype, or to another tensor's (copy=: always a new tensor)",
     target_capabilities=("device_moves", "dtype_conversion"),
+    keyword_capabilities={"copy": "to_copy"},
+    form_capabilities={".to(device, dtype)": "to_device_dtype", ".to(other)": "to_other"},
 )
 _method("cpu", lambda ctx, obj: ctx.adapter.to(obj, "cpu"), "the tensor or module in CPU memory", "device_moves")
 _method("clone", lambda ctx, t: _numpy_or(ctx, t, np.copy, lambda: ctx.adapter.clone(t)), "a copy that autograd tracks")

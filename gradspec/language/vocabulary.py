@@ -39,6 +39,9 @@ class Function:
     mutates: bool = False
     #: Capabilities that keyword arguments add when a call gives them (``retain_graph=``).
     keyword_capabilities: Mapping[str, str] = field(default_factory=dict)
+    #: Capabilities that an argument adds when the text shows it is a dict (``inputs=`` of
+    #: ``autograd_grad``): a dict literal, a ``dict(...)`` call, or a variable assigned one.
+    dict_capabilities: Mapping[str, str] = field(default_factory=dict)
     #: Literal keyword values that add no capability (``tensors(requires_grad=True)``: an input
     #: gradients are taken with respect to, which every library with gradients can make).
     free_keyword_values: Mapping[str, object] = field(default_factory=dict)
@@ -46,6 +49,8 @@ class Function:
     decorator_capability: str | None = None
     #: For ``.to(target)``: the capability when the target is a device, and when it is a dtype.
     target_capabilities: tuple[str, str] | None = None
+    #: Forms of a call that need a capability of their own, by the form (``.to(other)``: ``to_other``).
+    form_capabilities: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def capabilities(self) -> tuple[str, ...]:
@@ -54,7 +59,9 @@ class Function:
             self.capability,
             self.decorator_capability,
             *self.keyword_capabilities.values(),
+            *self.dict_capabilities.values(),
             *(self.target_capabilities or ()),
+            *self.form_capabilities.values(),
         )
         return tuple(capability for capability in named if capability is not None)
 
