@@ -175,7 +175,7 @@ BAD_SPECS = [
     bad("steps-method-arity", edit("  c = b.detach()", "  c = b.detach(1)"),
         f"{SPEC}:10: steps: .detach(): too many positional arguments (signature: detach())"),
     bad("steps-function-arity", edit("  b = a * 2", "  b = add(a)"),
-        f"{SPEC}:9: steps: add(): missing a required argument: 'b' (signature: add(a, b))"),
+        f"{SPEC}:9: steps: add(): missing a required argument: 'b' (signature: add(a, b, *, out=None))"),
     bad("steps-import", edit("  c = b.detach()", "  import os\n  c = b.detach()"),
         f"{SPEC}:10: steps: import is not allowed in steps"),
     bad("then-undefined-name", VALID + "  - d.requires_grad\n",

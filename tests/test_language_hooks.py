@@ -97,7 +97,7 @@ def test_increment_version_refuses_what_is_not_a_tensor() -> None:
 def test_module_backward_hooks_see_and_replace_the_modules_gradients() -> None:
     text = """\
 seen = [None, None]
-def full(module, grad_input, grad_output):
+def full_hook(module, grad_input, grad_output):
     seen[0] = [g.tolist() for g in grad_input]
     return (grad_input[0] * 10.0,)
 def pre(module, grad_output):
@@ -105,7 +105,7 @@ def pre(module, grad_output):
     return (grad_output[0] * 2.0,)
 layer = linear(1, 1, bias=False)
 layer.weight.data = tensor([[3.0]], dtype=float32)
-full_handle = layer.register_full_backward_hook(full)
+full_handle = layer.register_full_backward_hook(full_hook)
 pre_handle = layer.register_full_backward_pre_hook(pre)
 x = tensor([1.0], dtype=float32, requires_grad=True)
 sum(layer(x)).backward()
@@ -115,7 +115,7 @@ pre_handle.remove()
 sum(layer(x)).backward()
 def change():
     hooked = linear(1, 1)
-    hooked.register_full_backward_hook(full)
+    hooked.register_full_backward_hook(full_hook)
     y = hooked(tensor([1.0], dtype=float32, requires_grad=True))
     y.add_(1.0)
 kind = error_of(change)
