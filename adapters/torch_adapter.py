@@ -13,26 +13,11 @@ from gradspec.adapters.base import PYTHON_OPERATORS, AdapterBase
 from gradspec.adapters.messages import compile_patterns, kind_by_message
 from gradspec.errors import AdapterError
 from gradspec.language.steps import INPLACE_METHODS
+from gradspec.language.view_ops import VIEW_METHODS
 from gradspec.values import DTYPES, OMITTED, DType
 
 _VIEWS = ("view", "transpose", "expand", "unsqueeze", "t", "conj", "imag", "real")
 _RESOLVE = ("resolve_conj", "resolve_neg", "contiguous")
-_VIEW_OPS = (
-    "as_strided",
-    "diagonal",
-    "expand_as",
-    "movedim",
-    "narrow",
-    "permute",
-    "select",
-    "squeeze",
-    "unfold",
-    "view_as",
-    "swapaxes",
-    "unbind",
-    "split",
-    "chunk",
-)
 
 #: torch's messages for each canonical error kind, from their start, with the exception type
 #: torch raises them with (the hint text that follows them changes between releases and is
@@ -695,7 +680,7 @@ class TorchAdapter(AdapterBase):
             return self.torch.view_as_real(tensor)
         if name in ("T", "mT"):
             return getattr(tensor, name)
-        if name not in _VIEW_OPS:
+        if name not in VIEW_METHODS:
             raise AdapterError(f"unknown view operation {name!r}")
         return getattr(tensor, name)(*args)
 

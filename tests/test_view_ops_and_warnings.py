@@ -8,7 +8,7 @@ import pytest
 from gradspec.adapters.base import AdapterBase
 from gradspec.errors import AdapterError, StepError
 from gradspec.language.steps import STEP_VOCABULARY
-from gradspec.language.view_ops import SEVERAL
+from gradspec.language.view_ops import SEVERAL, VIEW_METHODS
 from tests.conftest import checker_refusal, run_steps, run_steps_on, tensor_values
 
 
@@ -29,22 +29,7 @@ def test_a_library_without_the_other_views_says_so_with_its_reason() -> None:
 
 
 def test_the_names_are_declared_with_their_capabilities() -> None:
-    for name in (
-        "as_strided",
-        "diagonal",
-        "expand_as",
-        "movedim",
-        "narrow",
-        "permute",
-        "select",
-        "squeeze",
-        "unfold",
-        "view_as",
-        "swapaxes",
-        "unbind",
-        "split",
-        "chunk",
-    ):
+    for name in VIEW_METHODS:
         assert STEP_VOCABULARY.methods[name].capability == "view_ops", name
         assert not STEP_VOCABULARY.methods[name].mutates, name
     assert STEP_VOCABULARY.properties["T"].capability == "view_ops"

@@ -39,6 +39,8 @@ _DOCS = {
     "split": "pieces of the given size(s) along a dimension, a list of views",
     "chunk": "the given number of pieces along a dimension, a list of views",
 }
+#: The view methods, each named as PyTorch's.
+VIEW_METHODS = tuple(_DOCS)
 #: The methods that return several views.
 SEVERAL = ("unbind", "split", "chunk")
 
