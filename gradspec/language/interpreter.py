@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import contextlib
 import operator
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -107,16 +108,20 @@ class UserFunction:
             raise StepError(f"{self._node.name}() takes {len(parameters)} argument(s) but got {len(args)}")
         frame = Frame(dict(zip(parameters, args)), self._frame)
         interpreter = self._interpreter
-        if interpreter.call_depth >= MAX_CALL_DEPTH:
-            raise StepError(f"calls nested more than {MAX_CALL_DEPTH} deep in {self._node.name}(): recursion is not allowed")
-        interpreter.call_depth += 1
+        # One count for every thread of the example (run_in_threads): a function recursing
+        # through threads is bounded too; the lock keeps concurrent counts exact.
+        with interpreter.depth_lock:
+            if interpreter.call_depth >= MAX_CALL_DEPTH:
+                raise StepError(f"calls nested more than {MAX_CALL_DEPTH} deep in {self._node.name}(): recursion is not allowed")
+            interpreter.call_depth += 1
         try:
             for statement in self._node.body:
                 interpreter.execute(statement, frame)
         except _Return as returned:
             return returned.value
         finally:
-            interpreter.call_depth -= 1
+            with interpreter.depth_lock:
+                interpreter.call_depth -= 1
         return None
 
     def __repr__(self) -> str:
@@ -145,6 +150,7 @@ class Interpreter:
         self.adapter = context.adapter
         self.vocabulary = vocabulary
         self.call_depth = 0
+        self.depth_lock = threading.Lock()
         self.iterations = 0
         self.elements = 0
 
