@@ -5,10 +5,12 @@ listed for it, and every spec that runs on the CPU is listed for at least one de
 """
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -153,3 +155,18 @@ def test_the_classic_operator_bugs_are_caught_within_the_operator_budget() -> No
         (spec_id,) = spec_ids
         verdict = check_case(Case(SPECS[spec_id], deviation(), "cpu", "cpu"), budget)
         assert verdict.outcome == "fail", f"{deviation.__name__} on {spec_id}: {verdict.outcome}"
+
+
+class _AbortsInAutogradGrad(TorchAdapter):
+    """autograd_grad() ends the process, as a library crashing under concurrent calls does."""
+
+    def autograd_grad(self, outputs: Any, inputs: Any, **options: Any) -> Any:
+        os.abort()
+
+
+def test_a_deviation_crashing_a_concurrent_spec_costs_it_an_error_not_the_table() -> None:
+    checked = table.check_spec("grad.concurrent.autograd_grad_shared_graph", [_AbortsInAutogradGrad])
+    (outcome,) = checked.outcomes.values()
+    assert checked.reference == "pass"
+    assert (outcome.outcome, outcome.ran) == ("error", True)
+    assert outcome.problem == "PyTorch crashed (signal 6) replaying the examples in a child process"

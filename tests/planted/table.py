@@ -23,6 +23,8 @@ from __future__ import annotations
 
 import argparse
 import multiprocessing
+import os
+import pickle
 import sys
 import time
 import warnings
@@ -224,6 +226,36 @@ def replay(cls: type, spec: Spec, recorded: Sequence[tuple[dict[str, Any], froze
     return Outcome("pass", case.examples, True)
 
 
+def _runs_threads_together(spec: Spec) -> bool:
+    """Whether ``spec`` runs step functions in several threads at once (``run_in_threads``)."""
+    return "run_in_threads" in spec.steps.source
+
+
+def _replay_in_child(cls: type, spec: Spec, recorded: Sequence[tuple[dict[str, Any], frozenset[str]]]) -> Outcome:
+    """:func:`replay` in a forked child.  A deviation may leave PyTorch itself unsafe across
+    threads (e.g. every result retaining its grad: concurrent ``autograd.grad`` calls then write
+    one non-leaf's ``.grad`` at once, and PyTorch can crash); in a real run the supervisor reports
+    such a crash, here it costs this deviation an ``error`` on this spec, not the table's worker."""
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: replay, send the outcome, and leave without any parent cleanup
+        os.close(read_end)
+        try:
+            with os.fdopen(write_end, "wb") as pipe:
+                pickle.dump(replay(cls, spec, recorded), pipe)
+        finally:
+            os._exit(0)
+    os.close(write_end)
+    with os.fdopen(read_end, "rb") as pipe:
+        payload = pipe.read()
+    _, status = os.waitpid(pid, 0)
+    if payload:
+        outcome: Outcome = pickle.loads(payload)
+        return outcome
+    how = f"signal {-os.waitstatus_to_exitcode(status)}" if os.WIFSIGNALED(status) else f"status {os.waitstatus_to_exitcode(status)}"
+    return Outcome("error", 0, True, f"PyTorch crashed ({how}) replaying the examples in a child process")
+
+
 _SPECS: dict[str, Spec] = {}
 
 
@@ -262,6 +294,8 @@ def _check_spec(spec_id: str, classes: Sequence[type]) -> SpecRun:
             outcomes[key] = Outcome("pass", reference.examples, False)
         elif overrides is not None and not overrides & used:
             outcomes[key] = Outcome("pass", reference.examples, False)
+        elif _runs_threads_together(spec):
+            outcomes[key] = _replay_in_child(cls, spec, recorded)
         else:
             outcomes[key] = replay(cls, spec, recorded)
     return SpecRun(spec_id, verdict.outcome, reference.examples, outcomes, time.perf_counter() - started)
