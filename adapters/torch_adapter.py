@@ -14,7 +14,7 @@ from gradspec.adapters.messages import compile_patterns, kind_by_message
 from gradspec.errors import AdapterError
 from gradspec.language.steps import INPLACE_METHODS
 from gradspec.language.view_ops import VIEW_METHODS
-from gradspec.values import DTYPES, OMITTED, DType
+from gradspec.values import DTYPES, OMITTED, DType, written
 
 _VIEWS = ("view", "transpose", "expand", "unsqueeze", "t", "conj", "imag", "real")
 _RESOLVE = ("resolve_conj", "resolve_neg", "contiguous")
@@ -389,17 +389,17 @@ class TorchAdapter(AdapterBase):
 
     def factory(self, name: str, args: tuple[Any, ...], dtype: DType, *, requires_grad: Any, device: str) -> Any:
         function = getattr(self.torch, name)  # torch.randn, rand, empty, full, arange, linspace, eye
-        options = {} if requires_grad is OMITTED else {"requires_grad": requires_grad}
+        options = written(requires_grad=requires_grad)
         return function(*args, dtype=self._dtype(dtype), device=device, **options)
 
     def new_factory(self, name: str, tensor: Any, args: tuple[Any, ...], dtype: DType | None, *, requires_grad: Any) -> Any:
-        options = {} if requires_grad is OMITTED else {"requires_grad": requires_grad}
+        options = written(requires_grad=requires_grad)
         if dtype is not None:
             options["dtype"] = self._dtype(dtype)
         return getattr(tensor, name)(*args, **options)
 
     def factory_like(self, name: str, other: Any, args: tuple[Any, ...], dtype: DType | None, *, requires_grad: Any) -> Any:
-        options = {} if requires_grad is OMITTED else {"requires_grad": requires_grad}
+        options = written(requires_grad=requires_grad)
         if dtype is not None:
             options["dtype"] = self._dtype(dtype)
         return getattr(self.torch, name)(other, *args, **options)  # torch.randn_like, rand_like, empty_like, full_like
@@ -831,11 +831,11 @@ class TorchAdapter(AdapterBase):
         return obj.to(self._dtype(target) if isinstance(target, DType) else target)
 
     def to_device_dtype(self, obj: Any, device: Any, dtype: DType, *, copy: Any = OMITTED) -> Any:
-        options = {} if copy is OMITTED else {"copy": copy}
+        options = written(copy=copy)
         return obj.to(device, self._dtype(dtype), **options)
 
     def to_other(self, obj: Any, other: Any, *, copy: Any = OMITTED) -> Any:
-        options = {} if copy is OMITTED else {"copy": copy}
+        options = written(copy=copy)
         return obj.to(other, **options)
 
     def to_copy(self, obj: Any, target: Any, *, copy: bool) -> Any:
