@@ -17,7 +17,6 @@ from ``'type'``, ``'type:index'``, an int ordinal, or a type and an index; ``.ty
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterable, Mapping
 from typing import Any
 
 from gradspec.errors import StepError
@@ -64,23 +63,8 @@ def target_capability(targets: list[ast.expr], device: str, dtype: str, is_dtype
     return dtype if is_dtype(target) else device
 
 
-def tensor_variables(given: Mapping[str, ast.expr], statements: Iterable[ast.stmt]) -> frozenset[str]:
-    """The inputs drawn by ``tensors(...)`` and the variables assigned a call of a function
-    making a new tensor (:data:`TENSOR_MAKERS`)."""
-    names = {name for name, node in given.items() if _calls(node, frozenset({"tensors"}))}
-    for statement in statements:
-        for node in ast.walk(statement):
-            if (
-                isinstance(node, ast.Assign)
-                and len(node.targets) == 1
-                and isinstance(node.targets[0], ast.Name)
-                and _calls(node.value, TENSOR_MAKERS)
-            ):
-                names.add(node.targets[0].id)
-    return frozenset(names)
-
-
-def _calls(node: ast.expr, names: frozenset[str]) -> bool:
+def calls(node: ast.expr, names: frozenset[str]) -> bool:
+    """Whether ``node`` calls one of the language's functions ``names``."""
     return isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in names
 
 

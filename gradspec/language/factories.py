@@ -55,9 +55,14 @@ def _number(value: Any, name: str, what: str) -> float | int:
     return value.item() if isinstance(value, np.generic) else value
 
 
-def _create(ctx: RunContext, name: str, args: tuple[Any, ...], dtype: Any, requires_grad: Any) -> Any:
-    if not isinstance(dtype, DType):
+def _check_dtype(name: str, dtype: Any, *, optional: bool = False) -> None:
+    """Refuse a ``dtype=`` that is not a dtype (None too, unless ``optional``)."""
+    if not isinstance(dtype, DType) and not (optional and dtype is None):
         raise StepError(f"{name}() takes a dtype as dtype=, not {dtype!r}")
+
+
+def _create(ctx: RunContext, name: str, args: tuple[Any, ...], dtype: Any, requires_grad: Any) -> Any:
+    _check_dtype(name, dtype)
     return ctx.adapter.factory(name, args, dtype, requires_grad=requires_grad, device=ctx.device)
 
 
@@ -128,8 +133,7 @@ def manual_seed(ctx: RunContext, seed: Any) -> None:
 def _like(ctx: RunContext, name: str, other: Any, args: tuple[Any, ...], dtype: Any, requires_grad: Any) -> Any:
     if not ctx.adapter.is_tensor(other):
         raise StepError(f"{name}() takes a tensor, not {type(other).__name__}")
-    if dtype is not None and not isinstance(dtype, DType):
-        raise StepError(f"{name}() takes a dtype as dtype=, not {dtype!r}")
+    _check_dtype(name, dtype, optional=True)
     return ctx.adapter.factory_like(name, other, args, dtype, requires_grad=requires_grad)
 
 
@@ -163,8 +167,7 @@ def full_like(ctx: RunContext, other: Any, fill_value: Any, dtype: Any = None, r
 def _new(ctx: RunContext, name: str, tensor: Any, args: tuple[Any, ...], dtype: Any, requires_grad: Any) -> Any:
     if not ctx.adapter.is_tensor(tensor):
         raise StepError(f"{name}() is a method of tensors, not of {type(tensor).__name__}")
-    if dtype is not None and not isinstance(dtype, DType):
-        raise StepError(f"{name}() takes a dtype as dtype=, not {dtype!r}")
+    _check_dtype(name, dtype, optional=True)
     return ctx.adapter.new_factory(name, tensor, args, dtype, requires_grad=requires_grad)
 
 

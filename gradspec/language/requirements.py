@@ -9,7 +9,7 @@ The loader refuses a spec whose ``requires`` lacks a capability its text needs.
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from gradspec.language import conversions
@@ -55,7 +55,7 @@ def spec_uses(
     dtype_names = dtype_variables(given, statements, STEP_VOCABULARY, GIVEN_VOCABULARY)
     dict_names = dict_variables(statements)
     names = {"dtype_names": dtype_names, "dict_names": dict_names}
-    names["tensor_names"] = conversions.tensor_variables(given, statements)
+    names["tensor_names"] = tensor_variables(given, statements)
     found += [SpecUse("steps", None, use) for use in uses(statements, STEP_VOCABULARY, **names)]
     for index, node in enumerate(properties):
         found += [SpecUse("then", index, use) for use in uses([node], STEP_VOCABULARY, **names)]
@@ -160,12 +160,27 @@ def is_dict(node: ast.expr, dict_names: frozenset[str]) -> bool:
 
 def dict_variables(statements: Iterable[ast.stmt]) -> frozenset[str]:
     """The variables the steps assign a dict (as :func:`is_dict` sees it), anywhere in them."""
-    names: set[str] = set()
+    return assigned_variables(statements, is_dict)
+
+
+def tensor_variables(given: Mapping[str, ast.expr], statements: Iterable[ast.stmt]) -> frozenset[str]:
+    """The inputs drawn by ``tensors(...)`` and the variables assigned a call of a function
+    making a new tensor (:data:`conversions.TENSOR_MAKERS`): the targets ``.to(other)`` takes."""
+    drawn = [name for name, node in given.items() if conversions.calls(node, frozenset({"tensors"}))]
+    return assigned_variables(statements, lambda value, known: conversions.calls(value, conversions.TENSOR_MAKERS), drawn)
+
+
+def assigned_variables(
+    statements: Iterable[ast.stmt], holds: Callable[[ast.expr, frozenset[str]], bool], names: Iterable[str] = ()
+) -> frozenset[str]:
+    """``names`` and the variables the steps assign, anywhere in them, a value of which
+    ``holds(value, known)`` is true (``known``: the names found before it)."""
+    found = set(names)
     for statement in statements:
         for node in ast.walk(statement):
-            if isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name) and is_dict(node.value, frozenset(names)):
-                names.add(node.targets[0].id)
-    return frozenset(names)
+            if isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name) and holds(node.value, frozenset(found)):
+                found.add(node.targets[0].id)
+    return frozenset(found)
 
 
 def _keyword_capabilities(vocabulary: Vocabulary, keyword: str) -> list[str]:
