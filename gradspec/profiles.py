@@ -11,7 +11,16 @@ from hypothesis import HealthCheck, Phase, settings
 #: the spec's own terms and a replay command, and explaining it would rerun the test case dozens of
 #: times per failure (seconds per failing spec).
 _PHASES = [Phase.explicit, Phase.reuse, Phase.generate, Phase.target, Phase.shrink]
-_COMMON = settings(deadline=None, report_multiple_bugs=False, suppress_health_check=[HealthCheck.too_slow], phases=_PHASES)
+#: Built on Hypothesis's own "default" profile, not on whichever is loaded when this module is
+#: imported: Hypothesis loads its "ci" profile (derandomized, no database) wherever a ``CI``
+#: variable is set, even empty, and the dev and thorough profiles would otherwise inherit it.
+_COMMON = settings(
+    settings.get_profile("default"),
+    deadline=None,
+    report_multiple_bugs=False,
+    suppress_health_check=[HealthCheck.too_slow],
+    phases=_PHASES,
+)
 
 PROFILES = {
     # Fast local runs; failures found before are replayed first from the example database.

@@ -29,6 +29,12 @@ EXIT_UNFINISHED = 3
 #: (``PYTHONDONTWRITEBYTECODE``, a read-only environment) it does so anew in each process:
 #: about 1.3 s of each pytest-xdist worker's start, and the controller's.
 SUITE_OPTIONS = ("-p", "no:cacheprovider", "--assert=plain")
+#: pytest's logging plugin captures each test phase's log records by attaching its handlers to
+#: the root logger and to every logger that does not propagate (torch registers about 50), six
+#: times a test: about 0.3 ms an item.  A run leaves it out unless the user's arguments use it
+#: (a ``--log`` option, an ``-o log_...`` setting, ``-p logging``); a record a library logs
+#: meanwhile still reaches the test's captured stderr, through logging's last-resort handler.
+WITHOUT_LOGGING = ("-p", "no:logging")
 _PR_SET_PDEATHSIG = 1
 
 
@@ -37,7 +43,7 @@ def run_suite(pytest_args: list[str]) -> int:
     ended before gradspec finished it."""
     with tempfile.TemporaryDirectory(prefix="gradspec-run.") as folder:
         record = Path(folder) / "finished.json"
-        command = [sys.executable, "-m", "pytest", str(SUITES), *SUITE_OPTIONS, *pytest_args]
+        command = [sys.executable, "-m", "pytest", str(SUITES), *suite_options(pytest_args), *pytest_args]
         child = subprocess.Popen(command, env={**os.environ, RUN_RECORD_VARIABLE: str(record)}, preexec_fn=_end_with_parent)
         for number in ENDING_SIGNALS:
             signal.signal(number, lambda number, frame: child.send_signal(number))
@@ -48,6 +54,23 @@ def run_suite(pytest_args: list[str]) -> int:
     how = f"was killed by signal {-status}" if status < 0 else f"ended with status {status}"
     print(f"gradspec: the run {how} before gradspec finished it: its report is missing or incomplete", file=sys.stderr)
     return status if status > 0 else EXIT_UNFINISHED
+
+
+def suite_options(pytest_args: list[str]) -> tuple[str, ...]:
+    """The options a run with ``pytest_args`` gets before them."""
+    return SUITE_OPTIONS if uses_logging(pytest_args) else SUITE_OPTIONS + WITHOUT_LOGGING
+
+
+def uses_logging(pytest_args: list[str]) -> bool:
+    """Whether ``pytest_args`` use pytest's logging plugin."""
+    for previous, argument in zip(["", *pytest_args], pytest_args):
+        if argument.startswith(("--log", "-olog_", "--override-ini=log_")) or argument == "-plogging":
+            return True
+        if (previous, argument) == ("-p", "logging"):
+            return True
+        if previous in ("-o", "--override-ini") and argument.startswith("log_"):
+            return True
+    return False
 
 
 def _end_with_parent() -> None:

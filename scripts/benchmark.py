@@ -31,9 +31,10 @@ import sys
 import tempfile
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -49,6 +50,7 @@ from hypothesis.extra import numpy as hnp  # noqa: E402
 from gradspec.adapters.torch_adapter import TorchAdapter  # noqa: E402
 from gradspec.loader import load_spec, load_specs  # noqa: E402
 from gradspec.runner import Case  # noqa: E402
+from gradspec.running_case import case_inputs, running  # noqa: E402
 from suites.test_specs import test_spec  # noqa: E402
 
 suite_test_body = test_spec.hypothesis.inner_test  # type: ignore[attr-defined]
@@ -138,17 +140,24 @@ def through_gradspec(spec_path: str, examples: int) -> tuple[Callable[[], None],
 
     @SAME_EXAMPLES
     @settings(max_examples=examples, **SETTINGS)
-    @given(data=st.data())
-    def run(data: st.DataObject) -> None:
-        suite_test_body(case, data)
+    @given(drawn=case_inputs())
+    def run(drawn: dict[str, Any]) -> None:
+        suite_test_body(case, drawn)
 
     @SAME_EXAMPLES
     @settings(max_examples=examples, **SETTINGS)
-    @given(data=st.data())
-    def generation(data: st.DataObject) -> None:
-        data.draw(spec.strategy, label="given")
+    @given(drawn=case_inputs())
+    def generation(drawn: dict[str, Any]) -> None:
+        pass
 
-    return run, generation
+    def as_the_plugin_runs(test: Callable[[], None]) -> Callable[[], None]:
+        def call() -> None:
+            with running(case):
+                test()
+
+        return call
+
+    return as_the_plugin_runs(run), as_the_plugin_runs(generation)
 
 
 VARIANTS = ("gradspec", "hand-written", "generation", "gradspec generation")
@@ -270,8 +279,8 @@ def collection_figures(repeats: int) -> None:
 def _cold_load_specs() -> list:
     """The real specs, loaded as a fresh process loads them: the operator table and the
     strategies of inputs (cached for the rest of a process) are read and built again."""
-    from gradspec.operators import expand, table
     from gradspec import strategies
+    from gradspec.operators import expand, table
     for cached in (table.builtin_table, expand._operator_input, strategies._fixed_strategy):
         cached.cache_clear()
     return load_specs()

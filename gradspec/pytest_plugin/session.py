@@ -33,6 +33,7 @@ from gradspec.pytest_plugin.collection import (
     device_for,
     in_shard,
 )
+from gradspec.pytest_plugin.database_keys import keyed
 from gradspec.pytest_plugin.ending import EndingSignals, record_finished_run
 from gradspec.pytest_plugin.gate import Gate
 from gradspec.pytest_plugin.options import RunOptions
@@ -47,6 +48,7 @@ from gradspec.pytest_plugin.reporting import (
 from gradspec.report import AdapterIdentity, Result, SpecSet
 from gradspec.resources import BUILTIN_SPECS
 from gradspec.runner import ENDING_OUTCOMES as _TEST_ENDINGS
+from gradspec.running_case import running
 from gradspec.spec import Spec
 
 #: Warnings specs cause on purpose, which say nothing about conformance.
@@ -277,13 +279,18 @@ class ConformanceRun:
         if case is None:
             return None
         arguments = {name: pyfuncitem.funcargs[name] for name in pyfuncitem._fixtureinfo.argnames}
+
+        def test() -> None:
+            with running(case), keyed(pyfuncitem.obj, pyfuncitem.nodeid):
+                pyfuncitem.obj(**arguments)
+
         options = self.options
         if options.isolate:
             timeout = options.spec_timeout if options.spec_timeout is not None else NO_TIME_LIMIT
-            run_isolated(lambda: pyfuncitem.obj(**arguments), case, timeout=timeout, memory_mb=options.spec_memory_mb)
+            run_isolated(test, case, timeout=timeout, memory_mb=options.spec_memory_mb)
         else:
             run_limited(
-                lambda: pyfuncitem.obj(**arguments),
+                test,
                 seconds=options.spec_timeout,
                 megabytes=options.spec_memory_mb if self._cpu_only() else None,
                 what=f"spec {case.spec.id}",
