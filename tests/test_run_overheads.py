@@ -5,6 +5,9 @@ pytest's logging plugin left out unless the run's arguments use it."""
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +15,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis.database import InMemoryExampleDatabase
 
-from gradspec.profiles import PROFILES
 from gradspec.pytest_plugin.database_keys import KEY_ATTRIBUTE, database_key, keyed
 from gradspec.running_case import case_inputs
 from gradspec.supervisor import WITHOUT_LOGGING, suite_options, uses_logging
@@ -45,9 +47,13 @@ def test_a_dev_run_tries_first_each_failure_the_previous_run_found(tmp_path: Pat
 
 def test_the_profiles_do_not_inherit_hypothesis_s_ci_profile() -> None:
     """Hypothesis loads its own "ci" profile wherever a CI variable is set, even empty."""
-    assert not PROFILES["dev"].derandomize and PROFILES["dev"].database is not None
-    assert not PROFILES["thorough"].derandomize
-    assert PROFILES["ci"].derandomize and PROFILES["ci"].database is None
+    probe = (
+        "from gradspec.profiles import PROFILES as p; "
+        "print(p['dev'].derandomize, p['dev'].database is None, p['thorough'].derandomize, p['ci'].derandomize)"
+    )
+    for ci in ("", "true"):
+        seen = subprocess.run([sys.executable, "-c", probe], env={**os.environ, "CI": ci}, capture_output=True, text=True, check=True)
+        assert seen.stdout.split() == ["False", "False", "False", "True"], (ci, seen.stdout, seen.stderr)
 
 
 def test_each_item_has_its_own_key_and_a_test_without_database_none() -> None:
