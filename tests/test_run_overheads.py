@@ -19,9 +19,7 @@ from gradspec.pytest_plugin.database_keys import KEY_ATTRIBUTE, database_key, ke
 from gradspec.running_case import case_inputs
 from gradspec.supervisor import WITHOUT_LOGGING, suite_options, uses_logging
 from tests.conftest import run_suite
-
-DEVIATION = "--adapter=tests.planted.tutorial:SigmoidIsNotRecorded"
-SELECTION = ("-k", "requires_grad.propagation or requires_grad.leaf or requires_grad.nonleaf or grad.hooks or grad.nonleaf")
+from tests.test_determinism import DEVIATION, SELECTION  # a deviation many specs find, some after a search
 
 
 def _dev_run(report_dir: Path) -> dict[str, dict[str, Any]]:
