@@ -9,7 +9,9 @@ Prints
     every variant drawing the same examples;
 (2) collection time for the real specs and for 1,000 generated specs;
 (3) examples per second for the whole suite, per area, and the slowest ten specs;
-(4) the full suite's wall time, serial and with ``-n 2``, in the default (dev) and ci profiles;
+(4) the full suite's wall time, serial and with ``-n 2``, in the default (dev) and ci profiles,
+    and in the dev profile as two ``--shard`` processes at once (no pytest-xdist), the reference
+    for what ``-n 2`` costs beyond two processes;
 (5) the finite-difference check of one operator example (``operators.vjp[<op>]``, steps and
     checks, inputs already drawn) against ``torch.autograd.gradcheck(fast_mode=True)`` on the
     same operator and inputs, for operators of different kinds.
@@ -198,45 +200,96 @@ class SuiteRun:
     cpu: float  # user + system time of the pytest process and its workers
 
 
-def run_suite(report_dir: Path, profile: str, *extra: str) -> SuiteRun:
-    """One run of the whole suite on torch CPU, as a user types it: the README's ``gradspec run``
-    (pytest in a child process, with the options gradspec gives every run)."""
+def _suite_command(report_dir: Path, profile: str, *extra: str) -> tuple[list[str], dict[str, str]]:
+    """The README's ``gradspec run`` on torch CPU (pytest in a child process, with the options
+    gradspec gives every run), and its environment."""
     command = [sys.executable, "-m", "gradspec", "run", "-q",
                "--device=cpu", f"--report-dir={report_dir}", f"--hypothesis-profile={profile}",
                f"--baseline={ROOT / 'baselines' / 'torch.yaml'}", *extra]
     # The dev profile keeps an example database: a fresh one per run, outside the checkout.
     env = {**os.environ, "HYPOTHESIS_STORAGE_DIRECTORY": str(report_dir / "hypothesis")}
     env.pop("CI", None)  # the profile is named on the command line
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    start = time.perf_counter()
+    return command, env
+
+
+def _check_finished(finished: subprocess.CompletedProcess[str], report_dir: Path, report: str) -> None:
     # Timed whatever the verdicts: the dev profile draws afresh, so torch's recorded deviations
     # that need a particular input (pow's exponent 0) may go unfound, which the gate reports.
-    finished = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
-    if finished.returncode not in (0, 1) or not (report_dir / "torch-cpu.json").exists():
+    if finished.returncode not in (0, 1) or not (report_dir / report).exists():
         raise RuntimeError(f"the suite did not run to its report (exit {finished.returncode}):\n{finished.stdout[-2000:]}")
+
+
+def run_suite(report_dir: Path, profile: str, *extra: str) -> SuiteRun:
+    """One run of the whole suite on torch CPU, as a user types it."""
+    command, env = _suite_command(report_dir, profile, *extra)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    finished = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
+    wall = time.perf_counter() - start
+    _check_finished(finished, report_dir, "torch-cpu.json")
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return SuiteRun(wall, after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+
+
+def run_two_shards(report_dir: Path, profile: str) -> SuiteRun:
+    """The suite as two ``--shard`` processes at once, each with one math thread: two processes
+    with no pytest-xdist controller and no per-item traffic, each paying the whole start-up; the
+    reference that ``-n 2`` is measured against."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    children = []
+    for shard in (1, 2):
+        command, env = _suite_command(report_dir / str(shard), profile, f"--shard={shard}/2")
+        env.update({name: "1" for name in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS")})
+        children.append((subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                          text=True), report_dir / str(shard), command))
+    for child, folder, command in children:
+        output, _ = child.communicate()
+        _check_finished(subprocess.CompletedProcess(command, child.returncode, output), folder,
+                        f"torch-cpu.shard-{folder.name}-of-2.json")
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     return SuiteRun(wall, after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+
+
+#: Each repetition of the whole-suite figures, in the order it runs them (interleaved).
+SUITE_VARIANTS = (("dev", "serial"), ("dev", "-n 2"), ("dev", "two shards"), ("ci", "serial"), ("ci", "-n 2"))
 
 
 def suite_figures(repeats: int) -> None:
     with tempfile.TemporaryDirectory() as folder:
         runs: dict[tuple[str, str], list[SuiteRun]] = defaultdict(list)
         for index in range(repeats):  # interleaved, like the per-example figures
-            for profile in ("dev", "ci"):
-                for mode, extra in (("serial", ()), ("-n 2", ("-n", "2"))):
-                    report_dir = Path(folder) / f"{profile}-{mode.replace(' ', '')}-{index}"
-                    runs[profile, mode].append(run_suite(report_dir, profile, *extra))
+            for profile, mode in SUITE_VARIANTS:
+                report_dir = Path(folder) / f"{profile}-{mode.replace(' ', '')}-{index}"
+                if mode == "two shards":
+                    runs[profile, mode].append(run_two_shards(report_dir, profile))
+                else:
+                    runs[profile, mode].append(run_suite(report_dir, profile, *(("-n", "2") if mode == "-n 2" else ())))
         report = json.loads((Path(folder) / "ci-serial-0" / "torch-cpu.json").read_text())
     _examples_per_second(report)
-    print(f"\nWhole suite against torch CPU, wall time of `gradspec run` (median of {repeats}; "
-          "CPU = user + system time of all its processes)")
+    print(f"\nWhole suite against torch CPU, wall time of `gradspec run` (median of {repeats} interleaved "
+          "repetitions; CPU = user + system time of all its processes; speed-up = median of the "
+          "repetitions' serial / parallel ratios, their range in brackets)")
     for profile, meaning in (("dev", "the default profile, 30 examples"), ("ci", "CI=true, 60 examples, derandomized")):
-        serial, parallel = runs[profile, "serial"], runs[profile, "-n 2"]
-        s, p = statistics.median(r.wall for r in serial), statistics.median(r.wall for r in parallel)
-        s_cpu, p_cpu = statistics.median(r.cpu for r in serial), statistics.median(r.cpu for r in parallel)
-        print(f"  {profile} ({meaning}): serial {s:.1f} s (CPU {s_cpu:.1f} s), -n 2 {p:.1f} s (CPU {p_cpu:.1f} s), "
-              f"speed-up {s / p:.2f}x  (goals: serial < 60 s, speed-up >= 1.6x)")
+        serial = runs[profile, "serial"]
+        line = f"  {profile} ({meaning}): serial {_median_wall(serial)}"
+        for mode in ("-n 2", "two shards"):
+            if (profile, mode) in runs:
+                line += f", {mode} {_median_wall(runs[profile, mode])} speed-up {_speed_up(serial, runs[profile, mode])}"
+        print(line + "  (goals: serial < 60 s, -n 2 speed-up >= 1.6x)")
+    print("  two shards: two `--shard` processes at once with one math thread each, no pytest-xdist "
+          "(no controller, no per-item traffic; each pays the whole start-up)")
+
+
+def _median_wall(runs: list[SuiteRun]) -> str:
+    return (f"{statistics.median(run.wall for run in runs):.1f} s "
+            f"(CPU {statistics.median(run.cpu for run in runs):.1f} s)")
+
+
+def _speed_up(serial: list[SuiteRun], parallel: list[SuiteRun]) -> str:
+    ratios = [s.wall / p.wall for s, p in zip(serial, parallel)]
+    return f"{statistics.median(ratios):.2f}x [{min(ratios):.2f}-{max(ratios):.2f}]"
 
 
 def _examples_per_second(report: dict[str, Any]) -> None:
@@ -386,20 +439,23 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="fewer examples and repetitions")
     parser.add_argument("--only-gradcheck", action="store_true", help="only (5), the comparison with gradcheck")
     parser.add_argument("--only-suite", action="store_true", help="only (3) and (4), the whole suite's wall time")
+    parser.add_argument("--suite-repeats", type=int, default=None, metavar="N",
+                        help="repetitions of (3) and (4) (default 3, 1 with --quick): on a shared machine a "
+                             "pair of runs moves by 15%% or more, so the speed-up needs several")
     args = parser.parse_args()
     if args.only_gradcheck:
         gradcheck_figures(20 if args.quick else 50, 3 if args.quick else 5)
         return
     if args.only_suite:
         print(f"gradspec benchmark: {machine_description()}")
-        suite_figures(1 if args.quick else 3)
+        suite_figures(args.suite_repeats or (1 if args.quick else 3))
         return
     examples, repeats = (100, 3) if args.quick else (300, 5)
     print(f"gradspec benchmark: {machine_description()}")
     compare_one_spec("specs/aliasing/data_inplace_is_untracked.yaml", data_inplace_hand_written, examples, repeats)
     compare_one_spec("specs/requires_grad/propagation_binary_ops.yaml", binary_ops_hand_written, examples, repeats)
     collection_figures(3)
-    suite_figures(1 if args.quick else 3)
+    suite_figures(args.suite_repeats or (1 if args.quick else 3))
     gradcheck_figures(20 if args.quick else 50, repeats)
 
 
