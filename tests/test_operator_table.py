@@ -9,10 +9,13 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from gradspec.errors import SpecErrors
 from gradspec.loader import load_specs
 from gradspec.operators.coverage import REQUIRED, coverage, opinfo_names
+from gradspec.operators.domains_reductions import quantile_levels
 from gradspec.operators.table import builtin_table, load_table
 from tests.conftest import ROOT
 
@@ -154,3 +157,13 @@ def test_the_coverage_command_prints_the_figure() -> None:
         [sys.executable, "-m", "gradspec", "coverage", "--check", "100000"], cwd=ROOT, capture_output=True, text=True, timeout=120
     )
     assert failing.returncode == 1 and "coverage check failed" in failing.stderr
+
+
+@given(q=quantile_levels(None), size=st.integers(1, 2**14 - 1))
+def test_a_quantile_level_picks_the_same_element_in_float32_as_in_float64(q: float, size: int) -> None:
+    """quantile's lower/higher/nearest interpolations pick an element by ``q * (size - 1)``,
+    which the library computes at the input's dtype and the reference in float64: a level such
+    as 3e-286 is 0 in float32, and 'higher' then picks another element."""
+    position = np.float32(q) * np.float32(size - 1)
+    assert float(np.float32(q)) == q
+    assert float(position) == q * (size - 1)
