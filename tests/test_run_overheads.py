@@ -47,11 +47,12 @@ def test_the_profiles_do_not_inherit_hypothesis_s_ci_profile() -> None:
     """Hypothesis loads its own "ci" profile wherever a CI variable is set, even empty."""
     probe = (
         "from gradspec.profiles import PROFILES as p; "
-        "print(p['dev'].derandomize, p['dev'].database is None, p['thorough'].derandomize, p['ci'].derandomize)"
+        "print(p['dev'].derandomize, p['dev'].database is None, p['thorough'].derandomize, "
+        "p['ci'].derandomize, p['ci'].database is None)"
     )
     for ci in ("", "true"):
         seen = subprocess.run([sys.executable, "-c", probe], env={**os.environ, "CI": ci}, capture_output=True, text=True, check=True)
-        assert seen.stdout.split() == ["False", "False", "False", "True"], (ci, seen.stdout, seen.stderr)
+        assert seen.stdout.split() == ["False", "False", "False", "True", "True"], (ci, seen.stdout, seen.stderr)
 
 
 def test_each_item_has_its_own_key_and_a_test_without_database_none() -> None:
