@@ -51,6 +51,8 @@ from hypothesis.extra import numpy as hnp  # noqa: E402
 
 from gradspec.adapters.torch_adapter import TorchAdapter  # noqa: E402
 from gradspec.loader import load_spec, load_specs  # noqa: E402
+from gradspec.pytest_plugin.distributed import THREAD_VARIABLES  # noqa: E402
+from gradspec.report import report_stem_of  # noqa: E402
 from gradspec.runner import Case  # noqa: E402
 from gradspec.running_case import case_inputs, running  # noqa: E402
 from suites.test_specs import test_spec  # noqa: E402
@@ -212,44 +214,50 @@ def _suite_command(report_dir: Path, profile: str, *extra: str) -> tuple[list[st
     return command, env
 
 
-def _check_finished(finished: subprocess.CompletedProcess[str], report_dir: Path, report: str) -> None:
+def _check_finished(returncode: int, output: str, report: Path) -> None:
     # Timed whatever the verdicts: the dev profile draws afresh, so torch's recorded deviations
     # that need a particular input (pow's exponent 0) may go unfound, which the gate reports.
-    if finished.returncode not in (0, 1) or not (report_dir / report).exists():
-        raise RuntimeError(f"the suite did not run to its report (exit {finished.returncode}):\n{finished.stdout[-2000:]}")
+    if returncode not in (0, 1) or not report.exists():
+        raise RuntimeError(f"the suite did not run to its report (exit {returncode}):\n{output[-2000:]}")
+
+
+def _suite_timed(run: Callable[[], None]) -> SuiteRun:
+    """Wall time of ``run`` and the CPU time of the processes it waited for."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    wall = _timed(run)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return SuiteRun(wall, after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
 
 
 def run_suite(report_dir: Path, profile: str, *extra: str) -> SuiteRun:
     """One run of the whole suite on torch CPU, as a user types it."""
     command, env = _suite_command(report_dir, profile, *extra)
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    start = time.perf_counter()
-    finished = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
-    wall = time.perf_counter() - start
-    _check_finished(finished, report_dir, "torch-cpu.json")
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return SuiteRun(wall, after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+
+    def run() -> None:
+        finished = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
+        _check_finished(finished.returncode, finished.stdout, report_dir / "torch-cpu.json")
+
+    return _suite_timed(run)
 
 
 def run_two_shards(report_dir: Path, profile: str) -> SuiteRun:
     """The suite as two ``--shard`` processes at once, each with one math thread: two processes
     with no pytest-xdist controller and no per-item traffic, each paying the whole start-up; the
     reference that ``-n 2`` is measured against."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    start = time.perf_counter()
-    children = []
-    for shard in (1, 2):
-        command, env = _suite_command(report_dir / str(shard), profile, f"--shard={shard}/2")
-        env.update({name: "1" for name in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS")})
-        children.append((subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                          text=True), report_dir / str(shard), command))
-    for child, folder, command in children:
-        output, _ = child.communicate()
-        _check_finished(subprocess.CompletedProcess(command, child.returncode, output), folder,
-                        f"torch-cpu.shard-{folder.name}-of-2.json")
-    wall = time.perf_counter() - start
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return SuiteRun(wall, after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+
+    def run() -> None:
+        children = []
+        for shard in (1, 2):
+            command, env = _suite_command(report_dir / str(shard), profile, f"--shard={shard}/2")
+            env.update({name: "1" for name in THREAD_VARIABLES})
+            child = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+            children.append((shard, child))
+        for shard, child in children:
+            output, _ = child.communicate()
+            report = report_dir / str(shard) / f"{report_stem_of('torch', 'cpu', (shard, 2))}.json"
+            _check_finished(child.returncode, output, report)
+
+    return _suite_timed(run)
 
 
 #: Each repetition of the whole-suite figures, in the order it runs them (interleaved).
