@@ -175,8 +175,9 @@ def ks(ctx: Any, shape: Any, dim: Any = -1) -> st.SearchStrategy[int]:
 
 @_register
 def quantile_levels(ctx: Any, steps: int = 1024) -> st.SearchStrategy[float]:
-    """A quantile level ``q`` in [0, 1], a multiple of ``1 / steps``: exact in float32, and so is
-    ``q * (n - 1)`` for any ``n`` under 2**14, so the interpolations that pick an element
+    """A quantile level ``q`` in [0, 1], a multiple of ``1 / steps``: with ``steps`` a power of two
+    up to 1024 (the default), exact in float32, and so is ``q * (n - 1)`` for any ``n`` under
+    2**14, so the interpolations that pick an element
     (lower, higher, nearest) pick the same one at the library's float32 as the float64
     reference does (a level such as 3e-286 is 0 in float32, where 'higher' picks the first
     element instead of the second)."""
