@@ -15,6 +15,8 @@ from hypothesis import strategies as st
 from gradspec.errors import SpecErrors
 from gradspec.loader import load_specs
 from gradspec.operators.coverage import REQUIRED, coverage, opinfo_names
+from gradspec.operators.domains import matrices
+from gradspec.operators.domains_linalg import householder_scales
 from gradspec.operators.domains_reductions import quantile_levels
 from gradspec.operators.table import builtin_table, load_table
 from tests.conftest import ROOT
@@ -167,3 +169,15 @@ def test_a_quantile_level_picks_the_same_element_in_float32_as_in_float64(q: flo
     position = np.float32(q) * np.float32(size - 1)
     assert float(np.float32(q)) == q
     assert float(position) == q * (size - 1)
+
+
+@given(data=st.data(), square=st.booleans())
+def test_householder_scales_keep_every_reflector_invertible(data: st.DataObject, square: bool) -> None:
+    """householder_product's gradient is documented as well-defined only where
+    ``tau_i != 1 / ||b_i||^2``. With nothing below the diagonal every ``b_i`` is a unit vector,
+    so a plain draw in [-1, 1] hits the singular point at its bound, ``tau_i = 1``."""
+    a = np.zeros((4, 4)) if square else data.draw(matrices(None, rows=4, max_batch=0))
+    tau = data.draw(householder_scales(None, a))
+    squared_norms = 1.0 + np.sum(np.tril(a, -1) ** 2, axis=0)
+    assert tau.shape == (a.shape[1],)
+    assert np.all(np.abs(tau * squared_norms - 1.0) >= 0.05 - 1e-12)

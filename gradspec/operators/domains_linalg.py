@@ -62,3 +62,25 @@ def _chains(draw: Any, max_length: int, max_side: int) -> list[np.ndarray]:
 def matrix_chains(ctx: Any, max_length: int = 4, max_side: int = 4) -> st.SearchStrategy[list[np.ndarray]]:
     """A list of 2 to ``max_length`` float64 matrices that can be multiplied in order (``multi_dot``)."""
     return _chains(max_length, max_side)
+
+
+def _off_singular_scales(tau: np.ndarray, squared_norms: np.ndarray, min_gap: float) -> np.ndarray:
+    scaled = tau * squared_norms
+    near = np.abs(scaled - 1.0) < min_gap
+    nudged = np.where(scaled < 1.0, 1.0 - min_gap, 1.0 + min_gap) / squared_norms
+    return np.where(near, nudged, tau)
+
+
+@floating
+def householder_scales(ctx: Any, A: Any, min_gap: float = 0.05) -> st.SearchStrategy[np.ndarray]:
+    """float64 ``tau`` for ``householder_product(A, tau)``, one per column of ``A`` (entries in
+    [-1, 1]), each ``tau_i`` with ``|tau_i * ||b_i||^2 - 1|`` at least ``min_gap``, ``b_i`` the
+    i-th Householder vector of ``A`` (1 at row i, ``A``'s entries below it): the gradient is
+    documented as well-defined only where ``tau_i != 1 / ||b_i||^2``, where the reflector is
+    singular."""
+    matrix = np.asarray(A, dtype=np.float64)
+    columns = matrix.shape[-1]
+    below = np.tril(matrix, -1)[..., :, :columns]
+    squared_norms = 1.0 + np.sum(np.abs(below) ** 2, axis=-2)
+    shape = (*matrix.shape[:-2], columns)
+    return float_arrays(shape, -1.0, 1.0).map(lambda tau: _off_singular_scales(tau, squared_norms, float(min_gap)))
