@@ -15,7 +15,8 @@ from hypothesis import strategies as st
 from gradspec.errors import SpecErrors
 from gradspec.loader import load_specs
 from gradspec.operators.coverage import REQUIRED, coverage, opinfo_names
-from gradspec.operators.domains import matrices
+from gradspec.operators.domains import matrices, reals_from
+from gradspec.operators.domains_binary import reals_tied_with
 from gradspec.operators.domains_linalg import householder_scales
 from gradspec.operators.domains_reductions import quantile_levels
 from gradspec.operators.table import builtin_table, load_table
@@ -181,3 +182,19 @@ def test_householder_scales_keep_every_reflector_invertible(data: st.DataObject,
     squared_norms = 1.0 + np.sum(np.tril(a, -1) ** 2, axis=0)
     assert tau.shape == (a.shape[1],)
     assert np.all(np.abs(tau * squared_norms - 1.0) >= 0.05 - 1e-12)
+
+
+@given(data=st.data())
+def test_reals_from_including_holds_every_included_value(data: st.DataObject) -> None:
+    """clamp's non-differentiable point is reached only where an element equals the drawn bound."""
+    array = data.draw(reals_from(None, [-2.0, -1.5, 0.0, 0.75, 3.0], including=[-1.5, 0.75]))
+    assert -1.5 in array and 0.75 in array
+
+
+@given(data=st.data())
+def test_reals_tied_with_ties_the_first_operand_somewhere(data: st.DataObject) -> None:
+    """maximum's non-differentiable point is reached only where the broadcast operands tie."""
+    first = data.draw(reals_from(None, [0.0, 1.0]))
+    second = data.draw(reals_tied_with(None, first))
+    a, b = np.broadcast_arrays(first, second)
+    assert np.any(a == b)

@@ -78,12 +78,41 @@ def reals(
 
 @_register
 def reals_from(
-    ctx: Any, elements: Any, shape: Any = None, min_dims: int = 0, max_dims: int = 3, max_side: int = 4
+    ctx: Any,
+    elements: Any,
+    shape: Any = None,
+    min_dims: int = 0,
+    max_dims: int = 3,
+    max_side: int = 4,
+    including: Any = (),
 ) -> st.SearchStrategy[np.ndarray]:
     """float64 arrays whose elements are drawn from ``elements`` (``reals_from([0.0, 1.0])``):
-    inputs at a non-differentiable point, with ties and zeros."""
-    chosen = shape if shape is not None else _shapes(min_dims, max_dims, 1, max_side)
-    return hnp.arrays(np.float64, chosen, elements=st.sampled_from([float(e) for e in elements]))
+    inputs at a non-differentiable point, with ties and zeros. With ``including``, every array
+    holds each of those values at least once, at drawn places (``including=[-1.5, 2.0]``: an
+    element at each bound of clamp, whichever is drawn); its shape is then drawn, not given."""
+    values = st.sampled_from([float(e) for e in elements])
+    required = tuple(float(v) for v in including)
+    if not required:
+        chosen = shape if shape is not None else _shapes(min_dims, max_dims, 1, max_side)
+        return hnp.arrays(np.float64, chosen, elements=values)
+    if shape is not None or len(required) > max_side:
+        raise ValueError("reals_from(including=...) draws its own shape: give no shape, and max_side >= len(including)")
+    shapes = _shapes(max(1, min_dims), max_dims, 1, max_side).map(functools.partial(_holding, size=len(required)))
+    return _including(hnp.arrays(np.float64, shapes, elements=values), required)
+
+
+def _holding(shape: tuple[int, ...], size: int) -> tuple[int, ...]:
+    """``shape`` with its first side grown until it has at least ``size`` elements."""
+    rest = int(np.prod(shape[1:]))
+    return (max(shape[0], -(-size // rest)), *shape[1:])
+
+
+@st.composite
+def _including(draw: Any, arrays: st.SearchStrategy[np.ndarray], required: tuple[float, ...]) -> np.ndarray:
+    array = draw(arrays)
+    places = draw(st.permutations(range(array.size)))[: len(required)]
+    array.reshape(-1)[places] = required
+    return array
 
 
 @_register

@@ -89,3 +89,24 @@ def divisors_off_multiples(
 def even_shapes(ctx: Any, min_dims: int = 1, max_dims: int = 3) -> st.SearchStrategy[tuple[int, ...]]:
     """Shapes whose every side is 2 or 4: any dimension can be halved (``glu``)."""
     return st.lists(st.sampled_from([2, 4]), min_size=min_dims, max_size=max_dims).map(tuple)
+
+
+@floating
+def reals_tied_with(ctx: Any, input: Any, elements: Any = (0.0, 1.0)) -> st.SearchStrategy[np.ndarray]:
+    """float64 arrays of a shape that broadcasts with ``input``'s, elements drawn from
+    ``elements``, equal to ``input`` at one drawn place of the broadcast at least: a tie of
+    ``maximum``/``fmax`` in every example, not only in most."""
+    first = np.asarray(input, dtype=np.float64)
+    return _tied(first, hnp.broadcastable_shapes(first.shape, max_side=4), tuple(float(e) for e in elements))
+
+
+@st.composite
+def _tied(draw: Any, first: np.ndarray, shapes: st.SearchStrategy[tuple[int, ...]], elements: tuple[float, ...]) -> np.ndarray:
+    second = draw(hnp.arrays(np.float64, draw(shapes), elements=st.sampled_from(elements)))
+    joint = np.broadcast_shapes(first.shape, second.shape)
+    place = draw(st.integers(0, int(np.prod(joint)) - 1))
+    # which element of each operand the broadcast puts at that place
+    own = np.broadcast_to(np.arange(second.size).reshape(second.shape), joint).reshape(-1)[place]
+    other = np.broadcast_to(np.arange(first.size).reshape(first.shape), joint).reshape(-1)[place]
+    second.reshape(-1)[own] = first.reshape(-1)[other]
+    return second
