@@ -198,3 +198,8 @@ def test_reals_tied_with_ties_the_first_operand_somewhere(data: st.DataObject) -
     second = data.draw(reals_tied_with(None, first))
     a, b = np.broadcast_arrays(first, second)
     assert np.any(a == b)
+
+
+def test_reals_from_including_refuses_a_given_shape() -> None:
+    with pytest.raises(ValueError, match="draws its own shape"):
+        reals_from(None, [0.0, 1.0], shape=(2,), including=[1.0])
