@@ -137,8 +137,10 @@ def build_report(
     selection: str | None = None,
     shard: tuple[int, int] | None = None,
     interrupted: str | None = None,
+    lost: int = 0,
 ) -> dict[str, Any]:
-    """The JSON-ready report of one run on one device (see ``reports/report.schema.json``)."""
+    """The JSON-ready report of one run on one device (see ``reports/report.schema.json``);
+    ``lost`` counts the spec cases that ended without a gradspec outcome (a crashed worker)."""
     rows = [asdict(result) for result in sorted(results, key=lambda result: result.id)]
     return {
         "format": REPORT_FORMAT,
@@ -153,8 +155,9 @@ def build_report(
             "hypothesis": hypothesis.__version__,
         },
         "hypothesis_profile": profile,
-        "complete": complete and interrupted is None,
+        "complete": complete and interrupted is None and not lost,
         "interrupted": interrupted,
+        "lost": lost,
         "selection": selection,
         "shard": None if shard is None else {"index": shard[0], "count": shard[1]},
         "spec_set": spec_set.as_dict(),
@@ -334,12 +337,16 @@ def _cell(text: str) -> str:
 
 
 def _partial(report: dict[str, Any]) -> str:
-    if report.get("interrupted"):
-        return f"interrupted: {report['interrupted']}"
+    """Why a report does not cover every spec: each reason that applies."""
     shard = report.get("shard")
-    if shard:
-        return f"shard {shard['index']} of {shard['count']}"
-    return report["selection"] or "a subset of the specs"
+    lost = report.get("lost") or 0
+    reasons = [
+        f"interrupted: {report['interrupted']}" if report.get("interrupted") else None,
+        f"shard {shard['index']} of {shard['count']}" if shard else None,
+        report["selection"],
+        f"{lost} spec case(s) ended without a gradspec outcome: a crashed worker" if lost else None,
+    ]
+    return "; ".join(reason for reason in reasons if reason) or "a subset of the specs"
 
 
 def _shown(path: Path) -> str:

@@ -67,6 +67,21 @@ def test_a_broken_backend_costs_one_spec_an_error_and_the_report_is_complete(
 
 @pytest.mark.torch
 @pytest.mark.e2e
+def test_a_worker_crash_without_isolation_fails_the_run_and_the_report_says_why(tmp_path: Path) -> None:
+    """Without ``--isolate`` a segfault takes its pytest-xdist worker down: the case has no
+    gradspec outcome, so the run fails and its report says a case is missing, not that a subset ran."""
+    result = run_suite(
+        "--adapter=tests.planted.crashing:SegfaultsOnItem", "--device=cpu", "-n", "2", f"--report-dir={tmp_path}", *SELECTION
+    )
+    assert result.returncode == 1, result.stdout[-2000:]
+    assert "1 of 8 spec case(s) ended without a gradspec outcome" in result.stdout + result.stderr
+    report = json.loads((tmp_path / "torch-cpu.json").read_text())
+    assert report["complete"] is False and report["lost"] == 1 and report["summary"]["total"] == 7
+    assert "; 1 spec case(s) ended without a gradspec outcome: a crashed worker)" in (tmp_path / "torch-cpu.md").read_text()
+
+
+@pytest.mark.torch
+@pytest.mark.e2e
 def test_isolated_runs_report_the_same_failures_as_plain_runs(tmp_path: Path) -> None:
     outcomes = []
     for mode in ((), ("--isolate",)):

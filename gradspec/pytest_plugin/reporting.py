@@ -121,9 +121,11 @@ def write_reports(
     directory: Path,
     kinds: list[str],
     interrupted: str | None = None,
+    lost: int = 0,
 ) -> list[str]:
     """One report per device kind of the run on which something ran (on each, when the run was
-    interrupted: its earlier report is gone); returns the terminal lines."""
+    interrupted: its earlier report is gone); returns the terminal lines. ``lost`` counts the
+    cases that ended without a gradspec outcome (their device is unknown: each report gets it)."""
     lines = []
     for kind in kinds:
         ran = [result for result in results if result.device == kind]
@@ -142,6 +144,7 @@ def write_reports(
             spec_set=spec_set,
             shard=shard,
             interrupted=interrupted,
+            lost=lost,
         )
         lines.append(terminal_line(report, write_report(report, directory)))
     return lines
