@@ -360,7 +360,7 @@ class ConformanceRun:
                     directory=self.options.report_dir,
                     kinds=self.run_kinds,
                     interrupted=interrupted,
-                    lost=max(lost, 0),
+                    lost=0 if interrupted else max(lost, 0),  # an interruption leaves cases unrun, not lost
                 )
             except OSError as error:
                 self._fail(session, f"gradspec: could not write the report to {self.options.report_dir}: {error}")
