@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from gradspec.operators.domains import _floats, _register, floating
-from gradspec.strategies import _shapes
+from gradspec.strategies import _shapes, broadcastable_shapes
 
 
 def _shape_of(shape: Any, bounds: tuple[int, int, int, int]) -> Any:
@@ -97,7 +97,7 @@ def reals_tied_with(ctx: Any, input: Any, elements: Any = (0.0, 1.0)) -> st.Sear
     ``elements``, equal to ``input`` at one drawn place of the broadcast at least: a tie of
     ``maximum``/``fmax`` in every example, not only in most."""
     first = np.asarray(input, dtype=np.float64)
-    return _tied(first, hnp.broadcastable_shapes(first.shape, max_side=4), tuple(float(e) for e in elements))
+    return _tied(first, broadcastable_shapes(ctx, first.shape), tuple(float(e) for e in elements))
 
 
 @st.composite

@@ -79,5 +79,5 @@ def householder_scales(ctx: Any, A: Any, min_gap: float = 0.05) -> st.SearchStra
     documented as well-defined only where ``tau_i != 1 / ||b_i||^2``, where the reflector is
     singular."""
     matrix = np.asarray(A, dtype=np.float64)
-    squared_norms = 1.0 + np.sum(np.abs(np.tril(matrix, -1)) ** 2, axis=-2)
+    squared_norms = 1.0 + np.sum(np.tril(matrix, -1) ** 2, axis=-2)
     return float_arrays(squared_norms.shape, -1.0, 1.0).map(lambda tau: _off_singular_scales(tau, squared_norms, float(min_gap)))
